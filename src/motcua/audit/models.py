@@ -1,0 +1,59 @@
+"""Append-only audit log (nhật ký hệ thống), hash-chained per chain.
+
+Every service writes one event in its own transaction. Each row carries the hash of the
+previous row of its chain (a dossier's code, or "system"), so an edited or deleted row breaks
+the chain and ``motcua audit verify`` finds it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    chain = models.CharField(_("chuỗi"), max_length=64, db_index=True)
+    seq = models.PositiveIntegerField(_("số thứ tự trong chuỗi"))
+    event_type = models.CharField(_("loại sự kiện"), max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    actor_label = models.CharField(_("người thực hiện (tên)"), max_length=255, blank=True)
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    channel = models.CharField(_("kênh"), max_length=32, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="audit_events", db_constraint=False,
+    )
+    object_type = models.CharField(_("đối tượng"), max_length=64, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    data = models.JSONField(_("dữ liệu"), default=dict, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("sự kiện nhật ký")
+        verbose_name_plural = _("nhật ký")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_unique_chain_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.event_type} {self.chain}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events are append-only.")

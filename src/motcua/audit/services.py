@@ -1,0 +1,100 @@
+"""Writing and verifying the audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.audit.models import AuditEvent
+
+SYSTEM_CHAIN = "system"
+
+
+def _digest(prev_hash: str, payload: dict) -> str:
+    body = json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def _payload(event: AuditEvent) -> dict:
+    return {
+        "chain": event.chain,
+        "seq": event.seq,
+        "event_type": event.event_type,
+        "actor": event.actor_id,
+        "at": event.at.isoformat(),
+        "dossier": event.dossier_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "data": json.loads(json.dumps(event.data, cls=DjangoJSONEncoder)),
+    }
+
+
+def audit_record(
+    *,
+    actor,
+    event_type: str,
+    dossier=None,
+    chain: str | None = None,
+    obj=None,
+    data: dict | None = None,
+    channel: str = "",
+    ip: str | None = None,
+    at=None,
+) -> AuditEvent:
+    """Append one event. Call inside the service's transaction.
+
+    The caller holds a lock that serialises writers of the chain (a dossier's row lock); the
+    unique (chain, seq) constraint catches any writer that does not.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the service's transaction")
+    chain = chain or (dossier.code if dossier is not None else SYSTEM_CHAIN)
+    last = (
+        AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
+    )
+    event = AuditEvent(
+        chain=chain,
+        seq=(last["seq"] + 1) if last else 1,
+        event_type=event_type,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor) if actor is not None else "",
+        at=at or timezone.now(),
+        channel=channel,
+        ip=ip,
+        dossier=dossier,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(getattr(obj, "pk", "")) if obj is not None else "",
+        data=data or {},
+        prev_hash=last["hash"] if last else "",
+    )
+    event.hash = _digest(event.prev_hash, _payload(event))
+    event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    chain: str
+    seq: int
+    reason: str
+
+
+def audit_verify() -> list[ChainBreak]:
+    """Recompute every chain; return where each one breaks (empty list: intact)."""
+    breaks: list[ChainBreak] = []
+    prev: dict[str, tuple[int, str]] = {}
+    for event in AuditEvent.objects.order_by("chain", "seq").iterator(chunk_size=2000):
+        last_seq, last_hash = prev.get(event.chain, (0, ""))
+        if event.seq != last_seq + 1:
+            breaks.append(ChainBreak(event.chain, event.seq, f"missing rows after {last_seq}"))
+        if event.prev_hash != last_hash:
+            breaks.append(ChainBreak(event.chain, event.seq, "previous hash does not match"))
+        if _digest(event.prev_hash, _payload(event)) != event.hash:
+            breaks.append(ChainBreak(event.chain, event.seq, "row content was changed"))
+        prev[event.chain] = (event.seq, event.hash)
+    return breaks

@@ -1,0 +1,51 @@
+"""Database configuration from ``MOTCUA_DATABASE_URL``.
+
+SQLite (the default, a file under ``var/``) runs in WAL mode with IMMEDIATE transactions so that
+concurrent writers queue on the write lock instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SQLITE_INIT = (
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=NORMAL;"
+    "PRAGMA busy_timeout=30000;"
+    "PRAGMA foreign_keys=ON;"
+)
+
+
+def database_from_url(url: str | None, default_sqlite_path: Path) -> dict:
+    if not url:
+        url = f"sqlite:///{default_sqlite_path}"
+    try:
+        config = dj_database_url.parse(url, conn_max_age=0)
+    except Exception as exc:  # dj_database_url raises several types for bad URLs
+        raise ImproperlyConfigured(
+            f"MOTCUA_DATABASE_URL={url!r} is not a valid database URL ({exc}). "
+            "Examples: sqlite:///var/motcua.sqlite3, postgres://user@127.0.0.1:5432/motcua"
+        ) from exc
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3":
+        name = config.get("NAME") or str(default_sqlite_path)
+        if name != ":memory:":
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+        config["NAME"] = name
+        config["OPTIONS"] = {
+            "init_command": SQLITE_INIT,
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+        config["TEST"] = {"NAME": str(Path(name).with_name("test_motcua.sqlite3"))}
+    elif engine == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {})
+    else:
+        raise ImproperlyConfigured(
+            f"MOTCUA_DATABASE_URL uses {engine or 'an unknown engine'}; "
+            "Motcua supports sqlite:// and postgres:// only."
+        )
+    return config

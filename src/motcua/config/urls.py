@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = "Quản trị hệ thống Một cửa"
+admin.site.site_title = "Một cửa"
+admin.site.index_title = "Quản trị"
+
+urlpatterns = [
+    path("quan-tri/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(template_name="core/login.html"),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", include("motcua.api.urls")),
+    path("can-bo/", include("motcua.workspace.urls")),
+    path("in/", include("motcua.printing.urls")),
+    path("bao-cao/", include("motcua.reports.urls")),
+    path("", include("motcua.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

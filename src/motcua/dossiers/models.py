@@ -1,0 +1,361 @@
+"""Dossiers (hồ sơ thủ tục hành chính) and their append-only histories.
+
+The current status, due times and national codes are denormalised on ``Dossier`` for
+indexing; the truth of what happened is in ``StatusChange``, ``DossierStep`` and
+``DossierPause``, which are only ever appended to (or closed, for an open pause/step).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import (
+    DocumentForm,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+    TimeUnit,
+)
+from motcua.dossiers.states import NATIONAL_CODE, Channel, DeliveryMethod, Status
+from motcua.org.models import Counter, Unit
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Cá nhân")
+    ORGANISATION = "organisation", _("Tổ chức")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class CodeSequence(models.Model):
+    """Last dossier number used per receiving unit and day (mã hồ sơ: …-YYMMDD-XXXX)."""
+
+    unit_code = models.CharField(max_length=35)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit_code", "day"], name="code_sequence_unique_day")
+        ]
+
+
+class Dossier(models.Model):
+    """An administrative dossier (hồ sơ)."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("thủ tục (phiên bản)"), on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    # Denormalised from the version for reporting without joins.
+    field = models.ForeignKey(
+        "catalog.Field", verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_unit = models.ForeignKey(
+        Unit, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="received_dossiers"
+    )
+    competent_unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT,
+        related_name="competent_dossiers",
+    )
+    current_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị đang giữ"), on_delete=models.PROTECT, related_name="held_dossiers"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ đang xử lý"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="held_dossiers",
+    )
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
+    counter = models.ForeignKey(
+        Counter, verbose_name=_("quầy"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ tiếp nhận"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    # Applicant (người nộp hồ sơ) as declared at intake; kept as issued.
+    applicant_kind = models.CharField(
+        _("loại người nộp"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_name = models.CharField(_("họ và tên / tên tổ chức"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True, db_index=True)
+    applicant_legacy_id = models.CharField(_("số CMND cũ"), max_length=12, blank=True)
+    applicant_birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    applicant_gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices, blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    organisation_tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    representative_name = models.CharField(_("người đại diện"), max_length=255, blank=True)
+    authorised_by = models.CharField(_("người ủy quyền"), max_length=500, blank=True)
+    request_summary = models.TextField(_("nội dung yêu cầu"), blank=True)
+    copies = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+
+    # Time (all aware datetimes). Inputs to worktime are stored so due times can be recomputed.
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True, db_index=True)
+    clock_start = models.DateTimeField(
+        _("mốc tính thời hạn"), null=True, blank=True,
+        help_text=_("Thời điểm bắt đầu tính thời hạn (tính lại từ đầu sau khi bổ sung đủ)."),
+    )
+    time_value = models.DecimalField(_("thời hạn"), max_digits=7, decimal_places=2, null=True, blank=True)
+    time_unit = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=TimeUnit.choices, blank=True)
+    cutoff = models.TimeField(_("giờ chốt"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả"), null=True, blank=True, db_index=True)
+    original_due_at = models.DateTimeField(
+        _("hẹn trả ban đầu"), null=True, blank=True,
+        help_text=_("Hạn trước khi xin lỗi hẹn lại; dùng cho thống kê."),
+    )
+    rescheduled_due_at = models.DateTimeField(_("hẹn trả lại"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc xử lý lúc"), null=True, blank=True, db_index=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+
+    status = models.CharField(_("trạng thái"), max_length=32, choices=Status.choices, db_index=True)
+    national_status = models.PositiveSmallIntegerField(_("mã trạng thái quốc gia"), db_index=True)
+    current_step = models.ForeignKey(
+        "DossierStep", verbose_name=_("bước hiện tại"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+
+    # Result (kết quả) and delivery.
+    delivery_method = models.CharField(
+        _("hình thức nhận kết quả"), max_length=8, choices=DeliveryMethod.choices,
+        default=DeliveryMethod.COUNTER,
+    )
+    delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=500, blank=True)
+    result_number = models.CharField(_("số văn bản kết quả"), max_length=100, blank=True)
+    result_file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m/", blank=True)
+    result_signed = models.BooleanField(_("kết quả đã ký số"), default=False)
+    returned_to = models.CharField(_("người nhận kết quả"), max_length=255, blank=True)
+    returned_how = models.CharField(_("cách trả kết quả"), max_length=255, blank=True)
+
+    # Flags the 766 index reads (§1.10).
+    digitised = models.BooleanField(_("đã số hóa thành phần hồ sơ"), default=False)
+    paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
+    vneid_verified = models.BooleanField(_("xác thực VNeID"), default=False)
+    fee_total = models.PositiveBigIntegerField(_("tổng phí, lệ phí (đồng)"), default=0)
+
+    notes = models.TextField(_("ghi chú"), blank=True)
+    refusal_reason = models.TextField(_("lý do từ chối / dừng"), blank=True)
+    imported = models.BooleanField(_("nhập từ hệ thống cũ"), default=False)
+    lock_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["current_unit", "status"], name="dossier_unit_status"),
+            models.Index(fields=["holder", "status"], name="dossier_holder_status"),
+            models.Index(fields=["receiving_unit", "received_at"], name="dossier_recv_unit_at"),
+            models.Index(fields=["competent_unit", "received_at"], name="dossier_comp_unit_at"),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        self.national_status = NATIONAL_CODE[status]
+
+    @property
+    def procedure(self):
+        return self.procedure_version.procedure
+
+    def is_overdue(self, now=None) -> bool:
+        from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
+
+        if self.due_at is None or self.status in FINAL or self.status in PROCESSING_ENDED:
+            return False
+        if self.status in PAUSED:
+            return False
+        return (now or timezone.now()) > self.due_at
+
+
+class ProvidedAs(models.TextChoices):
+    ORIGINAL = "original", _("Bản chính")
+    COPY = "copy", _("Bản sao")
+    DIGITAL = "digital", _("Bản điện tử")
+    NONE = "none", _("Chưa nộp")
+
+
+class DossierDocument(models.Model):
+    """A document of the checklist as handed in (thành phần hồ sơ đã nộp)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    required = models.ForeignKey(
+        RequiredDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.TextField(_("tên giấy tờ"))
+    provided_as = models.CharField(_("hình thức nộp"), max_length=16, choices=ProvidedAs.choices)
+    copies = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    file = models.FileField(_("tệp số hóa"), upload_to="dossiers/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ đã nộp")
+        verbose_name_plural = _("giấy tờ đã nộp")
+        ordering = ["id"]
+
+
+class StatusChange(models.Model):
+    """Append-only status history (lịch sử trạng thái)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=Status.choices)
+    action = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    reason = models.TextField(blank=True)
+    step = models.ForeignKey(
+        "DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("lịch sử trạng thái")
+        verbose_name_plural = _("lịch sử trạng thái")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="status_change_dossier_at")]
+
+
+class StepOutcome(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+class DossierStep(models.Model):
+    """One hand-over of the processing control slip (Phiếu kiểm soát, Mẫu 06)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    process_step = models.ForeignKey(
+        ProcessStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=255)
+    role = models.CharField(max_length=16)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hours = models.DecimalField(max_digits=7, decimal_places=2)
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=8, choices=StepOutcome.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["dossier", "order", "id"]
+
+
+class PauseKind(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Chờ bổ sung hồ sơ")
+    PAYMENT = "payment", _("Chờ thực hiện nghĩa vụ tài chính")
+
+
+class DossierPause(models.Model):
+    """A stop of the clock (tạm dừng tính thời hạn)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(max_length=16, choices=PauseKind.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    resume_status = models.CharField(max_length=32, choices=Status.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.TextField(_("nội dung yêu cầu"), blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+
+class Apology(models.Model):
+    """Apology and new appointment (Văn bản xin lỗi và hẹn lại, Mẫu 04)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="apologies")
+    reason = models.TextField(_("lý do chậm"))
+    previous_due_at = models.DateTimeField(_("hẹn trả cũ"))
+    new_due_at = models.DateTimeField(_("hẹn trả mới"))
+    issued_at = models.DateTimeField(_("ngày xin lỗi"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    explanation = models.TextField(_("văn bản giải trình"), blank=True)
+    explanation_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="escalations"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản xin lỗi")
+        verbose_name_plural = _("sổ xin lỗi")
+        ordering = ["-issued_at"]
+
+
+class CounterGuidance(models.Model):
+    """A supplement guidance slip handed back at the counter (Mẫu 02), before any dossier."""
+
+    procedure_version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    applicant_name = models.CharField(max_length=255)
+    applicant_id_number = models.CharField(max_length=12, blank=True)
+    applicant_address = models.CharField(max_length=500, blank=True)
+    applicant_phone = models.CharField(max_length=20, blank=True)
+    applicant_email = models.EmailField(blank=True)
+    items = models.TextField(_("yêu cầu hoàn thiện"))
+    reason = models.TextField(_("lý do"), blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+
+
+class DeadlineWarning(models.Model):
+    """A warning already sent, so the scheduler never sends the same one twice."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="warnings")
+    days_before = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "days_before", "due_at"], name="warning_unique"
+            )
+        ]
+
+
+__all__ = [
+    "Apology",
+    "CodeSequence",
+    "CounterGuidance",
+    "DeadlineWarning",
+    "Dossier",
+    "DossierDocument",
+    "DossierPause",
+    "DossierStep",
+    "DocumentForm",
+    "StatusChange",
+]

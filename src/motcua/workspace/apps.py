@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    name = "motcua.workspace"
+    verbose_name = "Không gian làm việc"

@@ -1,0 +1,62 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from motcua.config.database import database_from_url
+from motcua.config.env import env_bool, env_int
+
+
+def test_default_database_is_sqlite_in_wal_mode(tmp_path):
+    config = database_from_url(None, tmp_path / "x.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_postgres_url_is_parsed(tmp_path):
+    config = database_from_url("postgres://postgres@127.0.0.1:5432/motcua", tmp_path / "x")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "motcua"
+    assert config["HOST"] == "127.0.0.1"
+
+
+def test_unsupported_database_is_refused(tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="supports sqlite:// and postgres://"):
+        database_from_url("mysql://root@localhost/x", tmp_path / "x")
+
+
+def test_malformed_boolean_names_the_variable(monkeypatch):
+    monkeypatch.setenv("MOTCUA_DEBUG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="MOTCUA_DEBUG"):
+        env_bool("MOTCUA_DEBUG", True)
+
+
+def test_malformed_integer_names_the_variable(monkeypatch):
+    monkeypatch.setenv("MOTCUA_X", "ba")
+    with pytest.raises(ImproperlyConfigured, match="MOTCUA_X"):
+        env_int("MOTCUA_X", 3)
+
+
+def test_settings_defaults(settings):
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.LANGUAGE_CODE == "vi"
+    assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+
+
+def test_production_requires_secret_key(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import motcua.config.settings"],
+        env={"MOTCUA_ENV": "production", "PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "MOTCUA_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_openapi_schema_is_served(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
