@@ -6,6 +6,7 @@ concurrent writers queue on the write lock instead of failing half-way with "dat
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -40,7 +41,8 @@ def database_from_url(url: str | None, default_sqlite_path: Path) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
-        config["TEST"] = {"NAME": str(Path(name).with_name("test_motcua.sqlite3"))}
+        # One test database per process, so parallel test runs never share a file.
+        config["TEST"] = {"NAME": str(Path(name).with_name(f"test_motcua_{os.getpid()}.sqlite3"))}
     elif engine == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
     else:

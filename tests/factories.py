@@ -1,0 +1,124 @@
+"""Shared factory_boy factories. Apps add their own in tests/<app>/factories.py when needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from motcua.catalog.models import (
+    Field,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+    StepRole,
+    TimeUnit,
+    VersionStatus,
+)
+from motcua.org.models import Level, Membership, Unit, UnitKind
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"000.{n // 100:02d}.{n % 100:02d}.H15")
+    name = factory.Sequence(lambda n: f"Sở Thử nghiệm {n}")
+    kind = UnitKind.AGENCY
+    level = Level.PROVINCE
+
+
+class CenterFactory(UnitFactory):
+    name = factory.Sequence(lambda n: f"Trung tâm Phục vụ hành chính công {n}")
+    kind = UnitKind.PROVINCIAL_CENTER
+
+
+class FieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Field
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"LV{n:03d}")
+    name = factory.Sequence(lambda n: f"Lĩnh vực {n}")
+    slug = factory.LazyAttribute(lambda o: o.code.lower())
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"canbo{n}")
+    first_name = "Văn A"
+    last_name = "Nguyễn"
+    password = factory.PostGenerationMethodCall("set_password", "matkhau-thu-nghiem")
+
+
+def staff(role: str, unit: Unit, username: str | None = None, **kwargs):
+    """A user with one role in one unit."""
+    user = UserFactory(username=username) if username else UserFactory()
+    Membership.objects.create(user=user, unit=unit, role=role, **kwargs)
+    return user
+
+
+def published_procedure(
+    *,
+    agency: Unit,
+    receiving_units: list[Unit] = (),
+    code: str | None = None,
+    name: str = "Cấp giấy phép xây dựng",
+    field: Field | None = None,
+    time_value: Decimal | int = 15,
+    time_unit: str = TimeUnit.WORKING_DAYS,
+    documents: list[tuple[str, bool]] = (("Đơn đề nghị", True), ("Bản vẽ thiết kế", True)),
+    steps: list[tuple[str, str, float]] | None = None,
+    **version_fields,
+) -> ProcedureVersion:
+    """A procedure with one published version, its documents and process steps."""
+    code = code or f"1.{Procedure.objects.count() + 100000:06d}"
+    procedure = Procedure.objects.create(code=code, national_code=code[:8])
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=1,
+        name=name,
+        field=field or FieldFactory(),
+        agency=agency,
+        level=version_fields.pop("level", Level.PROVINCE),
+        legal_time_value=Decimal(time_value),
+        legal_time_unit=time_unit,
+        **version_fields,
+    )
+    version.receiving_units.set(receiving_units)
+    for order, (doc_name, mandatory) in enumerate(documents, start=1):
+        RequiredDocument.objects.create(
+            version=version, order=order, name=doc_name, mandatory=mandatory
+        )
+    if steps is None:
+        total_hours = float(time_value) * 8 if time_unit == TimeUnit.WORKING_DAYS else float(time_value)
+        steps = [
+            ("Tiếp nhận, chuyển hồ sơ", StepRole.RECEPTION, 0.5),
+            ("Phân công thụ lý", StepRole.LEADER, 0.5),
+            ("Thẩm định, dự thảo kết quả", StepRole.SPECIALIST, max(total_hours - 3, 0.5)),
+            ("Phê duyệt, ký", StepRole.LEADER, 1),
+            ("Ban hành, chuyển trả kết quả", StepRole.CLERK, 0.5),
+            ("Trả kết quả", StepRole.RECEPTION, 0.5),
+        ]
+    for order, (step_name, role, hours) in enumerate(steps, start=1):
+        ProcessStep.objects.create(
+            version=version, order=order, name=step_name, role=role, hours=Decimal(str(hours))
+        )
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    procedure.current = version
+    procedure.save(update_fields=["current"])
+    return version
+
+
+def vn(*args) -> dt.datetime:
+    """An aware datetime in Vietnam time: vn(2026, 3, 2, 8, 0)."""
+    return dt.datetime(*args, tzinfo=dt.timezone(dt.timedelta(hours=7)))
