@@ -222,6 +222,9 @@ class StatusChange(models.Model):
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(db_index=True)
     reason = models.TextField(blank=True)
+    # The due time in force after this change, so a report "as of" any instant can tell
+    # within-deadline from overdue without today's values.
+    due_at = models.DateTimeField(null=True, blank=True)
     step = models.ForeignKey(
         "DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
