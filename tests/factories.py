@@ -51,11 +51,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"canbo{n}")
     first_name = "Văn A"
     last_name = "Nguyễn"
-    password = factory.PostGenerationMethodCall("set_password", "matkhau-thu-nghiem")
+    password = factory.django.Password("matkhau-thu-nghiem")
 
 
 def staff(role: str, unit: Unit, username: str | None = None, **kwargs):
