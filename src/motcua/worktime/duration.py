@@ -5,6 +5,9 @@
   appear in internal workflows) and are converted to working time.
 * ``Duration.working_hours(h)``: "giờ làm việc", h working hours (4, 0.5, ...).
 * ``Duration.calendar_days(n)``: "ngày", n calendar days (whole days only).
+
+Amounts may be int, float, Fraction or Decimal (a DecimalField's value); ``Duration.of`` takes
+the catalogue's (time_value, time_unit) columns directly.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import Enum
+from decimal import Decimal
 from fractions import Fraction
 from numbers import Real
 
@@ -46,8 +50,9 @@ _ALIASES = {
 }
 
 
-def _check_amount(value: object, unit: DurationUnit) -> Real:
-    if isinstance(value, bool) or not isinstance(value, Real):
+def _check_amount(value: object, unit: DurationUnit) -> Real | Decimal:
+    # Decimal is not a numbers.Real, but it is what a DecimalField column holds.
+    if isinstance(value, bool) or not isinstance(value, Real | Decimal):
         raise TypeError(f"{unit.value} duration must be a number, got {value!r}")
     if not math.isfinite(value):
         raise ValueError(f"{unit.value} duration must be finite, got {value!r}")
@@ -67,7 +72,7 @@ class Duration:
     """
 
     unit: DurationUnit
-    value: Real
+    value: Real | Decimal
     kind: int = field(init=False, repr=False, compare=False)
     # Working-hours amount in microseconds; for days it depends on the calendar's day length.
     micros: int = field(init=False, repr=False, compare=False)
@@ -99,12 +104,12 @@ class Duration:
         object.__setattr__(self, "micros", micros)
 
     @classmethod
-    def working_days(cls, n: Real) -> Duration:
+    def working_days(cls, n: Real | Decimal) -> Duration:
         """n working days (ngày làm việc); fractional days are allowed (0.5 = half a day)."""
         return cls(DurationUnit.WORKING_DAYS, n)
 
     @classmethod
-    def working_hours(cls, h: Real) -> Duration:
+    def working_hours(cls, h: Real | Decimal) -> Duration:
         """h working hours (giờ làm việc), rounded to the microsecond."""
         return cls(DurationUnit.WORKING_HOURS, h)
 
@@ -114,7 +119,7 @@ class Duration:
         return cls(DurationUnit.CALENDAR_DAYS, n)
 
     @classmethod
-    def of(cls, value: Real, unit: DurationUnit | str) -> Duration:
+    def of(cls, value: Real | Decimal, unit: DurationUnit | str) -> Duration:
         """Build from stored (value, unit) columns; unit may be the enum, its value or the
         Vietnamese label ("ngày làm việc", "giờ", "giờ làm việc", "ngày")."""
         if not isinstance(unit, DurationUnit):
