@@ -405,12 +405,13 @@ class WorkCalendar(DeadlineMixin):
         """Cut-off as second of day; None means no cut-off."""
         if cutoff is None:
             return SECONDS_PER_DAY
+        if not isinstance(cutoff, time):
+            raise TypeError(f"cutoff must be a datetime.time or None, got {cutoff!r}")
+        # Checked before the cache: an aware time(15, tzinfo=...) hashes like time(15).
+        if cutoff.tzinfo is not None:
+            raise ValueError(f"cutoff {cutoff} must be a local wall-clock time without tzinfo")
         cut = self._cuts.get(cutoff)
         if cut is None:
-            if not isinstance(cutoff, time):
-                raise TypeError(f"cutoff must be a datetime.time or None, got {cutoff!r}")
-            if cutoff.tzinfo is not None:
-                raise ValueError(f"cutoff {cutoff} must be a local wall-clock time without tzinfo")
             if cutoff.microsecond:
                 raise ValueError(f"cutoff {cutoff} must be a whole second")
             cut = self._cuts[cutoff] = cutoff.hour * 3600 + cutoff.minute * 60 + cutoff.second
