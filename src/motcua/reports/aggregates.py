@@ -1,0 +1,318 @@
+"""Keeping the daily statistics ledger (``DailyStat``) in step with the dossiers.
+
+* ``ledger_on_change`` runs inside every transition's transaction (via ``hooks``): one read of
+  the dossier's ``LedgerState`` and a couple of indexed upserts.
+* ``ledger_rebuild`` replays every dossier's history from scratch (``motcua reports_rebuild``).
+* ``ledger_merge`` adds many dossiers at once (the legacy import).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers.models import Dossier, StatusChange
+from motcua.dossiers.states import Status
+from motcua.reports.ledger import (
+    Change,
+    Facts,
+    Track,
+    advance,
+    cohort_deltas,
+    contribution,
+    local_day,
+    replay,
+)
+from motcua.reports.models import DailyStat, LedgerState
+
+DIM_FIELDS = (
+    "receiving_unit_id", "competent_unit_id", "field_id", "procedure_id", "level", "channel",
+)
+DOSSIER_VALUES = (
+    "id", "received_at", "status", "receiving_unit_id", "competent_unit_id", "field_id",
+    "procedure_version_id", "procedure_version__procedure_id", "procedure_version__level",
+    "channel", "digitised", "fee_total", "paid_online", "original_due_at",
+    "rescheduled_due_at", "due_at",
+)
+CHANGE_VALUES = ("dossier_id", "at", "to_status", "due_at", "id")
+BATCH = 5000
+
+
+def facts_from_values(row: dict) -> Facts:
+    """Facts from a ``Dossier.objects.values(*DOSSIER_VALUES)`` row."""
+    return Facts(
+        received_at=row["received_at"],
+        refused=row["status"] == Status.REFUSED_AT_RECEPTION,
+        dims=(
+            row["receiving_unit_id"], row["competent_unit_id"], row["field_id"],
+            row["procedure_version__procedure_id"], row["procedure_version__level"],
+            row["channel"],
+        ),
+        digitised=row["digitised"],
+        fee=row["fee_total"] > 0,
+        paid_online=row["paid_online"],
+        original_due=row["original_due_at"],
+        rescheduled_due=row["rescheduled_due_at"],
+        fallback_due=row["due_at"],
+    )
+
+
+def facts_from_dossier(dossier: Dossier, procedure_id: int, level: str) -> Facts:
+    return Facts(
+        received_at=dossier.received_at,
+        refused=dossier.status == Status.REFUSED_AT_RECEPTION,
+        dims=(
+            dossier.receiving_unit_id, dossier.competent_unit_id, dossier.field_id,
+            procedure_id, level, dossier.channel,
+        ),
+        digitised=dossier.digitised,
+        fee=(dossier.fee_total or 0) > 0,
+        paid_online=dossier.paid_online,
+        original_due=dossier.original_due_at,
+        rescheduled_due=dossier.rescheduled_due_at,
+        fallback_due=dossier.due_at,
+    )
+
+
+def changes_of(dossier_id: int) -> list[Change]:
+    return [
+        Change(r["at"], r["to_status"], r["due_at"], r["id"])
+        for r in StatusChange.objects.filter(dossier_id=dossier_id)
+        .order_by("at", "id")
+        .values(*CHANGE_VALUES)
+    ]
+
+
+def _key(dims, day, metric, due_day) -> dict:
+    return dict(zip(DIM_FIELDS, dims, strict=True), day=day, metric=metric, due_day=due_day)
+
+
+def apply_deltas(dims, deltas: Counter) -> None:
+    """Add signed counts: UPDATE count = count + n, INSERT on a miss (retry on a race)."""
+    for (day, metric, due_day), n in deltas.items():
+        if not n:
+            continue
+        key = _key(dims, day, metric, due_day)
+        if DailyStat.objects.filter(**key).update(count=F("count") + n):
+            continue
+        try:
+            with transaction.atomic():
+                DailyStat.objects.create(count=n, **key)
+        except IntegrityError:
+            # Another transaction inserted the row between our UPDATE and INSERT.
+            DailyStat.objects.filter(**key).update(count=F("count") + n)
+
+
+def _state_fields(facts: Facts, version_id: int, track: Track, last: Change | None) -> dict:
+    metric, due_day = contribution(track, facts)
+    return dict(
+        zip(DIM_FIELDS, facts.dims, strict=True),
+        procedure_version_id=version_id,
+        received_at=facts.received_at,
+        digitised=facts.digitised,
+        fee=facts.fee,
+        paid_online=facts.paid_online,
+        status=track.status,
+        due_at=track.due,
+        kind=track.kind,
+        paused_overdue=track.paused_overdue,
+        ended_at=track.ended_at,
+        timeliness=track.timeliness,
+        metric=metric,
+        due_day=due_day,
+        last_at=last.at if last else facts.received_at,
+        last_change_id=last.id if last else 0,
+    )
+
+
+def _state_dims(state: LedgerState):
+    return tuple(getattr(state, f) for f in DIM_FIELDS)
+
+
+def _flag_deltas(old: LedgerState, facts: Facts) -> Counter:
+    before = Facts(
+        received_at=old.received_at, refused=False, dims=facts.dims, digitised=old.digitised,
+        fee=old.fee, paid_online=old.paid_online,
+    )
+    deltas = cohort_deltas(facts)
+    deltas.subtract(cohort_deltas(before))
+    return deltas
+
+
+def ledger_on_change(*, dossier: Dossier, change: StatusChange) -> None:
+    """Bring the ledger up to date with one new StatusChange of ``dossier``."""
+    state = LedgerState.objects.filter(pk=dossier.pk).first()
+    if state is not None and state.procedure_version_id == dossier.procedure_version_id:
+        procedure_id, level = state.procedure_id, state.level
+    else:
+        procedure_id, level = ProcedureVersion.objects.values_list("procedure_id", "level").get(
+            pk=dossier.procedure_version_id
+        )
+    facts = facts_from_dossier(dossier, procedure_id, level)
+    if state is None:
+        if not facts.counted:
+            return
+        deltas, track, last = replay(facts, changes_of(dossier.pk))
+        apply_deltas(facts.dims, deltas)
+        LedgerState.objects.create(
+            dossier_id=dossier.pk,
+            **_state_fields(facts, dossier.procedure_version_id, track, last),
+        )
+        return
+
+    step = Change(change.at, change.to_status, change.due_at, change.pk)
+    structural = (
+        not facts.counted
+        or facts.dims != _state_dims(state)
+        or facts.received_at != state.received_at
+        or (step.at, step.id) <= (state.last_at, state.last_change_id)
+    )
+    if structural:
+        _replace_dossier(dossier, state, facts)
+        return
+
+    track = Track(
+        state.status, state.due_at, state.kind, state.paused_overdue, state.ended_at,
+        state.timeliness,
+    )
+    new_track = advance(track, facts, step)
+    new_key = contribution(new_track, facts)
+    deltas = _flag_deltas(state, facts)
+    if new_key != (state.metric, state.due_day):
+        day = local_day(step.at)
+        deltas[(day, state.metric, state.due_day)] -= 1
+        deltas[(day, *new_key)] += 1
+    apply_deltas(facts.dims, deltas)
+    for name, value in _state_fields(facts, dossier.procedure_version_id, new_track, step).items():
+        setattr(state, name, value)
+    state.save()
+
+
+def _replace_dossier(dossier: Dossier, state: LedgerState, facts: Facts) -> None:
+    """Slow path (the reporting key, the receipt time or the order of history changed):
+    take the dossier's whole old contribution out and put the new one in."""
+    changes = changes_of(dossier.pk)
+    before = [c for c in changes if (c.at, c.id) <= (state.last_at, state.last_change_id)]
+    old_facts = Facts(
+        received_at=state.received_at, refused=False, dims=_state_dims(state),
+        digitised=state.digitised, fee=state.fee, paid_online=state.paid_online,
+        original_due=facts.original_due, rescheduled_due=facts.rescheduled_due,
+        fallback_due=facts.fallback_due,
+    )
+    old, _, _ = replay(old_facts, before)
+    apply_deltas(old_facts.dims, Counter({k: -v for k, v in old.items()}))
+    state.delete()
+    if not facts.counted:
+        return
+    deltas, track, last = replay(facts, changes)
+    apply_deltas(facts.dims, deltas)
+    LedgerState.objects.create(
+        dossier_id=dossier.pk, **_state_fields(facts, dossier.procedure_version_id, track, last)
+    )
+
+
+def iter_histories(dossiers, chunk: int = 2000) -> Iterator[tuple[dict, list[Change]]]:
+    """(dossier values row, its changes in order) for every dossier of the queryset."""
+    last_id = 0
+    while True:
+        rows = list(
+            dossiers.filter(id__gt=last_id).order_by("id").values(*DOSSIER_VALUES)[:chunk]
+        )
+        if not rows:
+            return
+        by_dossier: dict[int, list[Change]] = defaultdict(list)
+        for r in (
+            StatusChange.objects.filter(dossier_id__in=[r["id"] for r in rows])
+            .order_by("dossier_id", "at", "id")
+            .values_list(*CHANGE_VALUES)
+        ):
+            by_dossier[r[0]].append(Change(r[1], r[2], r[3], r[4]))
+        for row in rows:
+            yield row, by_dossier.get(row["id"], [])
+        last_id = rows[-1]["id"]
+
+
+def _replay_all(histories: Iterable[tuple[dict, list[Change]]], progress: Callable | None):
+    totals: dict[tuple, int] = defaultdict(int)
+    states: list[LedgerState] = []
+    for row, changes in histories:
+        facts = facts_from_values(row)
+        deltas, track, last = replay(facts, changes)
+        if track is None:
+            continue
+        for (day, metric, due_day), n in deltas.items():
+            totals[(facts.dims, day, metric, due_day)] += n
+        states.append(
+            LedgerState(
+                dossier_id=row["id"],
+                **_state_fields(facts, row["procedure_version_id"], track, last),
+            )
+        )
+        if len(states) >= BATCH:
+            LedgerState.objects.bulk_create(states, batch_size=BATCH)
+            states = []
+        if progress:
+            progress(1)
+    LedgerState.objects.bulk_create(states, batch_size=BATCH)
+    return totals
+
+
+def _stat(key: tuple, n: int) -> DailyStat:
+    dims, day, metric, due_day = key
+    return DailyStat(count=n, **_key(dims, day, metric, due_day))
+
+
+def ledger_rebuild(*, progress: Callable | None = None) -> int:
+    """Recompute the whole ledger from the dossiers and their histories; returns the row count."""
+    with transaction.atomic():
+        DailyStat.objects.all().delete()
+        LedgerState.objects.all().delete()
+        totals = _replay_all(iter_histories(Dossier.objects.all()), progress)
+        rows = [_stat(k, n) for k, n in totals.items() if n]
+        DailyStat.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def ledger_merge(dossier_ids: list[int], *, progress: Callable | None = None) -> None:
+    """Add dossiers that have no ledger state yet (bulk import) to the ledger.
+
+    Runs inside the caller's transaction. Rows of the touched days are locked (PostgreSQL) and
+    rewritten with the summed counts.
+    """
+    totals: dict[tuple, int] = defaultdict(int)
+    for start in range(0, len(dossier_ids), BATCH):
+        ids = dossier_ids[start : start + BATCH]
+        part = _replay_all(iter_histories(Dossier.objects.filter(id__in=ids)), progress)
+        for key, n in part.items():
+            totals[key] += n
+    if not totals:
+        return
+    days = {k[1] for k in totals}
+    existing = {}
+    for stat in DailyStat.objects.select_for_update().filter(day__in=days).iterator(BATCH):
+        dims = tuple(getattr(stat, f) for f in DIM_FIELDS)
+        existing[(dims, stat.day, stat.metric, stat.due_day)] = stat
+    to_update, to_create = [], []
+    for key, n in totals.items():
+        if not n:
+            continue
+        stat = existing.get(key)
+        if stat is None:
+            to_create.append(_stat(key, n))
+        else:
+            stat.count += n
+            to_update.append(stat)
+    DailyStat.objects.bulk_update(to_update, ["count"], batch_size=BATCH)
+    DailyStat.objects.bulk_create(to_create, batch_size=BATCH)
+
+
+def ledger_snapshot() -> dict[tuple, int]:
+    """Every non-zero ledger count by its full key (for comparisons and diagnostics)."""
+    return {
+        (r["day"], r["metric"], *(r[f] for f in DIM_FIELDS), r["due_day"]): r["count"]
+        for r in DailyStat.objects.exclude(count=0).values("day", "metric", "due_day", "count", *DIM_FIELDS)
+    }

@@ -1,0 +1,34 @@
+import pytest
+
+from tests.factories import CenterFactory, FieldFactory, UnitFactory, published_procedure
+
+
+@pytest.fixture
+def center(db):
+    return CenterFactory(code="000.00.00.H15", name="Trung tâm Phục vụ hành chính công tỉnh")
+
+
+@pytest.fixture
+def agency(db):
+    return UnitFactory(code="000.00.01.H15", name="Sở Xây dựng")
+
+
+@pytest.fixture
+def agency2(db):
+    return UnitFactory(code="000.00.02.H15", name="Sở Tư pháp")
+
+
+@pytest.fixture
+def version(agency, center):
+    return published_procedure(
+        agency=agency, receiving_units=[center], code="1.000001",
+        field=FieldFactory(code="XD", name="Xây dựng"),
+    )
+
+
+@pytest.fixture
+def version2(agency2, center):
+    return published_procedure(
+        agency=agency2, receiving_units=[center], code="2.000002", name="Cấp phiếu lý lịch tư pháp",
+        field=FieldFactory(code="TP", name="Tư pháp"), level="xa",
+    )
