@@ -1,0 +1,587 @@
+"""The data printed on each official form (biểu mẫu TT 03/2025/TT-VPCP, Phụ lục I).
+
+One plain function per form builds a dict of everything the form shows, already formatted the
+way the form writes it; the templates only lay it out. The workspace embeds these dicts, and
+tests read the fields without parsing HTML.
+
+A form that does not apply to the dossier (a refusal slip for a received dossier, an apology
+letter with no apology) raises ``FormNotApplicable`` with a Vietnamese explanation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import timezone
+
+from motcua.dossiers.models import (
+    Apology,
+    ApplicantKind,
+    CounterGuidance,
+    Dossier,
+    DossierPause,
+    PauseKind,
+    ProvidedAs,
+    StatusChange,
+)
+from motcua.dossiers.states import DeliveryMethod, Status
+from motcua.org.models import Level, Unit, UnitKind
+from motcua.printing import selectors
+from motcua.printing.editions import (
+    Edition,
+    FormKey,
+    edition_on,
+    form_edition,
+    form_spec,
+)
+from motcua.printing.formatting import (
+    BLANK,
+    date_words,
+    duration_text,
+    moment_words,
+    place_date,
+    short_date,
+    short_moment,
+)
+from motcua.printing.qr import dossier_qr
+from motcua.worktime import Timeliness, WorkCalendar, classify
+
+
+class FormNotApplicable(Exception):
+    """The form cannot be printed for this dossier in its current state."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+_STOP_STATES = frozenset({Status.WITHDRAWN, Status.STOPPED})
+_NOT_RECEIVED = frozenset({Status.SUBMITTED, Status.REFUSED_AT_RECEPTION})
+_COMMUNE_PREFIX = re.compile(r"^(xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
+_ITEM_PREFIX = re.compile(r"^\s*(?:[-–•*+]|\(?\d+[.)])\s*")
+
+
+@lru_cache(maxsize=1)
+def _calendar() -> WorkCalendar:
+    return WorkCalendar.vietnam()
+
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+
+def person_name(user) -> str:
+    """Vietnamese order: family name first ("Nguyễn Văn A")."""
+    if user is None:
+        return ""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
+
+
+def _parent_line(unit: Unit) -> str:
+    """The "ĐƠN VỊ CHỦ QUẢN" line: the body the issuing unit belongs to."""
+    parent = unit.parent
+    if parent is not None:
+        if parent.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE):
+            return f"Ủy ban nhân dân {parent.name}".upper()
+        return parent.name.upper()
+    if unit.level == Level.PROVINCE:
+        return f"Ủy ban nhân dân tỉnh {settings.MOTCUA_PROVINCE_NAME}".upper()
+    return ""
+
+
+def _place(unit: Unit) -> str:
+    """The place in "<place>, ngày … tháng … năm …": the commune, or else the province."""
+    node: Unit | None = unit
+    while node is not None:
+        if node.kind == UnitKind.COMMUNE:
+            return _COMMUNE_PREFIX.sub("", node.name)
+        node = node.parent
+    return settings.MOTCUA_PROVINCE_NAME
+
+
+def _unit_suffix(unit: Unit) -> str:
+    if unit.kind in (UnitKind.PROVINCIAL_CENTER, UnitKind.COMMUNE_CENTER):
+        return "TTPVHCC"
+    if unit.kind == UnitKind.RECEIVING_POINT:
+        return "BPTNTKQ"
+    return unit.short_name
+
+
+def _number(symbol: str, unit: Unit) -> str:
+    """'Số: ……/PBS-TTPVHCC': the number is written by the clerk, the symbol is printed."""
+    tail = "-".join(part for part in (symbol, _unit_suffix(unit)) if part)
+    return f"Số: {BLANK}/{tail}" if tail else f"Số: {BLANK}"
+
+
+def header(unit: Unit, edition: Edition, key: FormKey, issued_at) -> dict:
+    """Heading common to every form: parent body, unit, number, place and date, title."""
+    spec = form_spec(edition, key)
+    return {
+        "edition": edition.value,
+        "form_key": key.value,
+        "form_number": f"Mẫu số {spec.number}",
+        "basis": spec.basis,
+        "title": spec.title,
+        "paper": spec.paper,
+        "parent": _parent_line(unit),
+        "unit": unit.name.upper(),
+        "unit_name": unit.name,
+        "number": _number(spec.symbol, unit),
+        "place_date": place_date(_place(unit), issued_at),
+        "issued_at": issued_at,
+    }
+
+
+def _applicant(*, kind, name, id_number, tax_code="", address, phone, email, **extra) -> dict:
+    organisation = kind == ApplicantKind.ORGANISATION
+    return {
+        "is_organisation": organisation,
+        "label": "Tổ chức" if organisation else "Ông/Bà",
+        "name": name,
+        "id_label": "Số định danh tổ chức (mã số thuế)" if organisation else "Số định danh cá nhân",
+        "id_number": (tax_code or id_number) if organisation else id_number,
+        "address": address,
+        "phone": phone,
+        "email": email,
+        **extra,
+    }
+
+
+def dossier_applicant(dossier: Dossier) -> dict:
+    return _applicant(
+        kind=dossier.applicant_kind,
+        name=dossier.applicant_name,
+        id_number=dossier.applicant_id_number,
+        tax_code=dossier.organisation_tax_code,
+        address=dossier.applicant_address,
+        phone=dossier.applicant_phone,
+        email=dossier.applicant_email,
+        representative=dossier.representative_name,
+        authorised_by=dossier.authorised_by,
+    )
+
+
+def _procedure(version) -> dict:
+    return {"name": version.name, "code": version.procedure.code}
+
+
+def _lines(text: str) -> list[str]:
+    """A free-text list ("1. …\\n2. …") as items, renumbered by the template."""
+    items = [_ITEM_PREFIX.sub("", line).strip() for line in (text or "").splitlines()]
+    return [item for item in items if item]
+
+
+def _dossier_base(dossier: Dossier, key: FormKey, issued_at, unit: Unit | None = None) -> dict:
+    edition = form_edition(dossier)
+    version = dossier.procedure_version
+    return {
+        "header": header(unit or dossier.receiving_unit, edition, key, issued_at),
+        "code": dossier.code,
+        "qr": dossier_qr(dossier.code),
+        "applicant": dossier_applicant(dossier),
+        "procedure": _procedure(version),
+        "request": dossier.request_summary or version.name,
+        "receiving_unit": dossier.receiving_unit.name,
+        "competent_unit": dossier.competent_unit.name,
+    }
+
+
+def _last_change(dossier: Dossier, states) -> StatusChange | None:
+    return (
+        StatusChange.objects.filter(dossier=dossier, to_status__in=list(states))
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _load(dossier: Dossier) -> Dossier:
+    """The dossier with everything the headers read, in one query."""
+    return Dossier.objects.select_related(
+        "procedure_version__procedure",
+        "receiving_unit__parent__parent",
+        "competent_unit",
+        "received_by",
+    ).get(pk=dossier.pk)
+
+
+def _appointment_at_receipt(dossier: Dossier):
+    """The appointment written on the receipt: the one before any apology re-appointment."""
+    apology = Apology.objects.filter(dossier=dossier).values("previous_due_at").first()
+    if apology:
+        return apology["previous_due_at"]
+    return dossier.due_at
+
+
+def _delivery(dossier: Dossier) -> str:
+    label = str(DeliveryMethod(dossier.delivery_method).label)
+    if dossier.delivery_method == DeliveryMethod.COUNTER:
+        return f"{label}: {dossier.receiving_unit.name}"
+    if dossier.delivery_address:
+        return f"{label}: {dossier.delivery_address}"
+    return label
+
+
+# --- Mẫu 01 ---------------------------------------------------------------------------------
+
+
+def receipt_context(dossier: Dossier) -> dict:
+    """Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
+    dossier = _load(dossier)
+    if dossier.received_at is None or dossier.status in _NOT_RECEIVED:
+        raise FormNotApplicable(
+            "Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả."
+        )
+    due = _appointment_at_receipt(dossier)
+    documents = [
+        {"name": d.name, "form": str(ProvidedAs(d.provided_as).label), "copies": d.copies}
+        for d in dossier.documents.exclude(provided_as=ProvidedAs.NONE).order_by("id")
+    ]
+    context = _dossier_base(dossier, FormKey.RECEIPT, dossier.received_at)
+    context.update(
+        {
+            "documents": documents,
+            "copies": dossier.copies,
+            "time_limit": duration_text(dossier.time_value, dossier.time_unit),
+            "received_at": dossier.received_at,
+            "received_text": moment_words(dossier.received_at),
+            "due_at": due,
+            "due_text": moment_words(due),
+            "delivery": _delivery(dossier),
+            "receiver": person_name(dossier.received_by),
+            "lookup_hint": "Tra cứu tình trạng hồ sơ bằng mã hồ sơ hoặc quét mã QR.",
+        }
+    )
+    return context
+
+
+# --- Mẫu 02 ---------------------------------------------------------------------------------
+
+
+def supplement_context(dossier: Dossier, pause: DossierPause | None = None) -> dict:
+    """Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, for a supplement requested after
+    acceptance (a supplement pause); the latest one unless ``pause`` is given."""
+    dossier = _load(dossier)
+    pauses = DossierPause.objects.filter(dossier=dossier, kind=PauseKind.SUPPLEMENT)
+    if pause is None:
+        pause = pauses.select_related("requested_by").order_by("-started_at", "-id").first()
+    elif pause.dossier_id != dossier.pk or pause.kind != PauseKind.SUPPLEMENT:
+        pause = None
+    if pause is None:
+        raise FormNotApplicable("Hồ sơ không có yêu cầu bổ sung, hoàn thiện nào.")
+    unit = dossier.receiving_unit
+    context = _dossier_base(dossier, FormKey.SUPPLEMENT, pause.started_at)
+    context.update(
+        {
+            "source": "pause",
+            "items": _lines(pause.items),
+            "reason": pause.reason,
+            "requested_at": pause.started_at,
+            "requested_text": moment_words(pause.started_at),
+            "guide": person_name(pause.requested_by),
+            "contact_phone": unit.phone,
+            "sequence": pauses.filter(started_at__lte=pause.started_at).count(),
+        }
+    )
+    return context
+
+
+def guidance_context(guidance: CounterGuidance) -> dict:
+    """Mẫu 02 for a guidance slip handed back at the counter, before any dossier exists
+    (hướng dẫn bổ sung một lần tại quầy): no dossier code and no QR."""
+    guidance = CounterGuidance.objects.select_related(
+        "procedure_version__procedure", "unit__parent__parent", "issued_by"
+    ).get(pk=guidance.pk)
+    version = guidance.procedure_version
+    edition = edition_on(guidance.issued_at)
+    return {
+        "header": header(guidance.unit, edition, FormKey.SUPPLEMENT, guidance.issued_at),
+        "source": "counter",
+        "code": "",
+        "qr": None,
+        "applicant": _applicant(
+            kind=ApplicantKind.PERSON,
+            name=guidance.applicant_name,
+            id_number=guidance.applicant_id_number,
+            address=guidance.applicant_address,
+            phone=guidance.applicant_phone,
+            email=guidance.applicant_email,
+        ),
+        "procedure": _procedure(version),
+        "request": version.name,
+        "receiving_unit": guidance.unit.name,
+        "items": _lines(guidance.items),
+        "reason": guidance.reason,
+        "requested_at": guidance.issued_at,
+        "requested_text": moment_words(guidance.issued_at),
+        "guide": person_name(guidance.issued_by),
+        "contact_phone": guidance.unit.phone,
+        "sequence": None,
+    }
+
+
+# --- Mẫu 03 ---------------------------------------------------------------------------------
+
+
+def refusal_context(dossier: Dossier) -> dict:
+    """Mẫu 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ (refusal at reception)."""
+    dossier = _load(dossier)
+    if dossier.status != Status.REFUSED_AT_RECEPTION:
+        raise FormNotApplicable(
+            "Hồ sơ không ở trạng thái từ chối tiếp nhận nên không in Phiếu từ chối tiếp nhận "
+            "giải quyết hồ sơ."
+        )
+    change = _last_change(dossier, [Status.REFUSED_AT_RECEPTION])
+    refused_at = (change.at if change else None) or dossier.submitted_at or dossier.created_at
+    context = _dossier_base(dossier, FormKey.REFUSAL, refused_at)
+    context.update(
+        {
+            "reason": dossier.refusal_reason or (change.reason if change else ""),
+            "refused_at": refused_at,
+            "refused_text": moment_words(refused_at),
+            "receiver": person_name(change.actor if change and change.actor else dossier.received_by),
+        }
+    )
+    return context
+
+
+# --- Mẫu 04 ---------------------------------------------------------------------------------
+
+
+def apology_context(dossier: Dossier) -> dict:
+    """Mẫu 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (TT 01/2018: Phiếu xin
+    lỗi và hẹn lại ngày trả kết quả), issued by the late agency."""
+    dossier = _load(dossier)
+    apology = (
+        Apology.objects.filter(dossier=dossier)
+        .select_related("unit__parent__parent", "issued_by")
+        .first()
+    )
+    if apology is None:
+        raise FormNotApplicable(
+            "Hồ sơ chưa có văn bản xin lỗi và đề nghị gia hạn (chưa ghi nhận xin lỗi, hẹn lại)."
+        )
+    context = _dossier_base(dossier, FormKey.APOLOGY, apology.issued_at, unit=apology.unit)
+    context.update(
+        {
+            "addressee": f"{context['applicant']['label']} {dossier.applicant_name}",
+            "agency": apology.unit.name,
+            "received_at": dossier.received_at,
+            "received_text": date_words(dossier.received_at),
+            "previous_due_at": apology.previous_due_at,
+            "previous_due_text": moment_words(apology.previous_due_at),
+            "reason": apology.reason,
+            "new_due_at": apology.new_due_at,
+            "new_due_text": moment_words(apology.new_due_at),
+            "signer": person_name(apology.issued_by),
+            "copy_to": dossier.receiving_unit.name,
+        }
+    )
+    return context
+
+
+# --- Mẫu 05 ---------------------------------------------------------------------------------
+
+
+def stop_context(dossier: Dossier) -> dict:
+    """Mẫu 05 Thông báo dừng giải quyết hồ sơ (stop notice; NĐ 118 Art. 21, TT 03/2025 Art. 7).
+
+    The annex's fields were not read (domain §2.6 [U]); the notice follows Mẫu 03: dossier
+    code, applicant, procedure, the date of the stop request and the decision.
+    """
+    dossier = _load(dossier)
+    if dossier.status not in _STOP_STATES:
+        raise FormNotApplicable(
+            "Hồ sơ không bị rút hoặc dừng giải quyết nên không in Thông báo dừng giải quyết hồ sơ."
+        )
+    change = _last_change(dossier, _STOP_STATES)
+    stopped_at = (change.at if change else None) or dossier.finished_at or dossier.updated_at
+    withdrawn = dossier.status == Status.WITHDRAWN
+    context = _dossier_base(dossier, FormKey.STOP, stopped_at)
+    context.update(
+        {
+            "withdrawn": withdrawn,
+            "ground": (
+                "theo đề nghị dừng giải quyết thủ tục hành chính của tổ chức, cá nhân"
+                if withdrawn
+                else "do hồ sơ không đủ điều kiện tiếp tục giải quyết"
+            ),
+            "reason": dossier.refusal_reason or (change.reason if change else ""),
+            "received_text": moment_words(dossier.received_at) if dossier.received_at else "",
+            "stopped_at": stopped_at,
+            "stopped_text": moment_words(stopped_at),
+            "officer": person_name(change.actor if change else None),
+        }
+    )
+    return context
+
+
+# --- Mẫu 06 ---------------------------------------------------------------------------------
+
+
+def _outcome(step, now: dt.datetime) -> Timeliness | None:
+    """The step's result: as recorded at hand-over, else computed from its times."""
+    if step.outcome:
+        return {
+            "early": Timeliness.EARLY,
+            "on_time": Timeliness.ON_TIME,
+            "late": Timeliness.LATE,
+        }[step.outcome]
+    if step.due_at is None:
+        return None
+    if step.finished_at is not None:
+        return classify(step.finished_at, step.due_at, _calendar())
+    # Still in progress but already past its deadline: late whatever happens next.
+    return Timeliness.LATE if now > step.due_at else None
+
+
+def _unit_and_person(unit: Unit | None, user) -> str:
+    name = person_name(user)
+    if unit is None:
+        return name
+    return f"{unit.name} ({name})" if name else unit.name
+
+
+def control_context(dossier: Dossier, *, now: dt.datetime | None = None) -> dict:
+    """Mẫu 06 Phiếu kiểm soát quá trình giải quyết hồ sơ (processing control slip).
+
+    One row per hand-over (``DossierStep``): the unit handing over ("Giao") and the next one
+    receiving ("Nhận"), the hand-over time, and whether the step finished before, on or after
+    its own deadline (trước hạn / đúng hạn / quá hạn).
+    """
+    dossier = _load(dossier)
+    if dossier.received_at is None or dossier.status in _NOT_RECEIVED:
+        raise FormNotApplicable(
+            "Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết hồ sơ."
+        )
+    now = now or timezone.now()
+    steps = list(
+        dossier.steps.select_related("unit", "assignee", "finished_by").order_by("order", "id")
+    )
+    rows = []
+    for index, step in enumerate(steps):
+        following = steps[index + 1] if index + 1 < len(steps) else None
+        if following is not None:
+            receiver = _unit_and_person(following.unit, following.assignee)
+        elif step.finished_at is not None and dossier.status == Status.RETURNED:
+            receiver = f"Tổ chức, cá nhân: {dossier.applicant_name}"
+        else:
+            receiver = ""
+        outcome = _outcome(step, now)
+        note = step.note
+        if step.finished_at is None:
+            pending = f"Đang xử lý, hạn {short_moment(step.due_at)}" if step.due_at else "Đang xử lý"
+            note = f"{pending}. {note}" if note else pending
+        rows.append(
+            {
+                "index": index + 1,
+                "step": step.name,
+                "giver": _unit_and_person(step.unit, step.finished_by or step.assignee),
+                "receiver": receiver,
+                "handed_at": step.finished_at,
+                "handed_text": moment_words(step.finished_at) if step.finished_at else "",
+                "due_text": moment_words(step.due_at) if step.due_at else "",
+                "outcome": outcome.label if outcome else "",
+                "outcome_key": outcome.name.lower() if outcome else "",
+                "note": note,
+            }
+        )
+    partners = sorted(
+        {
+            s.unit.name
+            for s in steps
+            if s.unit_id not in (dossier.receiving_unit_id, dossier.competent_unit_id)
+        }
+    )
+    apology = Apology.objects.filter(dossier=dossier).values("new_due_at").first()
+    context = _dossier_base(dossier, FormKey.CONTROL, dossier.received_at)
+    context.update(
+        {
+            "partners": ", ".join(partners),
+            "received_text": moment_words(dossier.received_at),
+            "due_text": moment_words(_appointment_at_receipt(dossier)),
+            "rescheduled_text": moment_words(apology["new_due_at"]) if apology else "",
+            "rows": rows,
+        }
+    )
+    return context
+
+
+# --- Mẫu 07 ---------------------------------------------------------------------------------
+
+
+def register_context(
+    unit: Unit, start: dt.date, end: dt.date, field=None, *, printed_at: dt.datetime | None = None
+) -> dict:
+    """Mẫu 07 Sổ theo dõi hồ sơ (tracking register) of a receiving unit over [start, end]."""
+    printed_at = printed_at or timezone.now()
+    raw = selectors.register_rows(unit=unit, start=start, end=end, field=field)
+    rows = []
+    for number, row in enumerate(raw, start=1):
+        # After an apology the register keeps the first appointment and shows the new one.
+        rescheduled = row["rescheduled_due_at"]
+        due = (row["original_due_at"] if rescheduled else None) or row["due_at"]
+        rows.append(
+            {
+                "index": number,
+                "code": row["code"],
+                "procedure": row["procedure_version__name"],
+                "applicant": row["applicant_name"],
+                "address": row["applicant_address"],
+                "phone": row["applicant_phone"],
+                "competent_unit": row["competent_unit__name"],
+                "received": short_moment(row["received_at"]),
+                "due": short_moment(due),
+                "rescheduled": short_moment(rescheduled),
+                "returned": short_moment(row["returned_at"]),
+                "delivery": str(DeliveryMethod(row["delivery_method"]).label),
+                "returned_to": row["returned_to"],
+            }
+        )
+    context = {
+        "header": header(unit, edition_on(end), FormKey.REGISTER, printed_at),
+        "unit_code": unit.code,
+        "start": start,
+        "end": end,
+        "period": f"Từ ngày {short_date(start)} đến ngày {short_date(end)}",
+        "field": field.name if field is not None else "",
+        "rows": rows,
+    }
+    return context
+
+
+# --- which forms apply ----------------------------------------------------------------------
+
+BUILDERS = {
+    FormKey.RECEIPT: receipt_context,
+    FormKey.SUPPLEMENT: supplement_context,
+    FormKey.REFUSAL: refusal_context,
+    FormKey.APOLOGY: apology_context,
+    FormKey.STOP: stop_context,
+    FormKey.CONTROL: control_context,
+}
+
+
+def available_forms(dossier: Dossier) -> list[dict]:
+    """The forms that can be printed for ``dossier`` now, with their printed number and title."""
+    edition = form_edition(dossier)
+    received = dossier.received_at is not None and dossier.status not in _NOT_RECEIVED
+    applies = {
+        FormKey.RECEIPT: received,
+        FormKey.SUPPLEMENT: DossierPause.objects.filter(
+            dossier=dossier, kind=PauseKind.SUPPLEMENT
+        ).exists(),
+        FormKey.REFUSAL: dossier.status == Status.REFUSED_AT_RECEPTION,
+        FormKey.APOLOGY: Apology.objects.filter(dossier=dossier).exists(),
+        FormKey.STOP: dossier.status in _STOP_STATES,
+        FormKey.CONTROL: received,
+    }
+    forms = []
+    for key, ok in applies.items():
+        if ok:
+            spec = form_spec(edition, key)
+            forms.append({"key": key.value, "number": spec.number, "title": spec.title})
+    return forms
