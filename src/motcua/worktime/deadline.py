@@ -156,6 +156,10 @@ class DeadlineMixin:
 
     def _pause_spans(self, pauses: Iterable[Pause]) -> list[tuple[int, int, int, int, int]]:
         """Validated pauses as sorted (begin, end, W(begin), W(end), index)."""
+        # ``_locate`` inlined for the common case (calendar zone, in range): pauses are on the
+        # recompute path. Anything else goes through ``_locate`` for its checks and messages.
+        zone, epoch, ndays = self.zone, self._epoch_local, self._ndays
+        work, wb, offsets, day_us = self._work, self._wb, self._off, self._day_us
         locate = self._locate
         spans = []
         for i, pause in enumerate(pauses):
@@ -163,8 +167,24 @@ class DeadlineMixin:
                 begin, end = pause
             except (TypeError, ValueError):
                 raise PauseError(f"pause {i} must be a (begin, end) pair, got {pause!r}") from None
-            b_at, b_w = locate(begin, "begin", i)
-            e_at, e_w = locate(end, "end", i)
+            points = []
+            for dt, what in ((begin, "begin"), (end, "end")):
+                if getattr(dt, "tzinfo", None) is zone:
+                    delta = dt - epoch
+                    day = delta.days
+                    if 0 <= day < ndays:
+                        sod = delta.seconds
+                        us = delta.microseconds
+                        w = wb[day] * day_us
+                        if work[day]:
+                            off = offsets[sod]
+                            w += off * MICROS
+                            if us and offsets[sod + 1] != off:
+                                w += us
+                        points.append(((day * SECONDS_PER_DAY + sod) * MICROS + us, w))
+                        continue
+                points.append(locate(dt, what, i))
+            (b_at, b_w), (e_at, e_w) = points
             if e_at < b_at:
                 raise PauseError(f"pause {i} ends ({end}) before it begins ({begin})")
             spans.append((b_at, e_at, b_w, e_w, i))
