@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from motcua.worktime.deadline import DeadlineMixin
@@ -66,6 +67,37 @@ def _rows(rows: DateRows | None, default_name: str) -> dict[date, str]:
             raise TypeError(f"calendar rows must be datetime.date values, got {d!r}")
         result[d] = name
     return result
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Frame:
+    """Dates of a year range and their local midnights; shared by calendars (read-only)."""
+
+    dates: tuple[date, ...]
+    day_base: list[datetime]
+
+
+@lru_cache(maxsize=16)
+def _frame(zone: ZoneInfo, years: range) -> _Frame:
+    first = date(years.start, 1, 1)
+    ndays = (date(years.stop - 1, 12, 31) - first).days + 1
+    dates = tuple(date.fromordinal(first.toordinal() + i) for i in range(ndays))
+    epoch_local = datetime(first.year, 1, 1, tzinfo=zone)
+    offset = epoch_local.utcoffset()
+    # The arithmetic counts wall-clock seconds, which equals elapsed time only if the zone
+    # never changes offset inside the range (no DST); check every day's midnight and noon.
+    for d in dates:
+        for hour in (0, 12):
+            if datetime(d.year, d.month, d.day, hour, tzinfo=zone).utcoffset() != offset:
+                raise ValueError(
+                    f"timezone {zone.key} changes its UTC offset on {d}; "
+                    "only fixed-offset zones are supported"
+                )
+    day = timedelta(days=1)
+    day_base = [epoch_local]
+    for _ in range(ndays - 1):
+        day_base.append(day_base[-1] + day)
+    return _Frame(dates, day_base)
 
 
 class WorkCalendar(DeadlineMixin):
@@ -187,55 +219,40 @@ class WorkCalendar(DeadlineMixin):
         self._compile()
 
     def _compile(self) -> None:
-        zone = self.zone
-        first = date(self.years.start, 1, 1)
-        last = date(self.years.stop - 1, 12, 31)
-        ndays = (last - first).days + 1
-        epoch_local = datetime(first.year, 1, 1, tzinfo=zone)
-        offset = epoch_local.utcoffset()
-        # The arithmetic counts wall-clock seconds, which equals elapsed time only if the zone
-        # never changes offset inside the range (no DST); check every day's midnight and noon.
-        for i in range(ndays):
-            day = first + timedelta(days=i)
-            for hour in (0, 12):
-                if datetime(day.year, day.month, day.day, hour, tzinfo=zone).utcoffset() != offset:
-                    raise ValueError(
-                        f"timezone {zone.key} changes its UTC offset on {day}; "
-                        "only fixed-offset zones are supported"
-                    )
+        frame = _frame(self.zone, self.years)
         weekend = set(self.weekend)
+        make_up, days_off = self._make_up, self._days_off
         work = []
         wb = [0]
         wd_day = []
-        day_base = []
-        for i in range(ndays):
-            d = first + timedelta(days=i)
-            if d in self._make_up:
+        count = 0
+        for i, d in enumerate(frame.dates):
+            if d in make_up:
                 is_work = True
-            elif d in self._days_off:
+            elif d in days_off:
                 is_work = False
             else:
                 is_work = d.weekday() not in weekend
             work.append(is_work)
-            wb.append(wb[-1] + is_work)
             if is_work:
+                count += 1
                 wd_day.append(i)
-            day_base.append(epoch_local + timedelta(days=i))
+            wb.append(count)
         plan = day_plan(self.sessions)
         self._plan = plan
-        self._first = first
-        self._ndays = ndays
+        self._first = frame.dates[0]
+        self._ndays = len(frame.dates)
         self._work = work
         self._wb = wb
         self._wd_day = wd_day
-        self._day_base = day_base
-        self._wd_base = [day_base[i] for i in wd_day]
+        self._day_base = frame.day_base
+        self._wd_base = [frame.day_base[i] for i in wd_day]
         self._off = plan.offset_at
         self._day_us = plan.day_micros
         self._end_cache = plan._end_cache
         self._start_cache = plan._start_cache
-        self._epoch_local = epoch_local
-        self._epoch_utc = epoch_local.astimezone(UTC)
+        self._epoch_local = frame.day_base[0]
+        self._epoch_utc = frame.day_base[0].astimezone(UTC)
         self._cuts = {}
         self._default_cut = self._cut_seconds(DEFAULT_CUTOFF)
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
 from decimal import Decimal
+from enum import Enum
 from fractions import Fraction
 from numbers import Real
 
