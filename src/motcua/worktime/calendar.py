@@ -139,6 +139,8 @@ class WorkCalendar(DeadlineMixin):
         "_wd_base",
         "_day_base",
         "_off",
+        "_w0s",
+        "_day_s",
         "_day_us",
         "_end_cache",
         "_start_cache",
@@ -248,7 +250,10 @@ class WorkCalendar(DeadlineMixin):
         self._day_base = frame.day_base
         self._wd_base = [frame.day_base[i] for i in wd_day]
         self._off = plan.offset_at
+        self._day_s = plan.day_seconds
         self._day_us = plan.day_micros
+        # W in whole seconds at the start of each day (working seconds before it).
+        self._w0s = [k * plan.day_seconds for k in wb[:-1]]
         self._end_cache = plan._end_cache
         self._start_cache = plan._start_cache
         self._epoch_local = frame.day_base[0]

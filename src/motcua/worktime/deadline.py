@@ -56,6 +56,8 @@ class DeadlineMixin:
     _wd_base: list[datetime]
     _day_base: list[datetime]
     _off: list[int]
+    _w0s: list[int]
+    _day_s: int
     _day_us: int
     _end_cache: list[timedelta | None]
     _epoch_local: datetime
@@ -220,7 +222,9 @@ class DeadlineMixin:
         calendar's zone. ``roll_to_working_day`` only affects calendar-day durations (see
         ``_calendar_deadline``).
         """
-        # The hot path: everything inline, one attribute read per table (see module docstring).
+        # The hot path: inline, one attribute read per table, and whole seconds, which keep the
+        # ints below 2**30 where CPython's arithmetic is fastest. Microseconds, pauses,
+        # fractional amounts and calendar days take ``_deadline_micros``.
         try:
             if start.tzinfo is self.zone:
                 delta = start - self._epoch_local
@@ -231,33 +235,54 @@ class DeadlineMixin:
         day = delta.days
         if not 0 <= day < self._ndays:
             raise self._range_error(start, "start")
-        day_us = self._day_us
+        day_s = self._day_s
         cut = self._default_cut if cutoff is DEFAULT_CUTOFF else self._cut_seconds(cutoff)
+        w = self._w0s[day]
+        us = 0
         if self._work[day]:
             sod = delta.seconds
             us = delta.microseconds
             if sod < cut or (sod == cut and not us):
                 offsets = self._off
                 off = offsets[sod]
-                w = self._wb[day] * day_us + off * MICROS
-                if us and offsets[sod + 1] != off:
-                    w += us
+                w += off
+                if us and offsets[sod + 1] == off:
+                    us = 0  # outside a session the clock is not running: no fraction
             else:
-                w = (self._wb[day] + 1) * day_us
-        else:
-            w = self._wb[day] * day_us
+                w += day_s
+                us = 0
+        amount = duration.seconds or duration.whole_days * day_s
+        if us or not amount or pauses:
+            return self._deadline_micros(
+                start, w * 1_000_000 + us, duration, pauses, roll_to_working_day
+            )
+        t = w + amount - 1
+        idx = t // day_s
+        s = t - idx * day_s + 1  # working seconds into the deadline's day: 1..day_s
+        try:
+            base = self._wd_base[idx]
+        except IndexError:
+            raise self._range_error(f"deadline for {start} + {duration}", "the") from None
+        td = self._end_cache[s]
+        if td is None:
+            td = self._plan.end_delta(s)
+        return base + td
 
-        amount = duration.micros
-        if not amount:
-            days = duration.whole_days
-            if days:
-                amount = days * day_us
-            elif duration.kind == KIND_CALENDAR:
-                return self._calendar_deadline(w, duration.value, pauses, roll_to_working_day)
-            else:
-                amount = duration.working_micros(day_us)
-                if amount <= 0:
-                    raise ValueError(f"a duration of {duration} is meaningless: under 1 us")
+    def _deadline_micros(
+        self,
+        start: datetime,
+        w: int,
+        duration: Duration,
+        pauses: Iterable[Pause],
+        roll_to_working_day: bool,
+    ) -> datetime:
+        """``deadline`` from W = ``w`` microseconds, for every case the hot path leaves."""
+        day_us = self._day_us
+        if duration.kind == KIND_CALENDAR:
+            return self._calendar_deadline(w, duration.value, pauses, roll_to_working_day)
+        amount = duration.working_micros(day_us)
+        if amount <= 0:
+            raise ValueError(f"a duration of {duration} is meaningless: under 1 us")
         target = w + amount
         if pauses:
             w0 = w
@@ -267,19 +292,14 @@ class DeadlineMixin:
                 lo = b_w if b_w > w0 else w0
                 if e_w > lo:
                     target += e_w - lo
-
         idx, off = divmod(target - 1, day_us)
         s, r = divmod(off + 1, MICROS)
-        try:
-            base = self._wd_base[idx]
-        except IndexError:
-            raise self._range_error(f"deadline for {start} + {duration}", "the") from None
+        if not 0 <= idx < len(self._wd_base):
+            raise self._range_error(f"deadline for {start} + {duration}", "the")
+        base = self._wd_base[idx]
         if r:
             return base + self._plan.start_delta(s) + timedelta(microseconds=r)
-        td = self._end_cache[s]
-        if td is None:
-            td = self._plan.end_delta(s)
-        return base + td
+        return base + self._plan.end_delta(s)
 
     def deadlines(
         self,

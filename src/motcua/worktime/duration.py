@@ -78,6 +78,8 @@ class Duration:
     micros: int = field(init=False, repr=False, compare=False)
     # Whole working days (0 otherwise), so the hot path multiplies without a Fraction.
     whole_days: int = field(init=False, repr=False, compare=False)
+    # Working hours as whole seconds (0 if not whole), for the engine's whole-second fast path.
+    seconds: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         unit = self.unit
@@ -102,6 +104,7 @@ class Duration:
         object.__setattr__(self, "kind", _KIND[unit])
         object.__setattr__(self, "whole_days", whole_days)
         object.__setattr__(self, "micros", micros)
+        object.__setattr__(self, "seconds", 0 if micros % 1_000_000 else micros // 1_000_000)
 
     @classmethod
     def working_days(cls, n: Real | Decimal) -> Duration:
