@@ -160,3 +160,9 @@ def write_json(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Real hashing is slow by design; these tests log in with force_login.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

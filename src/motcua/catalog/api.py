@@ -19,7 +19,7 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-class TimeLimitSerializer(serializers.Serializer):
+class ProcedureTimeLimitSerializer(serializers.Serializer):
     value = serializers.FloatField(help_text="Số ngày hoặc số giờ")
     unit = serializers.ChoiceField(choices=TimeUnit.choices)
 
@@ -28,14 +28,14 @@ def _limit(value, unit) -> dict | None:
     return {"value": _number(value), "unit": unit} if value is not None else None
 
 
-class FieldSerializer(serializers.Serializer):
+class CatalogFieldSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Mã lĩnh vực")
     name = serializers.CharField(help_text="Tên lĩnh vực")
     slug = serializers.CharField()
     procedure_count = serializers.IntegerField(help_text="Số thủ tục đang áp dụng")
 
 
-class UnitSerializer(serializers.Serializer):
+class CatalogUnitSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Mã đơn vị (QCVN 102:2016)")
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=UnitKind.choices)
@@ -43,7 +43,7 @@ class UnitSerializer(serializers.Serializer):
     parent_code = serializers.CharField(allow_null=True, help_text="Mã đơn vị cha")
 
 
-class RefSerializer(serializers.Serializer):
+class CatalogRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
@@ -52,19 +52,19 @@ class ProcedureSummarySerializer(serializers.Serializer):
     code = serializers.CharField(source="procedure.code", help_text="Mã thủ tục")
     name = serializers.CharField(help_text="Tên thủ tục")
     version = serializers.IntegerField(source="number", help_text="Phiên bản số")
-    field = RefSerializer(help_text="Lĩnh vực")
-    agency = RefSerializer(help_text="Cơ quan thực hiện")
+    field = CatalogRefSerializer(help_text="Lĩnh vực")
+    agency = CatalogRefSerializer(help_text="Cơ quan thực hiện")
     level = serializers.ChoiceField(choices=Level.choices)
     online_mode = serializers.ChoiceField(choices=OnlineMode.choices)
     time_limit = serializers.SerializerMethodField()
 
-    @extend_schema_field(TimeLimitSerializer(allow_null=True))
+    @extend_schema_field(ProcedureTimeLimitSerializer(allow_null=True))
     def get_time_limit(self, version: ProcedureVersion) -> dict | None:
         """The time limit in force: the committed one if set, else the legal one."""
         return _limit(*version.effective_time)
 
 
-class DocumentSerializer(serializers.Serializer):
+class ProcedureDocumentSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     name = serializers.CharField()
     form = serializers.CharField()
@@ -73,17 +73,17 @@ class DocumentSerializer(serializers.Serializer):
     condition = serializers.CharField()
 
 
-class FeeSerializer(serializers.Serializer):
+class ProcedureFeeSerializer(serializers.Serializer):
     name = serializers.CharField()
     amount = serializers.IntegerField(allow_null=True, help_text="Đồng")
     description = serializers.CharField()
 
 
-class StepSerializer(serializers.Serializer):
+class ProcedureStepSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     name = serializers.CharField()
     role = serializers.ChoiceField(choices=StepRole.choices)
-    unit = RefSerializer(allow_null=True, help_text="Để trống: cơ quan thực hiện")
+    unit = CatalogRefSerializer(allow_null=True, help_text="Để trống: cơ quan thực hiện")
     hours = serializers.FloatField(help_text="Giờ làm việc")
 
 
@@ -95,24 +95,24 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
     committed_time = serializers.SerializerMethodField()
     time_note = serializers.CharField()
     cutoff = serializers.TimeField(format="%H:%M", allow_null=True)
-    receiving_units = RefSerializer(many=True, help_text="Nơi tiếp nhận")
+    receiving_units = CatalogRefSerializer(many=True, help_text="Nơi tiếp nhận")
     fee_text = serializers.CharField()
-    fees = FeeSerializer(many=True)
+    fees = ProcedureFeeSerializer(many=True)
     result_type = serializers.CharField()
     requires_paper_result = serializers.BooleanField()
     five_on_site = serializers.BooleanField(help_text="\"5 tại chỗ\"")
     boundary_free = serializers.BooleanField(help_text="Không phụ thuộc địa giới hành chính")
-    documents = DocumentSerializer(many=True)
-    steps = StepSerializer(many=True)
+    documents = ProcedureDocumentSerializer(many=True)
+    steps = ProcedureStepSerializer(many=True)
     legal_basis = serializers.CharField()
     source = serializers.CharField()
     note = serializers.CharField()
 
-    @extend_schema_field(TimeLimitSerializer(allow_null=True))
+    @extend_schema_field(ProcedureTimeLimitSerializer(allow_null=True))
     def get_legal_time(self, version: ProcedureVersion) -> dict | None:
         return _limit(version.legal_time_value, version.legal_time_unit)
 
-    @extend_schema_field(TimeLimitSerializer(allow_null=True))
+    @extend_schema_field(ProcedureTimeLimitSerializer(allow_null=True))
     def get_committed_time(self, version: ProcedureVersion) -> dict | None:
         return _limit(version.time_value, version.time_unit)
 
@@ -140,7 +140,7 @@ class PublicListView(generics.ListAPIView):
 
 @extend_schema(tags=["catalog"], summary="Lĩnh vực và số thủ tục đang áp dụng")
 class FieldList(PublicListView):
-    serializer_class = FieldSerializer
+    serializer_class = CatalogFieldSerializer
 
     def get_queryset(self):
         return selectors.fields_with_counts()
@@ -155,7 +155,7 @@ class FieldList(PublicListView):
     ],
 )
 class UnitList(PublicListView):
-    serializer_class = UnitSerializer
+    serializer_class = CatalogUnitSerializer
 
     def get_queryset(self):
         filters = _Filters.parse(self.request)
