@@ -1,0 +1,72 @@
+"""Reads for the public pages (cổng công khai) beyond the catalog's own selectors.
+
+Nothing here returns personal data.
+"""
+
+from __future__ import annotations
+
+from motcua.catalog.models import Field
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.states import NATIONAL_NAME
+from motcua.org.models import Unit, UnitKind
+
+
+def provincial_center() -> Unit | None:
+    return Unit.objects.filter(kind=UnitKind.PROVINCIAL_CENTER, is_active=True).first()
+
+
+def field_by_slug(slug: str) -> Field | None:
+    return Field.objects.filter(slug=slug).first()
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
+
+
+# Only these columns leave the database for the public lookup: no applicant data at all.
+_PUBLIC_DOSSIER_FIELDS = (
+    "code",
+    "status",
+    "national_status",
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "rescheduled_due_at",
+    "finished_at",
+    "returned_at",
+    "procedure_version__name",
+    "procedure_version__procedure__code",
+    "receiving_unit__name",
+    "receiving_unit__address",
+    "receiving_unit__phone",
+)
+
+
+def dossier_public_status(code: str, *, now=None) -> dict | None:
+    """What the receipt's QR code shows (tra cứu hồ sơ): progress only, never the applicant."""
+    row = Dossier.objects.filter(code=code.strip()).values(*_PUBLIC_DOSSIER_FIELDS).first()
+    if row is None:
+        return None
+    # Dossier.is_overdue holds the rule; run it on an unsaved copy holding only these fields.
+    rescheduled = row["rescheduled_due_at"]
+    original = row["original_due_at"]
+    # After an apology (Mẫu 04) the citizen holds the new appointment.
+    appointment = rescheduled or row["due_at"]
+    probe = Dossier(status=row["status"], due_at=appointment)
+    return {
+        "code": row["code"],
+        "procedure_name": row["procedure_version__name"],
+        "procedure_code": row["procedure_version__procedure__code"],
+        "receiving_unit": row["receiving_unit__name"],
+        "receiving_address": row["receiving_unit__address"],
+        "receiving_phone": row["receiving_unit__phone"],
+        "received_at": row["received_at"],
+        "due_at": appointment,
+        "rescheduled": bool(rescheduled and original and rescheduled != original),
+        "original_due_at": original,
+        "finished_at": row["finished_at"],
+        "returned_at": row["returned_at"],
+        "national_status": row["national_status"],
+        "status_name": NATIONAL_NAME.get(row["national_status"], ""),
+        "overdue": probe.is_overdue(now),
+    }
