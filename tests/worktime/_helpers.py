@@ -16,24 +16,41 @@ def vn(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0
 
 
 def reference_deadline(
-    cal: WorkCalendar, start: datetime, hours: timedelta, cutoff: time | None
+    cal: WorkCalendar,
+    start: datetime,
+    hours: timedelta,
+    cutoff: time | None,
+    pauses: tuple[tuple[datetime, datetime], ...] = (),
 ) -> datetime:
-    """Deadline by walking sessions day by day: slow, obvious, and shares no code with the
-    engine beyond ``is_working_day``."""
+    """Deadline by walking sessions day by day, cutting the pauses out of each session: slow,
+    obvious, and sharing no code with the engine beyond ``is_working_day``."""
     local = start.astimezone(VN)
     day: date = local.date()
     clock = local.timetz().replace(tzinfo=None)
     if cal.is_working_day(day) and cutoff is not None and clock > cutoff:
         day, clock = day + timedelta(days=1), time(0)
+    stops = sorted((b.astimezone(VN), e.astimezone(VN)) for b, e in pauses)
     remaining = hours
     while True:
         if cal.is_working_day(day):
             for s_start, s_end in cal.sessions:
                 begin = datetime.combine(day, max(s_start, clock), VN)
                 end = datetime.combine(day, s_end, VN)
-                if begin >= end:
-                    continue
-                if end - begin >= remaining:
-                    return begin + remaining
-                remaining -= end - begin
+                for running_from, running_to in _minus(begin, end, stops):
+                    if running_to - running_from >= remaining:
+                        return running_from + remaining
+                    remaining -= running_to - running_from
         day, clock = day + timedelta(days=1), time(0)
+
+
+def _minus(begin: datetime, end: datetime, stops: list[tuple[datetime, datetime]]):
+    """[begin, end] without the (sorted, disjoint) stops, as running intervals."""
+    at = begin
+    for b, e in stops:
+        if e <= at or b >= end:
+            continue
+        if b > at:
+            yield at, b
+        at = max(at, e)
+    if at < end:
+        yield at, end

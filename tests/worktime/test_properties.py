@@ -107,3 +107,23 @@ def test_matches_reference_walk(start, duration, cutoff):
     assert CAL.deadline(start, duration, cutoff=cutoff) == reference_deadline(
         CAL, start, span, cutoff
     )
+
+
+@st.composite
+def pause_lists(draw, start):
+    pauses = []
+    at = start + timedelta(minutes=draw(st.integers(-3 * 24 * 60, 3 * 24 * 60)))
+    for _ in range(draw(st.integers(1, 3))):
+        end = at + timedelta(minutes=draw(st.integers(0, 3 * 24 * 60)))
+        pauses.append((at, end))
+        at = end + timedelta(minutes=draw(st.integers(0, 2 * 24 * 60)))
+    return pauses
+
+
+@settings(max_examples=300)
+@given(st.data(), starts, minute_counts, cutoffs)
+def test_pauses_match_reference_walk(data, start, minutes, cutoff):
+    pauses = data.draw(pause_lists(start))
+    span = timedelta(minutes=minutes)
+    got = CAL.deadline(start, in_hours(minutes), pauses=pauses, cutoff=cutoff)
+    assert got == reference_deadline(CAL, start, span, cutoff, tuple(pauses))
