@@ -228,6 +228,13 @@ def test_a_procedure_without_a_published_version_is_not_shown(client, center):
 
 
 def test_english_is_available_through_the_language_switch(client, catalog):
+    assert "Cơ quan giải quyết" in _text(client.get("/"))
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+    text = _text(response)
+    assert "Responsible agencies" in text
+    assert "Công an 2 procedures" in text  # data stays as published
+    detail = _text(client.get("/thu-tuc/1.014063/"))
+    assert "Legal time limit" in detail
+    assert "Required documents" in detail

@@ -111,6 +111,14 @@ def test_returned_dossier_shows_when(client, dossier):
     assert "Đã trả kết quả lúc 14:15 20/03/2026" in text
 
 
+def test_status_name_follows_the_language(client, dossier):
+    d = dossier()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = _text(client.get(f"/tra-cuu/{d.code}/"))
+    assert "Being processed" in text
+    assert "Application status" in text
+
+
 def test_unknown_code_is_a_vietnamese_404(client, db):
     response = client.get("/tra-cuu/000.00.01.H15-260302-9999/")
     assert response.status_code == 404
