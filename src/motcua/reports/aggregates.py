@@ -17,6 +17,7 @@ from django.db.models import F
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import Status
+from motcua.reports.bulk import fast_insert
 from motcua.reports.ledger import (
     Change,
     Facts,
@@ -247,23 +248,20 @@ def _replay_all(histories: Iterable[tuple[dict, list[Change]]], progress: Callab
         for (day, metric, due_day), n in deltas.items():
             totals[(facts.dims, day, metric, due_day)] += n
         states.append(
-            LedgerState(
-                dossier_id=row["id"],
-                **_state_fields(facts, row["procedure_version_id"], track, last),
-            )
+            {"dossier_id": row["id"], **_state_fields(facts, row["procedure_version_id"], track, last)}
         )
         if len(states) >= BATCH:
-            LedgerState.objects.bulk_create(states, batch_size=BATCH)
+            fast_insert(LedgerState, states)
             states = []
         if progress:
             progress(1)
-    LedgerState.objects.bulk_create(states, batch_size=BATCH)
+    fast_insert(LedgerState, states)
     return totals
 
 
-def _stat(key: tuple, n: int) -> DailyStat:
+def _stat(key: tuple, n: int) -> dict:
     dims, day, metric, due_day = key
-    return DailyStat(count=n, **_key(dims, day, metric, due_day))
+    return {"count": n, **_key(dims, day, metric, due_day)}
 
 
 def ledger_rebuild(*, progress: Callable | None = None) -> int:
@@ -273,7 +271,7 @@ def ledger_rebuild(*, progress: Callable | None = None) -> int:
         LedgerState.objects.all().delete()
         totals = _replay_all(iter_histories(Dossier.objects.all()), progress)
         rows = [_stat(k, n) for k, n in totals.items() if n]
-        DailyStat.objects.bulk_create(rows, batch_size=BATCH)
+        fast_insert(DailyStat, rows)
     return len(rows)
 
 
@@ -307,7 +305,7 @@ def ledger_merge(dossier_ids: list[int], *, progress: Callable | None = None) ->
             stat.count += n
             to_update.append(stat)
     DailyStat.objects.bulk_update(to_update, ["count"], batch_size=BATCH)
-    DailyStat.objects.bulk_create(to_create, batch_size=BATCH)
+    fast_insert(DailyStat, to_create)
 
 
 def ledger_snapshot() -> dict[tuple, int]:
