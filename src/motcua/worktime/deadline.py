@@ -169,24 +169,36 @@ class DeadlineMixin:
                 begin, end = pause
             except (TypeError, ValueError):
                 raise PauseError(f"pause {i} must be a (begin, end) pair, got {pause!r}") from None
-            points = []
-            for dt, what in ((begin, "begin"), (end, "end")):
-                if getattr(dt, "tzinfo", None) is zone:
-                    delta = dt - epoch
-                    day = delta.days
-                    if 0 <= day < ndays:
-                        sod = delta.seconds
-                        us = delta.microseconds
-                        w = wb[day] * day_us
-                        if work[day]:
-                            off = offsets[sod]
-                            w += off * MICROS
-                            if us and offsets[sod + 1] != off:
-                                w += us
-                        points.append(((day * SECONDS_PER_DAY + sod) * MICROS + us, w))
-                        continue
-                points.append(locate(dt, what, i))
-            (b_at, b_w), (e_at, e_w) = points
+            # Written out twice rather than looped: this is the recompute hot path.
+            if (
+                getattr(begin, "tzinfo", None) is zone
+                and 0 <= (delta := begin - epoch).days < ndays
+            ):
+                day = delta.days
+                sod = delta.seconds
+                us = delta.microseconds
+                b_at = (day * 86_400 + sod) * 1_000_000 + us
+                b_w = wb[day] * day_us
+                if work[day]:
+                    off = offsets[sod]
+                    b_w += off * 1_000_000
+                    if us and offsets[sod + 1] != off:
+                        b_w += us
+            else:
+                b_at, b_w = locate(begin, "begin", i)
+            if getattr(end, "tzinfo", None) is zone and 0 <= (delta := end - epoch).days < ndays:
+                day = delta.days
+                sod = delta.seconds
+                us = delta.microseconds
+                e_at = (day * 86_400 + sod) * 1_000_000 + us
+                e_w = wb[day] * day_us
+                if work[day]:
+                    off = offsets[sod]
+                    e_w += off * 1_000_000
+                    if us and offsets[sod + 1] != off:
+                        e_w += us
+            else:
+                e_at, e_w = locate(end, "end", i)
             if e_at < b_at:
                 raise PauseError(f"pause {i} ends ({end}) before it begins ({begin})")
             spans.append((b_at, e_at, b_w, e_w, i))
