@@ -200,3 +200,11 @@ def test_working_time_between(cal):
 def test_bulk_deadlines(cal):
     starts = [vn(2025, 1, 6, 9), vn(2025, 1, 6, 16)]
     assert cal.deadlines(starts, D(1)) == [vn(2025, 1, 7, 9), vn(2025, 1, 7, 17)]
+
+
+def test_package_docstring_example():
+    import doctest
+
+    import motcua.worktime
+
+    assert doctest.testmod(motcua.worktime).failed == 0

@@ -4,9 +4,28 @@
 >>> from zoneinfo import ZoneInfo
 >>> from motcua.worktime import Duration, WorkCalendar
 >>> cal = WorkCalendar.vietnam()
->>> cal.deadline(datetime(2026, 8, 21, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
-...              Duration.working_days(1)).isoformat()
+>>> accepted = datetime(2026, 8, 21, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+>>> cal.deadline(accepted, Duration.working_days(1)).isoformat()  # Sat 22/08: ngày làm bù
 '2026-08-22T09:00:00+07:00'
+
+Overview:
+
+* ``WorkCalendar.vietnam(**overrides)`` / ``WorkCalendar(sessions, extra_holidays=...,
+  extra_working_days=..., removed_holidays=..., switched_off=..., weekend=..., years=...)``;
+  ``cal.with_overrides(...)`` for a unit's local rows.
+* Days: ``is_working_day``, ``working_days_between`` (both ends included),
+  ``add_working_days``, ``next_working_day``, ``describe`` (why), ``holidays``,
+  ``make_up_days``.
+* Time: ``deadline(start, duration, pauses=, cutoff=, roll_to_working_day=)``, ``deadlines``
+  (bulk), ``effective_start``, ``working_time_between``, ``pause_working_time``,
+  ``online_cutoff()``; ``recompute(rows, cal)`` for stored deadlines.
+* ``Duration.working_days / working_hours / calendar_days / of(value, unit)``.
+* ``classify`` -> ``Timeliness`` (trước hạn / đúng hạn / quá hạn), ``lateness``,
+  ``late_working_days``.
+* Data: ``official.OFFICIAL_DAYS`` (checked yearly notices), ``SWITCHABLE_HOLIDAYS`` (24/11).
+
+All datetimes in must be timezone-aware (naive ones raise ``NaiveDatetimeError``, a
+ValueError); all datetimes out are aware, in Asia/Ho_Chi_Minh.
 """
 
 from motcua.worktime.calendar import DEFAULT_TIMEZONE, DEFAULT_YEARS, DayInfo, WorkCalendar

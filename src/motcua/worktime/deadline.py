@@ -1,9 +1,10 @@
 """Deadlines (thời hạn, ngày hẹn trả) and working time (thời gian làm việc) on a WorkCalendar.
 
-Everything is integer microseconds on one "working-time axis": ``W`` counts the working time
-elapsed since the calendar's first day, so working day ``k`` covers
-``(k * day, (k + 1) * day]``. A deadline is then ``W(effective start) + amount`` mapped back to
-a date and time of day: two divmods and two list reads, no day-by-day loop (domain §3.7).
+Everything is integer arithmetic on one "working-time axis": ``W`` counts the working time
+elapsed since the calendar's first day, so working day ``k`` covers ``(k * day, (k + 1) * day]``.
+A deadline is then ``W(effective start) + amount`` mapped back to a date and time of day: one
+division and two list reads, no day-by-day loop (domain §3.7). The common case (whole-second
+start and amount, no pauses) runs in whole seconds; the rest in microseconds.
 
 Rules (domain §3.2, §3.3):
 
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 Pause = tuple[datetime, datetime]
 DAY_MICROS = SECONDS_PER_DAY * MICROS
-_ZERO = timedelta(0)
 
 
 class DeadlineMixin:
