@@ -84,6 +84,7 @@ OPTIONAL_MARKERS = {"optional", "khong bat buoc"}
 MARKER_RE = re.compile(r"\s*\[([^\[\]]*)\]\s*$")
 COPIES_RE = re.compile(r"^(?:x\s*(\d+)|(\d+)\s*ban)$")
 CONDITION_PREFIXES = ("condition:", "dieu kien:")
+_LINES = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -510,7 +511,7 @@ def _time_of_day(row: _Row, key: str, value: Any) -> dt.time | None:
 def _split_list(value: Any) -> list[str]:
     """Spreadsheet lists: one item per line, or ";"-separated when on one line."""
     text = str(value)
-    parts = text.splitlines() if "\n" in text or "\r" in text else text.split(";")
+    parts = _LINES.split(text) if "\n" in text or "\r" in text else text.split(";")
     return [p.strip() for p in parts if p.strip()]
 
 
