@@ -1,0 +1,1 @@
+"""Benchmarks (đo hiệu năng) behind ``make bench``: generator, server, load generator, report."""

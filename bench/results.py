@@ -1,0 +1,167 @@
+"""The results file (``bench/results/latest.json``) and the table printed on stdout.
+
+Shape (other tools read these keys)::
+
+    {"machine": {...}, "dossiers": N,
+     "sqlite": {"intake": FIG, "lookup": FIG, "worklist_p95_ms": ms, "report_year_s": s, ...},
+     "postgresql": {... same ...},
+     "worktime": {"deadlines_per_s", "numpy_per_call_per_s", "holidays_per_s", "recompute_1m_s"}}
+
+where FIG = {"rps", "p50_ms", "p95_ms", "p99_ms", "baseline_rps", "ratio"}; a figure that
+could not be measured holds ``None`` values and a ``note`` saying why ("n/a (missing: …)").
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+FIGURE_KEYS = ("rps", "p50_ms", "p95_ms", "p99_ms", "baseline_rps", "ratio")
+WORKTIME_KEYS = ("deadlines_per_s", "numpy_per_call_per_s", "holidays_per_s", "recompute_1m_s")
+TARGETS = {"intake": 0.30, "lookup": 0.60, "lookup_page": 0.60}
+WORKLIST_P95_MS = 50.0
+REPORT_S = 0.5
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "sqlite": _sqlite_version(),
+        "postgresql": _pg_version(),
+    }
+
+
+def _sqlite_version() -> str:
+    import sqlite3
+
+    return sqlite3.sqlite_version
+
+
+def _pg_version() -> str | None:
+    try:
+        out = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def missing(reason: str) -> dict:
+    """A figure that could not be measured."""
+    return {**dict.fromkeys(FIGURE_KEYS), "note": f"n/a ({reason})"}
+
+
+def figure(real, baseline) -> dict:
+    """A measured figure next to its baseline (both ``loadgen.Figure``)."""
+    ratio = round(real.rps / baseline.rps, 3) if baseline and baseline.rps else None
+    out = {
+        "rps": real.rps, "p50_ms": real.p50_ms, "p95_ms": real.p95_ms, "p99_ms": real.p99_ms,
+        "baseline_rps": baseline.rps if baseline else None, "ratio": ratio,
+        "requests": real.requests, "errors": real.errors,
+    }
+    if baseline:
+        out["baseline_p50_ms"] = baseline.p50_ms
+        out["baseline_p95_ms"] = baseline.p95_ms
+        out["baseline_p99_ms"] = baseline.p99_ms
+    return out
+
+
+def _fmt(value, spec: str) -> str:
+    if value is None:
+        return "n/a"
+    return format(value, spec)
+
+
+def _verdict(ok: bool | None) -> str:
+    return {True: "ok", False: "MISSED", None: ""}[ok]
+
+
+def table(results: dict) -> str:
+    """The human-readable table printed at the end of ``make bench``."""
+    lines = []
+    m = results.get("machine", {})
+    lines.append(
+        f"Motcua benchmark, {results.get('dossiers', 0):,} dossiers — {m.get('cpu', '?')}, "
+        f"{m.get('cores', '?')} cores, {m.get('memory_gb', '?')} GB, Python {m.get('python', '?')}"
+    )
+    head = f"{'database':<11}{'figure':<28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'baseline/s':>12}{'ratio':>7}  target"
+    lines.append(head)
+    lines.append("-" * len(head))
+    labels = {
+        "intake": "intake POST /api/v1/dossiers",
+        "lookup": "lookup GET /api/v1/dossiers/…",
+        "lookup_page": "lookup page /tra-cuu/…/",
+    }
+    for db in ("sqlite", "postgresql"):
+        data = results.get(db)
+        if not data:
+            continue
+        if data.get("skipped"):
+            lines.append(f"{db:<11}n/a ({data['skipped']})")
+            continue
+        for key, label in labels.items():
+            fig = data.get(key) or missing("not run")
+            target = TARGETS[key]
+            ok = None if fig.get("ratio") is None else fig["ratio"] >= target
+            lines.append(
+                f"{db:<11}{label:<28}{_fmt(fig['rps'], ',.0f'):>9}{_fmt(fig['p50_ms'], '.1f'):>9}"
+                f"{_fmt(fig['p95_ms'], '.1f'):>9}{_fmt(fig['p99_ms'], '.1f'):>9}"
+                f"{_fmt(fig['baseline_rps'], ',.0f'):>12}{_fmt(fig['ratio'], '.2f'):>7}  "
+                f">= {target:.0%} {_verdict(ok)} {fig.get('note', '')}".rstrip()
+            )
+        for name, fig in (data.get("worklists") or {}).items():
+            ok = None if fig.get("p95_ms") is None else fig["p95_ms"] < WORKLIST_P95_MS
+            lines.append(
+                f"{db:<11}{('worklist ' + name)[:27]:<28}{_fmt(fig.get('rps'), ',.0f'):>9}"
+                f"{_fmt(fig.get('p50_ms'), '.1f'):>9}{_fmt(fig.get('p95_ms'), '.1f'):>9}"
+                f"{_fmt(fig.get('p99_ms'), '.1f'):>9}{'':>12}{'':>7}  "
+                f"p95 < {WORKLIST_P95_MS:.0f} ms {_verdict(ok)} {fig.get('note', '')}".rstrip()
+            )
+        rep = data.get("report_year_s")
+        # The target is set at 10M dossiers; at a smaller scale the same bound is a floor.
+        ok = None if rep is None else rep < REPORT_S
+        lines.append(
+            f"{db:<11}{'official report, 1 year':<28}{'':>9}{_fmt(rep, '.3f') + ' s':>9}"
+            f"{'':>9}{'':>9}{'':>12}{'':>7}  < {REPORT_S} s at 10M {_verdict(ok)} "
+            f"{data.get('report_note', '')}".rstrip()
+        )
+        gen = data.get("generate_s")
+        if gen is not None:
+            lines.append(f"{db:<11}{'dataset generation':<28}{_fmt(gen, '.0f') + ' s':>9}")
+    wt = results.get("worktime") or {}
+    if wt:
+        lines.append("")
+        lines.append("worktime (one core): " + ", ".join(
+            f"{k} {_fmt(wt.get(k), ',.2f' if k.endswith('_s') else ',.0f')}" for k in WORKTIME_KEYS
+        ) + (f"  {wt['note']}" if wt.get("note") else ""))
+        if wt.get("deadlines_per_s") and wt.get("numpy_per_call_per_s"):
+            lines.append(
+                f"  deadlines vs numpy.busday_offset per call: {wt['deadlines_per_s'] / wt['numpy_per_call_per_s']:.2f}x; "
+                f"vs holidays: {wt['deadlines_per_s'] / wt['holidays_per_s']:.1f}x"
+                if wt.get("holidays_per_s") else ""
+            )
+    return "\n".join(lines)

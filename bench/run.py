@@ -1,0 +1,314 @@
+"""``make bench``: Motcua's speed, measured as ratios against baselines from the same run.
+
+    .venv/bin/python bench/run.py [--scale 1] [--db sqlite,postgresql] [--duration 10] ...
+
+For each database (SQLite, and PostgreSQL when 127.0.0.1:5432 answers):
+
+1. build a fresh database with the synthetic dataset (``bench/generate.py``, 1M dossiers per
+   scale unit) in a child process;
+2. start gunicorn as in production (MOTCUA_ENV=production, DEBUG off, a generated secret key)
+   with ``motcua.benchsupport.settings``, which adds the raw baseline views;
+3. drive each endpoint and its baseline with wrk over 127.0.0.1 (``bench/loadgen.py``);
+4. time the official report for one year in a child process;
+5. drop the database (``--keep`` keeps it).
+
+The worktime engine's own benchmark (``bench/worktime.py`` ``run()``) runs once, in a child
+process because it pins itself to one CPU. Results: a table on stdout and
+``bench/results/latest.json`` (see ``bench/results.py`` for the keys).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+if str(ROOT / "src") not in sys.path:
+    sys.path.insert(1, str(ROOT / "src"))
+
+from bench import loadgen, results, server  # noqa: E402
+
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_NAME = "motcua_bench"
+MILLION = 1_000_000
+
+
+def log(msg: str) -> None:
+    print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--scale", type=float, default=1.0, help="millions of dossiers (10 = 10M)")
+    p.add_argument("--dossiers", type=int, help="exact number of dossiers (overrides --scale)")
+    p.add_argument("--db", default="sqlite,postgresql", help="comma list: sqlite, postgresql")
+    p.add_argument("--duration", type=int, default=10, help="seconds of load per figure")
+    p.add_argument("--connections", type=int, default=8)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: 2 x cores)")
+    p.add_argument("--report-runs", type=int, default=5)
+    p.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    p.add_argument("--skip-worktime", action="store_true")
+    p.add_argument("--rebuild", choices=["auto", "always", "never"], default="auto",
+                   help="run reports_rebuild after loading (auto: up to 200k dossiers)")
+    p.add_argument("--phase", choices=["prepare", "report"], help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    args.n = args.dossiers if args.dossiers is not None else int(args.scale * MILLION)
+    args.dbs = [d.strip() for d in args.db.split(",") if d.strip()]
+    for db in args.dbs:
+        if db not in ("sqlite", "postgresql"):
+            p.error(f"unknown database {db!r}")
+    args.workers = args.workers or 2 * (os.cpu_count() or 1)
+    return args
+
+
+# --- child phases (inside Django) -------------------------------------------------------------
+
+
+def child(args) -> None:
+    from bench import phases
+
+    workdir = args.workdir
+    if args.phase == "prepare":
+        phases.prepare(dossiers=args.n, workdir=workdir, rebuild=args.rebuild, log=log)
+    else:
+        out = phases.report(runs=args.report_runs)
+        (workdir / "report.json").write_text(json.dumps(out))
+
+
+# --- the driver -------------------------------------------------------------------------------
+
+
+def pg_available() -> str | None:
+    """None when PostgreSQL answers on 127.0.0.1:5432, else why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, connect_timeout=3):
+            return None
+    except Exception as exc:
+        return f"PostgreSQL not reachable on 127.0.0.1:5432: {exc.__class__.__name__}"
+
+
+def pg_recreate(name: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_child(phase: str, env: dict, args, workdir: Path) -> None:
+    cmd = [sys.executable, str(ROOT / "bench" / "run.py"), "--phase", phase,
+           "--dossiers", str(args.n), "--workdir", str(workdir),
+           "--report-runs", str(args.report_runs), "--rebuild", args.rebuild]
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+
+
+def worktime_figures() -> dict:
+    """``bench/worktime.py`` ``run()``, in a child process (it pins itself to one CPU)."""
+    if not (ROOT / "bench" / "worktime.py").exists():
+        return {**dict.fromkeys(results.WORKTIME_KEYS), "note": "n/a (missing: bench/worktime.py)"}
+    code = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/src']; "
+        "from bench.worktime import run; print('WORKTIME ' + json.dumps(run()))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True,
+                         cwd=ROOT, check=False)
+    for line in out.stdout.splitlines():
+        if line.startswith("WORKTIME "):
+            return json.loads(line[len("WORKTIME "):])
+    return {**dict.fromkeys(results.WORKTIME_KEYS),
+            "note": f"n/a (bench/worktime.py failed: {out.stderr.strip()[-300:]})"}
+
+
+def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
+    """Every HTTP figure of one database, each next to its baseline."""
+    opts = {"workdir": workdir, "duration": args.duration, "connections": args.connections,
+            "threads": args.threads}
+    auth = {"Authorization": f"Token {fx['token']}"}
+    leader_auth = {"Authorization": f"Token {fx['worklists']['token']}"}
+    codes_file = Path(fx["codes_file"])
+    center_codes = Path(fx["center_codes_file"])
+    out: dict = {}
+
+    def probe(path: str, *, method="GET", body=None, headers=None) -> tuple[int, str]:
+        return server.fetch(base + path, method=method, body=body, headers=headers)
+
+    # Each baseline runs right before its figure: the machine may be shared, and a ratio of
+    # two runs seconds apart is what stays comparable.
+    def raw_insert():
+        return loadgen.run(base, loadgen.lua_post("/bench/raw-insert", '{"code": "__RANDOM6__"}'),
+                           name="raw-insert", **opts)
+
+    def raw_select(codes):
+        return loadgen.run(base, loadgen.lua_get_codes("/bench/raw-select/{code}", codes),
+                           name="raw-select", **opts)
+
+    # Intake.
+    body = fx["intake"]["body"].replace("__RANDOM6__", "000001")
+    status, text = probe(fx["intake"]["path"], method="POST", body=body.encode(),
+                         headers={**auth, "Content-Type": "application/json"})
+    if status == 201 or status == 200:
+        baseline = raw_insert()
+        fig = loadgen.run(base, loadgen.lua_post(fx["intake"]["path"], fx["intake"]["body"], auth),
+                          name="intake", **opts)
+        out["intake"] = results.figure(fig, baseline)
+    else:
+        out["intake"] = results.missing(f"POST /api/v1/dossiers answered {status}: {text[:160]}")
+    log(f"  intake: {_short(out['intake'])}")
+
+    # Status lookups.
+    for key, path, headers, codes, sample in (
+        ("lookup", "/api/v1/dossiers/{code}", auth, center_codes, fx["center_sample_code"]),
+        ("lookup_page", "/tra-cuu/{code}/", {}, codes_file, fx["sample_code"]),
+    ):
+        status, text = probe(path.replace("{code}", sample), headers=headers)
+        if status == 200:
+            baseline = raw_select(codes)
+            fig = loadgen.run(base, loadgen.lua_get_codes(path, codes, headers), name=key, **opts)
+            out[key] = results.figure(fig, baseline)
+        else:
+            out[key] = results.missing(f"missing: GET {path} answered {status}")
+        log(f"  {key}: {_short(out[key])}")
+
+    # Worklists: absolute p95, no baseline.
+    worklists = {}
+    session = {"Cookie": fx["worklists"]["session"]}
+    for name, file in fx["worklists"]["files"].items():
+        first = fx["worklists"]["first"][name]
+        status, text = probe(first, headers=leader_auth)
+        if status == 200:
+            fig = loadgen.run(base, loadgen.lua_get_paths(Path(file), leader_auth),
+                              name=f"worklist-{name}", **opts)
+            worklists[name] = fig.as_dict()
+        else:
+            worklists[name] = {"p95_ms": None, "note": f"n/a (GET {first} answered {status})"}
+        log(f"  worklist {name}: {_short(worklists[name])}")
+    page = fx["worklists"].get("page", "/can-bo/")
+    status, text = probe(page, headers=session)
+    if status == 200:
+        pfile = workdir / "paths-page.txt"
+        pfile.write_text(page + "\n")
+        fig = loadgen.run(base, loadgen.lua_get_paths(pfile, session), name="worklist-page", **opts)
+        worklists["workspace_page"] = fig.as_dict()
+    else:
+        worklists["workspace_page"] = {"p95_ms": None, "note": f"n/a (missing: GET {page} answered {status})"}
+    log(f"  worklist page: {_short(worklists['workspace_page'])}")
+    out["worklists"] = worklists
+    measured = [w["p95_ms"] for w in worklists.values() if w.get("p95_ms") is not None]
+    out["worklist_p95_ms"] = max(measured) if measured else None
+    return out
+
+
+def _short(fig: dict) -> str:
+    if fig.get("p95_ms") is None:
+        return fig.get("note", "n/a")
+    ratio = f", ratio {fig['ratio']:.2f}" if fig.get("ratio") is not None else ""
+    return f"{fig['rps']:,.0f}/s p95 {fig['p95_ms']:.1f} ms{ratio}" + (
+        f" ({fig['errors']} errors)" if fig.get("errors") else "")
+
+
+def bench_database(db: str, args, secret: str) -> dict:
+    workdir = args.workdir / db
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    if db == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    else:
+        pg_recreate(PG_NAME)
+        url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+    env = server.production_env(url, args.workdir, secret_key=secret)
+    data: dict = {}
+    try:
+        log(f"{db}: building {args.n:,} dossiers")
+        t0 = time.perf_counter()
+        run_child("prepare", env, args, workdir)
+        fx = json.loads((workdir / "fixtures.json").read_text())
+        data["prepare_s"] = round(time.perf_counter() - t0, 1)
+        data["generate_s"] = round(fx["timings"]["generate_s"], 1)
+        data["reports_rebuild"] = fx["reports_rebuild"]
+        data["province"] = fx["loader"]
+        log(f"{db}: serving with gunicorn ({args.workers} workers), wrk {args.threads} threads x "
+            f"{args.connections} connections, {args.duration} s per figure")
+        with server.Gunicorn(env, workers=args.workers, log=workdir / "gunicorn.log") as srv:
+            data.update(measure_http(srv.url, fx, args, workdir))
+        log(f"{db}: official report, {args.report_runs} runs")
+        run_child("report", env, args, workdir)
+        rep = json.loads((workdir / "report.json").read_text())
+        data["report_year_s"] = rep.get("report_year_s")
+        data["report"] = rep
+        if rep.get("note"):
+            data["report_note"] = rep["note"]
+        log(f"  report: {rep}")
+    finally:
+        if not args.keep:
+            if db == "postgresql":
+                pg_recreate(PG_NAME, drop_only=True)
+            else:
+                for f in workdir.glob("bench.sqlite3*"):
+                    f.unlink()
+    return data
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.phase:
+        child(args)
+        return 0
+    started = time.perf_counter()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    out = {
+        "machine": results.machine(),
+        "dossiers": args.n,
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "config": {"duration_s": args.duration, "connections": args.connections,
+                   "threads": args.threads, "gunicorn_workers": args.workers},
+    }
+    import secrets
+
+    secret = secrets.token_urlsafe(50)
+    # Static files once, as a production deployment would (manifest storage needs them).
+    env = server.production_env("sqlite:///" + str(args.workdir / "static.sqlite3"), args.workdir,
+                                secret_key=secret)
+    subprocess.run([sys.executable, "-m", "motcua", "collectstatic", "--noinput", "-v", "0"],
+                   env=env, cwd=ROOT, check=True)
+    for db in ("sqlite", "postgresql"):
+        if db not in args.dbs:
+            continue
+        if db == "postgresql" and (why := pg_available()):
+            out[db] = {"skipped": why}
+            log(f"postgresql skipped: {why}")
+            continue
+        try:
+            out[db] = bench_database(db, args, secret)
+        except Exception as exc:
+            log(f"{db}: FAILED {exc!r}")
+            out[db] = {"skipped": f"failed: {exc!r}"[:300]}
+    if not args.skip_worktime:
+        log("worktime engine (bench/worktime.py run())")
+        out["worktime"] = worktime_figures()
+    out["total_s"] = round(time.perf_counter() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(results.table(out))
+    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out} "
+          f"in {out['total_s'] / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

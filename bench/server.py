@@ -1,0 +1,100 @@
+"""The application server as in production: gunicorn, DEBUG off, on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(database_url: str, var_dir: Path, *, secret_key: str | None = None) -> dict:
+    """Environment of a production process with the bench baseline views mounted."""
+    env = dict(os.environ)
+    env.update({
+        "MOTCUA_ENV": "production",
+        "MOTCUA_SECRET_KEY": secret_key or secrets.token_urlsafe(50),
+        "MOTCUA_ALLOWED_HOSTS": "127.0.0.1",
+        "MOTCUA_SECURE_COOKIES": "0",
+        "MOTCUA_DATABASE_URL": database_url,
+        "MOTCUA_VAR_DIR": str(var_dir),
+        "MOTCUA_BENCH_VIEWS": "1",
+        "MOTCUA_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "motcua.benchsupport.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
+    })
+    env.pop("MOTCUA_DEBUG", None)
+    return env
+
+
+class Gunicorn:
+    """``with Gunicorn(env, workers=3) as server: server.url``"""
+
+    def __init__(self, env: dict, *, workers: int, log: Path, port: int | None = None):
+        self.env = env
+        self.workers = workers
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        cmd = [
+            str(BIN / "gunicorn"), "motcua.config.wsgi:application",
+            "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+            "--worker-class", "sync", "--backlog", "2048", "--timeout", "120",
+            "--error-logfile", str(self.log), "--log-level", "warning",
+        ]
+        self.proc = subprocess.Popen(
+            cmd, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited ({self.proc.returncode}); see {self.log}")
+            try:
+                urllib.request.urlopen(self.url + "/api/schema/", timeout=2).read(1)
+                return self
+            except urllib.error.HTTPError:
+                return self  # it answers: any HTTP status means the workers are up
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.log}")
+
+    def __exit__(self, *exc) -> bool:
+        if self.proc and self.proc.poll() is None:
+            # Only the process group this object started.
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        return False
+
+
+def fetch(url: str, *, method: str = "GET", body: bytes | None = None, headers: dict | None = None):
+    """One request: (status, body text). Used to check an endpoint before loading it."""
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8", "replace")
