@@ -129,7 +129,8 @@ def header(unit: Unit, edition: Edition, key: FormKey, issued_at) -> dict:
         "parent": _parent_line(unit),
         "unit": unit.name.upper(),
         "unit_name": unit.name,
-        "number": _number(spec.symbol, unit),
+        # A register is numbered by book (quyển), not by document.
+        "number": f"Quyển số: {BLANK}" if key == FormKey.REGISTER else _number(spec.symbol, unit),
         "place_date": place_date(_place(unit), issued_at),
         "issued_at": issued_at,
     }

@@ -50,13 +50,22 @@ def _template(key: FormKey) -> str:
     return f"printing/forms/{key.value.replace('-', '_')}.html"
 
 
+def document_html(form: dict, key: FormKey) -> str:
+    """The standalone HTML of a form that WeasyPrint turns into the PDF."""
+    return render_to_string(
+        "printing/document.html", {"form": form, "sheet_template": _template(key), "pdf": True}
+    )
+
+
 def _output(request, *, form: dict, key: FormKey, pdf: bool, pdf_url: str, filename: str,
             back_url: str = "", screen_template: str = "printing/screen.html", extra=None):
-    context = {"form": form, "sheet_template": _template(key), "pdf": pdf, **(extra or {})}
     if pdf:
-        html = render_to_string("printing/document.html", context, request=request)
+        html = document_html(form, key)
         return pdf_response(render_pdf(html, base_url=request.build_absolute_uri("/")), filename)
-    context.update({"pdf_url": pdf_url, "back_url": back_url})
+    context = {
+        "form": form, "sheet_template": _template(key), "pdf": False, "pdf_url": pdf_url,
+        "back_url": back_url, **(extra or {}),
+    }
     return render(request, screen_template, context)
 
 
