@@ -40,10 +40,12 @@ from bench import loadgen, results, server  # noqa: E402
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "motcua_bench"
 MILLION = 1_000_000
+VN = dt.timezone(dt.timedelta(hours=7))
 
 
 def log(msg: str) -> None:
-    print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", flush=True)
+    # Vietnam time in parent and Django children alike (Django sets TZ in its process).
+    print(f"[{dt.datetime.now(VN):%H:%M:%S}] {msg}", flush=True)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -89,7 +89,7 @@ def test_plan_is_deterministic(province):
     cal = generate.WorkingDays(dt.date(2025, 1, 1), dt.date(2027, 12, 31))
 
     def plan(seed_):
-        return [(p["target"].version_id, p["received"], p["status"])
+        return [(p.target.version_id, p.received, p.status)
                 for p in generate._plan(50, random.Random(seed_), NOW, 1, targets, cal)]
 
     assert plan(1) == plan(1)
