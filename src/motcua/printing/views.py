@@ -114,8 +114,8 @@ def dossier_form(request, code: str, form: str, fmt: str | None = None):
         raise Http404(_("Không có biểu mẫu này."))
     dossier = _dossier_for(request, code)
     try:
-        if key == FormKey.SUPPLEMENT and request.GET.get("lan"):
-            pause = DossierPause.objects.filter(pk=_int(request.GET["lan"]), dossier=dossier).first()
+        if key == FormKey.SUPPLEMENT and request.GET.get("pause"):
+            pause = DossierPause.objects.filter(pk=_int(request.GET["pause"]), dossier=dossier).first()
             if pause is None:
                 raise FormNotApplicable(_("Không tìm thấy yêu cầu bổ sung này của hồ sơ."))
             context = form_data.supplement_context(dossier, pause)
@@ -132,7 +132,8 @@ def dossier_form(request, code: str, form: str, fmt: str | None = None):
         form=context,
         key=key,
         pdf=pdf,
-        pdf_url=reverse("printing:dossier_form_pdf", kwargs={"code": code, "form": key.value}),
+        pdf_url=reverse("printing:dossier_form_pdf", kwargs={"code": code, "form": key.value})
+        + (f"?pause={_int(request.GET['pause'])}" if request.GET.get("pause") else ""),
         back_url=reverse("printing:dossier_forms", kwargs={"code": code}),
         filename=safe_filename(key.value, dossier.code),
     )
