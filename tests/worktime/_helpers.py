@@ -23,13 +23,16 @@ def reference_deadline(
     pauses: tuple[tuple[datetime, datetime], ...] = (),
 ) -> datetime:
     """Deadline by walking sessions day by day, cutting the pauses out of each session: slow,
-    obvious, and sharing no code with the engine beyond ``is_working_day``."""
-    local = start.astimezone(VN)
+    obvious, and sharing no code with the engine beyond ``is_working_day``. Instants are taken
+    at one-second resolution, rounding up, like the engine."""
+    local = ceil_second(start.astimezone(VN))
     day: date = local.date()
     clock = local.timetz().replace(tzinfo=None)
     if cal.is_working_day(day) and cutoff is not None and clock > cutoff:
         day, clock = day + timedelta(days=1), time(0)
-    stops = sorted((b.astimezone(VN), e.astimezone(VN)) for b, e in pauses)
+    stops = sorted(
+        (ceil_second(b.astimezone(VN)), ceil_second(e.astimezone(VN))) for b, e in pauses
+    )
     remaining = hours
     while True:
         if cal.is_working_day(day):
@@ -41,6 +44,13 @@ def reference_deadline(
                         return running_from + remaining
                     remaining -= running_to - running_from
         day, clock = day + timedelta(days=1), time(0)
+
+
+def ceil_second(dt: datetime) -> datetime:
+    """``dt`` rounded up to a whole second."""
+    if dt.microsecond:
+        return dt.replace(microsecond=0) + timedelta(seconds=1)
+    return dt
 
 
 def _minus(begin: datetime, end: datetime, stops: list[tuple[datetime, datetime]]):

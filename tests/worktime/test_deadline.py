@@ -55,13 +55,10 @@ CASES = [
     # Online cut-off: the last hour before closing.
     ("online at 16:00", vn(2025, 1, 6, 16), D(1), time(16), vn(2025, 1, 7, 16)),
     ("online at 16:01", vn(2025, 1, 6, 16, 1), D(1), time(16), vn(2025, 1, 7, 17)),
-    (
-        "seconds kept",
-        vn(2025, 1, 6, 9, 13, 27, 500),
-        D(3),
-        time(15),
-        vn(2025, 1, 9, 9, 13, 27, 500),
-    ),
+    ("seconds kept", vn(2025, 1, 6, 9, 13, 27), D(3), time(15), vn(2025, 1, 9, 9, 13, 27)),
+    # One-second resolution: a fraction of a second counts from the next whole second.
+    ("fraction rounds up", vn(2025, 1, 6, 9, 13, 27, 5), D(3), time(15), vn(2025, 1, 9, 9, 13, 28)),
+    ("fraction before 17:00", vn(2025, 1, 6, 16, 59, 59, 1), H(1), None, vn(2025, 1, 7, 8)),
     # Calendar days keep the effective start's time of day.
     ("calendar days", vn(2025, 1, 6, 9), C(7), time(15), vn(2025, 1, 13, 9)),
     ("calendar days from Saturday", vn(2025, 1, 11, 21), C(1), time(15), vn(2025, 1, 14, 7)),
@@ -80,8 +77,8 @@ def test_deadline(cal, start, duration, cutoff, expected):
     assert due.tzinfo is VN
     if duration.unit.value != "calendar_days":
         # The same answer from the slow day-by-day reference walk.
-        day_us = cal.day_length // timedelta(microseconds=1)
-        span = timedelta(microseconds=duration.working_micros(day_us))
+        day_s = cal.day_length // timedelta(seconds=1)
+        span = timedelta(seconds=duration.working_seconds(day_s))
         assert due == reference_deadline(cal, start, span, cutoff)
 
 

@@ -7,8 +7,9 @@
   and stepping over working days is index arithmetic instead of a day-by-day loop;
 * ``_wd_day[k]``: the day index of the k-th working day.
 
-Working time is then a single coordinate: ``W = k * day_micros + worked_in_day``. The deadline
-arithmetic built on it lives in :mod:`motcua.worktime.deadline`.
+Working time is then a single coordinate in seconds: ``W = k * day_seconds + worked_in_day``
+(``_w0s[i]`` is W at the start of day ``i``). The deadline arithmetic built on it lives in
+:mod:`motcua.worktime.deadline`.
 
 A day is a working day when it is listed as a make-up working day (ngày làm bù), otherwise when
 it is neither a day off (ngày nghỉ lễ, Tết, nghỉ bù, ngày nghỉ hoán đổi) nor a weekend day.
@@ -141,9 +142,7 @@ class WorkCalendar(DeadlineMixin):
         "_off",
         "_w0s",
         "_day_s",
-        "_day_us",
         "_end_cache",
-        "_start_cache",
         "_epoch_local",
         "_epoch_utc",
         "_default_cut",
@@ -251,11 +250,9 @@ class WorkCalendar(DeadlineMixin):
         self._wd_base = [frame.day_base[i] for i in wd_day]
         self._off = plan.offset_at
         self._day_s = plan.day_seconds
-        self._day_us = plan.day_micros
         # W in whole seconds at the start of each day (working seconds before it).
         self._w0s = [k * plan.day_seconds for k in wb[:-1]]
         self._end_cache = plan._end_cache
-        self._start_cache = plan._start_cache
         self._epoch_local = frame.day_base[0]
         self._epoch_utc = frame.day_base[0].astimezone(UTC)
         self._cuts = {}

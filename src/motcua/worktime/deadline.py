@@ -1,10 +1,14 @@
 """Deadlines (thời hạn, ngày hẹn trả) and working time (thời gian làm việc) on a WorkCalendar.
 
-Everything is integer arithmetic on one "working-time axis": ``W`` counts the working time
+Everything is integer seconds on one "working-time axis": ``W`` counts the working seconds
 elapsed since the calendar's first day, so working day ``k`` covers ``(k * day, (k + 1) * day]``.
-A deadline is then ``W(effective start) + amount`` mapped back to a date and time of day: one
-division and two list reads, no day-by-day loop (domain §3.7). The common case (whole-second
-start and amount, no pauses) runs in whole seconds; the rest in microseconds.
+A deadline is ``W(effective start) + amount`` mapped back to a date and time of day: one
+division and two list reads, no day-by-day loop (domain §3.7). The numbers stay below 2**30,
+where CPython's integer arithmetic is cheapest.
+
+Resolution is one second (an appointment is printed to the minute): an instant with a fraction
+of a second counts from the next whole second, so counting never starts before the acceptance.
+Results are whole seconds.
 
 Rules (domain §3.2, §3.3):
 
@@ -30,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from motcua.worktime.duration import KIND_CALENDAR, Duration
 from motcua.worktime.errors import NaiveDatetimeError, OutOfRangeError, PauseError
-from motcua.worktime.sessions import DEFAULT_CUTOFF, MICROS, SECONDS_PER_DAY
+from motcua.worktime.sessions import DEFAULT_CUTOFF, SECONDS_PER_DAY, time_of_day
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -38,7 +42,8 @@ if TYPE_CHECKING:
     from motcua.worktime.sessions import DayPlan
 
 Pause = tuple[datetime, datetime]
-DAY_MICROS = SECONDS_PER_DAY * MICROS
+# (begin, end, W(begin), W(end), index, local second of begin, local second of end)
+PauseSpan = tuple[datetime, datetime, int, int, int, int, int]
 
 
 class DeadlineMixin:
@@ -51,14 +56,12 @@ class DeadlineMixin:
     _plan: DayPlan
     _ndays: int
     _work: list[bool]
-    _wb: list[int]
     _wd_day: list[int]
     _wd_base: list[datetime]
     _day_base: list[datetime]
     _off: list[int]
     _w0s: list[int]
     _day_s: int
-    _day_us: int
     _end_cache: list[timedelta | None]
     _epoch_local: datetime
     _epoch_utc: datetime
@@ -83,85 +86,62 @@ class DeadlineMixin:
             )
         return dt - self._epoch_utc
 
-    def _delta(self, dt: datetime, what: str) -> timedelta:
+    def _locate(self, dt: datetime, what: str) -> tuple[int, int]:
+        """(day index, second of day rounded up) of ``dt`` on the calendar's wall clock.
+
+        The second of day may be 86400 (a fraction before midnight rounds up to it).
+        """
         # Same tzinfo object: Python subtracts wall clocks, skipping two utcoffset() lookups
         # (~0.5 us); exact because the calendar's zone has a fixed offset over its years.
-        # (``deadline`` and ``_locate`` inline this.)
-        if getattr(dt, "tzinfo", None) is self.zone:
-            return dt - self._epoch_local
-        return self._utc_delta(dt, what)
-
-    def _locate(self, dt: datetime, what: str, index: int = -1) -> tuple[int, int]:
-        """(local microseconds since the first midnight, plain W) of ``dt``; no cut-off.
-
-        ``index`` >= 0 names pause ``index`` in errors; labels are built only on error.
-        """
+        # ``deadline`` and ``_pause_spans`` inline this.
         try:
             if dt.tzinfo is self.zone:
                 delta = dt - self._epoch_local
             else:
-                delta = self._utc_delta(dt, what if index < 0 else f"pause {index} {what}")
+                delta = self._utc_delta(dt, what)
         except AttributeError:
-            label = what if index < 0 else f"pause {index} {what}"
-            raise TypeError(f"{label} must be a datetime, got {type(dt).__name__}") from None
+            raise TypeError(f"{what} must be a datetime, got {type(dt).__name__}") from None
         day = delta.days
         if not 0 <= day < self._ndays:
-            raise self._range_error(dt, what if index < 0 else f"pause {index} {what}")
-        sod = delta.seconds
-        us = delta.microseconds
-        at = (day * SECONDS_PER_DAY + sod) * MICROS + us
-        w = self._wb[day] * self._day_us
+            raise self._range_error(dt, what)
+        if delta.microseconds:
+            return day, delta.seconds + 1
+        return day, delta.seconds
+
+    def _w_at(self, dt: datetime, what: str) -> int:
+        """W at ``dt`` (the clock's reading; no cut-off)."""
+        day, sod = self._locate(dt, what)
         if self._work[day]:
-            off = self._off[sod]
-            w += off * MICROS
-            if us and self._off[sod + 1] != off:
-                w += us
-        return at, w
+            return self._w0s[day] + self._off[sod]
+        return self._w0s[day]
 
     def _start_w(self, start: datetime, cutoff: time | None) -> int:
         """W at which counting starts for a dossier accepted at ``start``."""
-        delta = self._delta(start, "start")
-        day = delta.days
-        if not 0 <= day < self._ndays:
-            raise self._range_error(start, "start")
-        sod = delta.seconds
-        us = delta.microseconds
+        day, sod = self._locate(start, "start")
         cut = self._cut_seconds(cutoff)
-        wb = self._wb[day]
-        if not self._work[day]:
-            return wb * self._day_us
-        if sod < cut or (sod == cut and not us):
-            off = self._off[sod]
-            w = wb * self._day_us + off * MICROS
-            if us and self._off[sod + 1] != off:
-                w += us
-            return w
-        return (wb + 1) * self._day_us
+        w = self._w0s[day]
+        if self._work[day]:
+            w += self._off[sod] if sod <= cut else self._day_s
+        return w
 
-    def _at_end(self, w: int) -> datetime:
+    def _at_end(self, w: int, what: str = "deadline") -> datetime:
         """The instant W is reached, under the boundary rule (end of the earlier session)."""
-        idx, off = divmod(w - 1, self._day_us)
-        s, r = divmod(off + 1, MICROS)
+        idx, s = divmod(w - 1, self._day_s)
         if not 0 <= idx < len(self._wd_base):
-            raise self._range_error("deadline", "the computed")
-        if r:
-            return self._wd_base[idx] + self._plan.start_delta(s) + timedelta(microseconds=r)
-        return self._wd_base[idx] + self._plan.end_delta(s)
+            raise self._range_error(f"the {what}", "W")
+        return self._wd_base[idx] + self._plan.end_delta(s + 1)
 
     def _at_start(self, w: int) -> datetime:
         """The instant the clock runs on from W (after lunch: 13:30, not 11:30)."""
-        idx, off = divmod(w, self._day_us)
-        s, r = divmod(off, MICROS)
+        idx, s = divmod(w, self._day_s)
         if not 0 <= idx < len(self._wd_base):
-            raise self._range_error("next opening", "the")
-        return self._wd_base[idx] + self._plan.start_delta(s) + timedelta(microseconds=r)
+            raise self._range_error("the next opening", "W")
+        return self._wd_base[idx] + self._plan.start_delta(s)
 
-    def _pause_spans(self, pauses: Iterable[Pause]) -> list[tuple[int, int, int, int, int]]:
-        """Validated pauses as sorted (begin, end, W(begin), W(end), index)."""
-        # ``_locate`` inlined for the common case (calendar zone, in range): pauses are on the
-        # recompute path. Anything else goes through ``_locate`` for its checks and messages.
+    def _pause_spans(self, pauses: Iterable[Pause]) -> list[PauseSpan]:
+        """Validated pauses, sorted by begin."""
         zone, epoch, ndays = self.zone, self._epoch_local, self._ndays
-        work, wb, offsets, day_us = self._work, self._wb, self._off, self._day_us
+        work, w0s, offsets = self._work, self._w0s, self._off
         locate = self._locate
         spans = []
         for i, pause in enumerate(pauses):
@@ -169,46 +149,43 @@ class DeadlineMixin:
                 begin, end = pause
             except (TypeError, ValueError):
                 raise PauseError(f"pause {i} must be a (begin, end) pair, got {pause!r}") from None
-            # Written out twice rather than looped: this is the recompute hot path.
+            # ``_locate`` written out for the common case (calendar zone, in range): pauses are
+            # on the recompute path. Anything else goes through it for its checks and messages.
             if (
                 getattr(begin, "tzinfo", None) is zone
                 and 0 <= (delta := begin - epoch).days < ndays
             ):
-                day = delta.days
-                sod = delta.seconds
-                us = delta.microseconds
-                b_at = (day * 86_400 + sod) * 1_000_000 + us
-                b_w = wb[day] * day_us
-                if work[day]:
-                    off = offsets[sod]
-                    b_w += off * 1_000_000
-                    if us and offsets[sod + 1] != off:
-                        b_w += us
+                b_day = delta.days
+                b_sod = delta.seconds + 1 if delta.microseconds else delta.seconds
             else:
-                b_at, b_w = locate(begin, "begin", i)
+                b_day, b_sod = locate(begin, f"pause {i} begin")
             if getattr(end, "tzinfo", None) is zone and 0 <= (delta := end - epoch).days < ndays:
-                day = delta.days
-                sod = delta.seconds
-                us = delta.microseconds
-                e_at = (day * 86_400 + sod) * 1_000_000 + us
-                e_w = wb[day] * day_us
-                if work[day]:
-                    off = offsets[sod]
-                    e_w += off * 1_000_000
-                    if us and offsets[sod + 1] != off:
-                        e_w += us
+                e_day = delta.days
+                e_sod = delta.seconds + 1 if delta.microseconds else delta.seconds
             else:
-                e_at, e_w = locate(end, "end", i)
-            if e_at < b_at:
+                e_day, e_sod = locate(end, f"pause {i} end")
+            if end < begin:
                 raise PauseError(f"pause {i} ends ({end}) before it begins ({begin})")
-            spans.append((b_at, e_at, b_w, e_w, i))
+            b_w = w0s[b_day] + offsets[b_sod] if work[b_day] else w0s[b_day]
+            e_w = w0s[e_day] + offsets[e_sod] if work[e_day] else w0s[e_day]
+            spans.append(
+                (
+                    begin,
+                    end,
+                    b_w,
+                    e_w,
+                    i,
+                    b_day * SECONDS_PER_DAY + b_sod,
+                    e_day * SECONDS_PER_DAY + e_sod,
+                )
+            )
         if len(spans) > 1:
-            spans.sort()
+            spans.sort(key=_begin_end)
             for prev, cur in zip(spans, spans[1:], strict=False):
                 if cur[0] < prev[1]:
                     raise PauseError(
-                        f"pauses {prev[4]} and {cur[4]} overlap: pause {cur[4]} begins before "
-                        f"pause {prev[4]} ends"
+                        f"pauses {prev[4]} and {cur[4]} overlap: pause {cur[4]} begins "
+                        f"({cur[0]}) before pause {prev[4]} ends ({prev[1]})"
                     )
         return spans
 
@@ -234,9 +211,7 @@ class DeadlineMixin:
         calendar's zone. ``roll_to_working_day`` only affects calendar-day durations (see
         ``_calendar_deadline``).
         """
-        # The hot path: inline, one attribute read per table, and whole seconds, which keep the
-        # ints below 2**30 where CPython's arithmetic is fastest. Microseconds, pauses,
-        # fractional amounts and calendar days take ``_deadline_micros``.
+        # The hot path: ``_locate`` and ``_start_w`` inline, one attribute read per table.
         try:
             if start.tzinfo is self.zone:
                 delta = start - self._epoch_local
@@ -250,25 +225,25 @@ class DeadlineMixin:
         day_s = self._day_s
         cut = self._default_cut if cutoff is DEFAULT_CUTOFF else self._cut_seconds(cutoff)
         w = self._w0s[day]
-        us = 0
         if self._work[day]:
-            sod = delta.seconds
-            us = delta.microseconds
-            if sod < cut or (sod == cut and not us):
-                offsets = self._off
-                off = offsets[sod]
-                w += off
-                if us and offsets[sod + 1] == off:
-                    us = 0  # outside a session the clock is not running: no fraction
-            else:
-                w += day_s
-                us = 0
+            sod = delta.seconds + 1 if delta.microseconds else delta.seconds
+            w += self._off[sod] if sod <= cut else day_s
+
         amount = duration.seconds or duration.whole_days * day_s
-        if us or not amount or pauses:
-            return self._deadline_micros(
-                start, w * 1_000_000 + us, duration, pauses, roll_to_working_day
-            )
-        t = w + amount - 1
+        if not amount:
+            if duration.kind == KIND_CALENDAR:
+                return self._calendar_deadline(w, duration.value, pauses, roll_to_working_day)
+            amount = duration.working_seconds(day_s)
+        target = w + amount
+        if pauses:
+            for _, _, b_w, e_w, _, _, _ in self._pause_spans(pauses):
+                if b_w >= target:
+                    break  # the deadline passed before this pause began
+                lo = b_w if b_w > w else w
+                if e_w > lo:
+                    target += e_w - lo
+
+        t = target - 1
         idx = t // day_s
         s = t - idx * day_s + 1  # working seconds into the deadline's day: 1..day_s
         try:
@@ -279,39 +254,6 @@ class DeadlineMixin:
         if td is None:
             td = self._plan.end_delta(s)
         return base + td
-
-    def _deadline_micros(
-        self,
-        start: datetime,
-        w: int,
-        duration: Duration,
-        pauses: Iterable[Pause],
-        roll_to_working_day: bool,
-    ) -> datetime:
-        """``deadline`` from W = ``w`` microseconds, for every case the hot path leaves."""
-        day_us = self._day_us
-        if duration.kind == KIND_CALENDAR:
-            return self._calendar_deadline(w, duration.value, pauses, roll_to_working_day)
-        amount = duration.working_micros(day_us)
-        if amount <= 0:
-            raise ValueError(f"a duration of {duration} is meaningless: under 1 us")
-        target = w + amount
-        if pauses:
-            w0 = w
-            for _, _, b_w, e_w, _ in self._pause_spans(pauses):
-                if b_w >= target:
-                    break  # the deadline passed before this pause began
-                lo = b_w if b_w > w0 else w0
-                if e_w > lo:
-                    target += e_w - lo
-        idx, off = divmod(target - 1, day_us)
-        s, r = divmod(off + 1, MICROS)
-        if not 0 <= idx < len(self._wd_base):
-            raise self._range_error(f"deadline for {start} + {duration}", "the")
-        base = self._wd_base[idx]
-        if r:
-            return base + self._plan.start_delta(s) + timedelta(microseconds=r)
-        return base + self._plan.end_delta(s)
 
     def deadlines(
         self,
@@ -334,38 +276,34 @@ class DeadlineMixin:
         of day. Whether the law rolls it is unverified (domain §3.7 [U]); the default keeps the
         plain calendar date.
         """
-        idx, off = divmod(w, self._day_us)
-        s, r = divmod(off, MICROS)
+        idx, s = divmod(w, self._day_s)
         if idx >= len(self._wd_day):
-            raise self._range_error("next opening", "the")
-        at0 = (self._wd_day[idx] * SECONDS_PER_DAY + self._plan.second_of_day_starting(s)) * MICROS
-        at0 += r
-        target = at0 + days * DAY_MICROS
+            raise self._range_error("the next opening", "W")
+        at0 = self._wd_day[idx] * SECONDS_PER_DAY + self._plan.second_of_day_starting(s)
+        target = at0 + days * SECONDS_PER_DAY
         if pauses:
-            for b_at, e_at, _, _, _ in self._pause_spans(pauses):
+            for *_, b_at, e_at in self._pause_spans(pauses):
                 if b_at >= target:
                     break
                 lo = b_at if b_at > at0 else at0
                 if e_at > lo:
                     target += e_at - lo
-        day, rem = divmod(target, DAY_MICROS)
+        day, sod = divmod(target, SECONDS_PER_DAY)
         if day >= self._ndays:
             raise self._range_error(f"{days} calendar days after the start", "deadline")
         if roll and not self._work[day]:
-            k = self._wb[day]
+            k = self._w0s[day] // self._day_s  # working days before ``day``: the next one's index
             if k >= len(self._wd_day):
-                raise self._range_error("next working day", "the")
+                raise self._range_error("the next working day", "W")
             day = self._wd_day[k]
-        return self._day_base[day] + timedelta(microseconds=rem)
+        return self._day_base[day] + time_of_day(sod)
 
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:
         """Working time (thời gian làm việc) from ``a`` to ``b``; negative if ``b`` is earlier.
 
         No cut-off applies: this measures the clock, it does not decide when counting starts.
         """
-        _, wa = self._locate(a, "a")
-        _, wb = self._locate(b, "b")
-        return timedelta(microseconds=wb - wa)
+        return timedelta(seconds=self._w_at(b, "b") - self._w_at(a, "a"))
 
     def working_days_of(self, span: timedelta) -> float:
         """A working-time span in working days (8 h = 1.0 with the default sessions)."""
@@ -375,15 +313,18 @@ class DeadlineMixin:
         self, pauses: Sequence[Pause], *, after: datetime | None = None
     ) -> timedelta:
         """Working time covered by ``pauses`` (after ``after`` if given); validates them."""
-        w0 = self._locate(after, "after")[1] if after is not None else 0
+        w0 = self._w_at(after, "after") if after is not None else 0
         total = 0
-        for _, _, b_w, e_w, _ in self._pause_spans(pauses):
+        for _, _, b_w, e_w, _, _, _ in self._pause_spans(pauses):
             lo = b_w if b_w > w0 else w0
             if e_w > lo:
                 total += e_w - lo
-        return timedelta(microseconds=total)
+        return timedelta(seconds=total)
 
     def local_date(self, dt: datetime) -> date:
         """The calendar-zone date of an aware datetime."""
-        delta = self._delta(dt, "datetime")
-        return self._day_base[0].date() + timedelta(days=delta.days)
+        return self.local(dt).date()  # type: ignore[attr-defined]
+
+
+def _begin_end(span: PauseSpan) -> tuple[datetime, datetime]:
+    return span[0], span[1]

@@ -19,7 +19,7 @@ from enum import Enum
 from fractions import Fraction
 from numbers import Real
 
-MICROS_PER_HOUR = 3_600_000_000
+SECONDS_PER_HOUR = 3600
 
 
 class DurationUnit(Enum):
@@ -74,24 +74,23 @@ class Duration:
     unit: DurationUnit
     value: Real | Decimal
     kind: int = field(init=False, repr=False, compare=False)
-    # Working-hours amount in microseconds; for days it depends on the calendar's day length.
-    micros: int = field(init=False, repr=False, compare=False)
+    # Working hours in whole seconds (the engine's unit); 0 for the other units, whose length
+    # depends on the calendar (days) or is not working time (calendar days).
+    seconds: int = field(init=False, repr=False, compare=False)
     # Whole working days (0 otherwise), so the hot path multiplies without a Fraction.
     whole_days: int = field(init=False, repr=False, compare=False)
-    # Working hours as whole seconds (0 if not whole), for the engine's whole-second fast path.
-    seconds: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         unit = self.unit
         if not isinstance(unit, DurationUnit):
             raise TypeError(f"unit must be a DurationUnit, got {unit!r}")
         value = _check_amount(self.value, unit)
-        micros = whole_days = 0
+        seconds = whole_days = 0
         if unit is DurationUnit.WORKING_HOURS:
-            micros = round(Fraction(value) * MICROS_PER_HOUR)
-            if micros <= 0:
+            seconds = round(Fraction(value) * SECONDS_PER_HOUR)
+            if seconds <= 0:
                 raise ValueError(
-                    f"a working_hours duration of {value!r} is meaningless: under 1 microsecond"
+                    f"a working_hours duration of {value!r} is meaningless: under half a second"
                 )
         elif unit is DurationUnit.CALENDAR_DAYS:
             if value != int(value):
@@ -103,8 +102,7 @@ class Duration:
             whole_days = int(value)
         object.__setattr__(self, "kind", _KIND[unit])
         object.__setattr__(self, "whole_days", whole_days)
-        object.__setattr__(self, "micros", micros)
-        object.__setattr__(self, "seconds", 0 if micros % 1_000_000 else micros // 1_000_000)
+        object.__setattr__(self, "seconds", seconds)
 
     @classmethod
     def working_days(cls, n: Real | Decimal) -> Duration:
@@ -113,7 +111,7 @@ class Duration:
 
     @classmethod
     def working_hours(cls, h: Real | Decimal) -> Duration:
-        """h working hours (giờ làm việc), rounded to the microsecond."""
+        """h working hours (giờ làm việc), rounded to the second."""
         return cls(DurationUnit.WORKING_HOURS, h)
 
     @classmethod
@@ -134,15 +132,22 @@ class Duration:
                 ) from None
         return cls(unit, value)
 
-    def working_micros(self, day_micros: int) -> int:
-        """Working time in microseconds for a calendar whose working day lasts ``day_micros``."""
+    def working_seconds(self, day_seconds: int) -> int:
+        """Working time in seconds for a calendar whose working day lasts ``day_seconds``.
+
+        Fractional days are rounded to the second; raises for calendar days and for amounts that
+        round to nothing.
+        """
         if self.kind == KIND_HOURS:
-            return self.micros
-        if self.kind == KIND_DAYS:
-            if self.whole_days:
-                return self.whole_days * day_micros
-            return round(Fraction(self.value) * day_micros)
-        raise ValueError("calendar_days durations are not measured in working time")
+            return self.seconds
+        if self.kind != KIND_DAYS:
+            raise ValueError("calendar_days durations are not measured in working time")
+        if self.whole_days:
+            return self.whole_days * day_seconds
+        seconds = round(Fraction(self.value) * day_seconds)
+        if seconds <= 0:
+            raise ValueError(f"a duration of {self} is meaningless: under half a second")
+        return seconds
 
     def __str__(self) -> str:
         return f"{self.value} {self.unit.value}"

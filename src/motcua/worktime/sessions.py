@@ -4,8 +4,8 @@ A working day (ngày làm việc) is a list of sessions (buổi), by default the
 07:00-11:30 and the afternoon session 13:30-17:00, 8 working hours in all. The sessions are set
 locally by each unit (domain §4.3), so nothing here assumes the default.
 
-The engine measures working time in integer microseconds. This module turns the sessions into
-two lookup tables shared by every calendar with the same sessions:
+The engine measures working time in whole seconds. This module turns the sessions into lookup
+tables shared by every calendar with the same sessions:
 
 * ``offset_at[s]``: working seconds elapsed in the day at second-of-day ``s`` (0..86400),
   flat across lunch and outside office hours;
@@ -21,7 +21,6 @@ from datetime import time, timedelta
 from functools import lru_cache
 
 SECONDS_PER_DAY = 86_400
-MICROS = 1_000_000
 
 Session = tuple[time, time]
 
@@ -85,7 +84,6 @@ class DayPlan:
     # [(start_s, end_s, working seconds before this session)], in order.
     spans: tuple[tuple[int, int, int], ...]
     day_seconds: int
-    day_micros: int
     offset_at: list[int]
     # Lazily filled timedelta caches, indexed by working seconds into the day (0..day_seconds):
     # building a timedelta costs ~0.5 us, an indexed read ~30 ns.
@@ -130,10 +128,6 @@ class DayPlan:
             td = self._start_cache[worked] = timedelta(seconds=self.second_of_day_starting(worked))
         return td
 
-    def running_at(self, second: int) -> bool:
-        """True when the clock runs during second-of-day ``second`` (inside a session)."""
-        return self.offset_at[second + 1] != self.offset_at[second]
-
 
 @lru_cache(maxsize=32)
 def day_plan(sessions: tuple[Session, ...]) -> DayPlan:
@@ -162,8 +156,19 @@ def day_plan(sessions: tuple[Session, ...]) -> DayPlan:
         sessions=sessions,
         spans=tuple(spans),
         day_seconds=day_seconds,
-        day_micros=day_seconds * MICROS,
         offset_at=offset_at,
         _end_cache=[None] * (day_seconds + 1),
         _start_cache=[None] * (day_seconds + 1),
     )
+
+
+# Timedeltas for seconds of the day, built on first use (a timedelta costs ~0.5 us to build).
+_TIME_OF_DAY: list[timedelta | None] = [None] * (SECONDS_PER_DAY + 1)
+
+
+def time_of_day(second: int) -> timedelta:
+    """``timedelta(seconds=second)`` for 0 <= second <= 86400, cached."""
+    td = _TIME_OF_DAY[second]
+    if td is None:
+        td = _TIME_OF_DAY[second] = timedelta(seconds=second)
+    return td
