@@ -231,6 +231,17 @@ def test_apology_of_an_old_dossier_has_the_2018_title(make_dossier, agency, rece
     )
 
 
+def test_apology_to_an_organisation_is_addressed_by_its_name(make_dossier, agency, receptionist):
+    dossier = make_dossier(
+        applicant_kind=ApplicantKind.ORGANISATION, applicant_name="Công ty CP Cà phê Buôn Ma Thuột"
+    )
+    Apology.objects.create(
+        dossier=dossier, unit=agency, reason="Chậm", previous_due_at=dossier.due_at,
+        new_due_at=vn(2026, 3, 30, 8, 0), issued_at=vn(2026, 3, 19, 8, 0), issued_by=receptionist,
+    )
+    assert forms.apology_context(dossier)["addressee"] == "Công ty CP Cà phê Buôn Ma Thuột"
+
+
 def test_no_apology_letter_without_an_apology(received):
     with pytest.raises(FormNotApplicable, match="xin lỗi"):
         forms.apology_context(received)

@@ -368,7 +368,11 @@ def apology_context(dossier: Dossier) -> dict:
     context = _dossier_base(dossier, FormKey.APOLOGY, apology.issued_at, unit=apology.unit)
     context.update(
         {
-            "addressee": f"{context['applicant']['label']} {dossier.applicant_name}",
+            "addressee": (
+                dossier.applicant_name
+                if context["applicant"]["is_organisation"]
+                else f"Ông/Bà {dossier.applicant_name}"
+            ),
             "agency": apology.unit.name,
             "received_at": dossier.received_at,
             "received_text": date_words(dossier.received_at),
