@@ -12,6 +12,8 @@ from motcua.worktime import Duration, WorkCalendar
 from tests.worktime._helpers import VN, reference_deadline
 
 CAL = WorkCalendar.vietnam()
+# No per-example time limit: shared machines are slow, and these check correctness, not speed.
+relaxed = settings(deadline=None)
 
 starts = st.datetimes(
     min_value=datetime(2019, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(VN)
@@ -33,12 +35,14 @@ durations = st.one_of(
 )
 
 
+@relaxed
 @given(starts, starts, durations, cutoffs)
 def test_monotonic_in_start(a, b, duration, cutoff):
     a, b = min(a, b), max(a, b)
     assert CAL.deadline(a, duration, cutoff=cutoff) <= CAL.deadline(b, duration, cutoff=cutoff)
 
 
+@relaxed
 @given(starts, day_counts, day_counts, cutoffs)
 def test_monotonic_in_days(start, m, n, cutoff):
     m, n = min(m, n), max(m, n)
@@ -48,12 +52,14 @@ def test_monotonic_in_days(start, m, n, cutoff):
     assert (early < late) == (m < n)
 
 
+@relaxed
 @given(starts, minute_counts, minute_counts)
 def test_monotonic_in_hours(start, g, h):
     g, h = min(g, h), max(g, h)
     assert CAL.deadline(start, in_hours(g)) <= CAL.deadline(start, in_hours(h))
 
 
+@relaxed
 @given(starts, minute_counts, cutoffs)
 def test_working_time_to_deadline_is_the_duration(start, minutes, cutoff):
     due = CAL.deadline(start, in_hours(minutes), cutoff=cutoff)
@@ -62,6 +68,7 @@ def test_working_time_to_deadline_is_the_duration(start, minutes, cutoff):
     assert effective < due
 
 
+@relaxed
 @given(starts, day_counts)
 def test_working_days_are_day_length_hours(start, n):
     due = CAL.deadline(start, Duration.working_days(n))
@@ -69,6 +76,7 @@ def test_working_days_are_day_length_hours(start, n):
     assert due == CAL.deadline(start, Duration.working_hours(8 * n))
 
 
+@relaxed
 @given(starts, durations, st.integers(min_value=0, max_value=400), st.integers(0, 48 * 60))
 def test_pause_without_working_time_changes_nothing(start, duration, week, minutes):
     sunday = datetime(2019, 1, 6, tzinfo=VN) + timedelta(weeks=week)
@@ -80,6 +88,7 @@ def test_pause_without_working_time_changes_nothing(start, duration, week, minut
     assert CAL.deadline(start, duration, pauses=[pause]) == CAL.deadline(start, duration)
 
 
+@relaxed
 @given(starts, minute_counts, st.integers(0, 3 * 24 * 60), st.integers(0, 3 * 24 * 60))
 def test_pause_inside_the_running_clock_adds_its_working_time(start, minutes, offset, length):
     duration = in_hours(minutes)
@@ -96,7 +105,7 @@ def test_pause_inside_the_running_clock_adds_its_working_time(start, minutes, of
     assert paused == CAL.deadline(start, Duration.working_hours(longer))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(starts, durations, cutoffs)
 def test_matches_reference_walk(start, duration, cutoff):
     if duration.unit.value == "calendar_days":
@@ -118,7 +127,7 @@ def pause_lists(draw, start):
     return pauses
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.data(), starts, minute_counts, cutoffs)
 def test_pauses_match_reference_walk(data, start, minutes, cutoff):
     pauses = data.draw(pause_lists(start))
