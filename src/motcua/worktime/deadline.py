@@ -29,7 +29,7 @@ mixin only to keep the arithmetic apart from the calendar's construction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from motcua.worktime.duration import KIND_CALENDAR, Duration
@@ -91,16 +91,19 @@ class DeadlineMixin:
 
         The second of day may be 86400 (a fraction before midnight rounds up to it).
         """
-        # Same tzinfo object: Python subtracts wall clocks, skipping two utcoffset() lookups
-        # (~0.5 us); exact because the calendar's zone has a fixed offset over its years.
-        # ``deadline`` and ``_pause_spans`` inline this.
+        # Same tzinfo object on both sides: Python subtracts wall clocks, skipping two
+        # utcoffset() lookups (~0.5 us); exact for the calendar's zone because it has a fixed
+        # offset over its years, and for UTC trivially. ``deadline`` inlines this.
         try:
-            if dt.tzinfo is self.zone:
-                delta = dt - self._epoch_local
-            else:
-                delta = self._utc_delta(dt, what)
+            tz = dt.tzinfo
         except AttributeError:
             raise TypeError(f"{what} must be a datetime, got {type(dt).__name__}") from None
+        if tz is self.zone:
+            delta = dt - self._epoch_local
+        elif tz is UTC:
+            delta = dt - self._epoch_utc
+        else:
+            delta = self._utc_delta(dt, what)
         day = delta.days
         if not 0 <= day < self._ndays:
             raise self._range_error(dt, what)
@@ -213,12 +216,15 @@ class DeadlineMixin:
         """
         # The hot path: ``_locate`` and ``_start_w`` inline, one attribute read per table.
         try:
-            if start.tzinfo is self.zone:
-                delta = start - self._epoch_local
-            else:
-                delta = self._utc_delta(start, "start")
+            tz = start.tzinfo
         except AttributeError:
             raise TypeError(f"start must be a datetime, got {type(start).__name__}") from None
+        if tz is self.zone:
+            delta = start - self._epoch_local
+        elif tz is UTC:  # what Django reads back from the database
+            delta = start - self._epoch_utc
+        else:
+            delta = self._utc_delta(start, "start")
         day = delta.days
         if not 0 <= day < self._ndays:
             raise self._range_error(start, "start")

@@ -26,6 +26,10 @@ def iter_recompute(rows: Iterable[Row], calendar: WorkCalendar) -> Iterator[date
 def recompute(rows: Iterable[Row], calendar: WorkCalendar) -> list[datetime]:
     """Deadlines of many stored (start, duration, pauses, cutoff) rows, in order.
 
+    ``cutoff`` is passed through: ``None`` means no cut-off, so a row stored without one should
+    carry ``DEFAULT_CUTOFF`` (15:00) or the procedure's own. Build each distinct ``Duration``
+    once and share it between rows.
+
     Raises the first row's error (ValueError) unchanged; callers wanting per-row errors use
     ``iter_recompute`` and catch around ``next``.
     """
