@@ -94,3 +94,12 @@ def test_bad_input_uses_error_shape(data, center, params, code, field):
     body = response.json()
     assert body["code"] == code
     assert field in body["fields"]
+
+
+@pytest.mark.django_db
+def test_expired_membership_is_denied(data, center):
+    import datetime as dt
+
+    user = staff(Role.CENTER_MANAGER, center, valid_to=dt.date(2020, 1, 1))
+    response = client_for(user).get(URL, {"from": "2026-03-01", "to": "2026-03-31"})
+    assert response.status_code == 403

@@ -8,7 +8,9 @@ unit receives dossiers, else as competent unit).
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import path
+from django.utils import timezone
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,8 +26,12 @@ PROVINCE_WIDE = (UnitKind.PROVINCE, UnitKind.PROVINCIAL_CENTER)
 
 def report_scope(user) -> dict | None:
     """Filters a user's reports are limited to; None = everything. Raises NotAllowed."""
+    today = timezone.localdate()
     rows = list(
-        Membership.objects.filter(user=user, role__in=REPORT_ROLES).values_list(
+        Membership.objects.filter(user=user, role__in=REPORT_ROLES)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .values_list(
             "role", "unit_id", "unit__kind"
         )
     )

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import Field, Procedure
 from motcua.core.errors import InvalidInput
 from motcua.dossiers.models import Dossier, StatusChange
-from motcua.dossiers.states import NATIONAL_CODE, PROCESSING_ENDED, Channel, Status
+from motcua.dossiers.states import PROCESSING_ENDED, Channel, Status
 from motcua.org.models import CalendarOverride, CalendarOverrideKind, Level, Unit
 from motcua.reports.aggregates import CHANGE_VALUES, DOSSIER_VALUES, facts_from_values
 from motcua.reports.ledger import ENDED, PAUSED_KIND, VN, Change, Facts, calendar, state_at
@@ -285,7 +285,7 @@ def make_window(date_from: dt.date, date_to: dt.date, as_of: dt.datetime | None)
     return Window(date_from, date_to, as_of, start, min(end_of_day(date_to), as_of))
 
 
-def _normalise_filters(filters: dict | None) -> dict[str, list]:
+def normalise_filters(filters: dict | None) -> dict[str, list]:
     result = {}
     for name, value in (filters or {}).items():
         if value in (None, "", [], ()):
@@ -338,7 +338,7 @@ def official_report(
     if method not in METHODS:
         raise InvalidInput("unknown_method", "Phương pháp tính không hợp lệ.", field="method")
     window = make_window(date_from, date_to, as_of)
-    flt = _normalise_filters(filters)
+    flt = normalise_filters(filters)
     aggregate_ok = window.end_of_day_as_of and window.as_of <= end_of_day(date_to)
     if method == "aggregate" and not aggregate_ok:
         raise InvalidInput(
@@ -550,8 +550,3 @@ def _label_rows(by: str, counts: dict[object, ReportRow], days: int) -> list[Rep
     rows.sort(key=lambda r: (r.code, r.label))
     return rows
 
-
-def national_status_name(status: str) -> str:
-    from motcua.dossiers.states import NATIONAL_NAME
-
-    return NATIONAL_NAME[NATIONAL_CODE[status]]

@@ -10,8 +10,8 @@ from motcua.reports import exports
 from motcua.reports.engine import (
     GROUPINGS,
     METHODS,
-    _normalise_filters,
     make_window,
+    normalise_filters,
     official_report,
 )
 from motcua.reports.params import parse_as_of, parse_by, parse_date
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             by = parse_by(opts["by"])
             if fmt == "csv":
                 window = make_window(date_from, date_to, as_of)
-                self._write_csv(window, _normalise_filters(filters), opts["output"])
+                self._write_csv(window, normalise_filters(filters), opts["output"])
                 return
             report = official_report(
                 date_from=date_from, date_to=date_to, as_of=as_of, by=by, filters=filters,
