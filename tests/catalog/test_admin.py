@@ -149,3 +149,14 @@ def test_field_admin_counts_procedures_in_force(client, superuser, version):
     rows = {f.code: f._in_force for f in response.context["cl"].result_list}
     assert rows == {version.field.code: 1, "TRONG": 0}
     assert Membership.objects.count() == 1
+
+
+def test_adding_a_procedure_derives_national_and_local_codes(client, superuser):
+    response = client.post(
+        reverse("admin:catalog_procedure_add"),
+        {"code": "1.014199.H05", "national_code": "", "local_code": "",
+         "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    procedure = Procedure.objects.get(code="1.014199.H05")
+    assert (procedure.national_code, procedure.local_code) == ("1.014199", ".H05")

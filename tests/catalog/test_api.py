@@ -143,3 +143,14 @@ def test_schema_documents_the_catalog_endpoints(api):
     assert {"documents", "fees", "steps", "receiving_units", "five_on_site"} <= set(
         components["ProcedureDetail"]["properties"]
     )
+
+
+def test_list_and_detail_query_counts_do_not_grow_with_the_catalog(
+    api, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        assert api.get("/api/v1/procedures").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert api.get("/api/v1/procedures/1.014199.H05").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert api.get("/api/v1/fields").status_code == 200

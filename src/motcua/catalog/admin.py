@@ -22,6 +22,7 @@ from motcua.catalog.models import (
     RequiredDocument,
     VersionStatus,
 )
+from motcua.catalog.records import CODE_RE, split_code
 from motcua.core.errors import DomainError
 
 
@@ -195,6 +196,20 @@ class ProcedureAdmin(admin.ModelAdmin):
     @admin.display(description=_("phiên bản đang áp dụng"), ordering="current__number")
     def current_number(self, obj):
         return obj.current.number if obj.current_id else None
+
+    def save_model(self, request, obj, form, change):
+        if not change and CODE_RE.match(obj.code) and not obj.national_code:
+            obj.national_code, obj.local_code = split_code(obj.code)
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and "national_code" in form.base_fields:
+            form.base_fields["national_code"].required = False
+            form.base_fields["national_code"].help_text = _(
+                "Để trống: lấy từ mã thủ tục (1.014199.H05 → 1.014199)."
+            )
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         # The code is the procedure's identity once dossiers may reference it.
