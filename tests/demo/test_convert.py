@@ -174,12 +174,17 @@ def test_agencies_and_receiving_units_are_demo_units(by_code):
     assert by_code["1.001193"]["agency"] == code_of("bmt")
 
 
-def test_a_name_longer_than_the_column_is_cut_and_kept_whole_in_the_note(by_code, source_rows):
+def test_the_longest_published_name_is_kept_whole(by_code, source_rows):
     row = next(r for r in source_rows if r["code"] == "1.013831")
-    proc = by_code["1.013831"]
-    assert len(row["name"]) > convert.NAME_MAX >= len(proc["name"])
-    assert proc["name"].endswith("…")
-    assert row["name"] in proc["note"]
+    assert len(row["name"]) > 500
+    assert by_code["1.013831"]["name"] == row["name"]
+
+
+def test_a_name_longer_than_the_column_is_cut_at_a_clause():
+    long_name = "Thủ tục " + "; ".join(f"trường hợp {i}" for i in range(200))
+    cut = convert.short_name(long_name)
+    assert len(cut) <= convert.NAME_MAX
+    assert cut.endswith("…")
 
 
 def test_unit_codes_follow_the_province_code():

@@ -609,7 +609,7 @@ def _check_procedure(
     code = _text(row, "code", row.get("code"), required=True, max_length=64)
     if code and not CODE_RE.match(code):
         row.error("code", f"mã thủ tục \"{code}\" không đúng dạng d.dddddd (ví dụ 1.001193 hoặc 1.014199.H05).")
-    name = _text(row, "name", row.get("name"), required=True, max_length=500)
+    name = _text(row, "name", row.get("name"), required=True, max_length=1000)
     field_code = _text(row, "field", row.get("field"), required=True, max_length=32)
     if field_code and field_code not in known_fields:
         row.error("field", f"lĩnh vực \"{field_code}\" không có trong tệp và chưa có trong hệ thống.")

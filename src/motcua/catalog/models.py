@@ -81,7 +81,7 @@ class ProcedureVersion(models.Model):
         _("trạng thái"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
     published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
-    name = models.CharField(_("tên thủ tục"), max_length=500)
+    name = models.CharField(_("tên thủ tục"), max_length=1000)
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
     field = models.ForeignKey(
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="versions"

@@ -109,8 +109,8 @@ _NOT_A_CONDITION = re.compile(r",?\s*tùy trường hợp\s*$")
 _COPIES = re.compile(r"^(\d{2})\s+(?:bộ|ảnh|bản)\b")
 
 
-# ProcedureVersion.name holds 500 characters; one published name (1.013831) is longer.
-NAME_MAX = 500
+# ProcedureVersion.name holds 1000 characters; the longest published name (1.013831) is 569.
+NAME_MAX = 1000
 
 
 def short_name(name: str) -> str:
