@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("ho-so/", views.dossier_list_view, name="dossiers"),
+    path("cong-khai/", views.transparency_view, name="transparency"),
+    path("chi-so/", views.index_view, name="index766"),
+    path("cham-diem/", views.scoring_view, name="scoring"),
+    path("khoi-luong/", views.workload_view, name="workload"),
+]

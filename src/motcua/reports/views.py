@@ -1,0 +1,313 @@
+"""Report pages (trang báo cáo): dashboard, drill-down list, public transparency page, 766 index,
+TT 01/2018 scoring and workload. Thin: parse the query, call one module, render.
+
+Staff pages need the center manager, leader or administrator role (``api.report_scope``);
+holders of those roles outside the province and its center see only their own units. An
+anonymous visitor is sent to the login page; a wrong role or unit gets 403. The transparency
+page is public and shows aggregates only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from motcua.catalog.models import Field
+from motcua.core.errors import InvalidInput, NotAllowed
+from motcua.dossiers.states import NATIONAL_CODE, NATIONAL_NAME, Channel
+from motcua.org.models import RECEIVING_KINDS, Unit
+from motcua.reports import dashboard as dash
+from motcua.reports.api import report_scope
+from motcua.reports.engine import end_of_day
+from motcua.reports.exports import CATEGORY, CSV_HEADER, VERDICT
+from motcua.reports.index766 import service_index
+from motcua.reports.ledger import VN
+from motcua.reports.params import parse_as_of
+from motcua.reports.scoring import scoring
+from motcua.reports.transparency import transparency
+from motcua.reports.workload import workload
+
+PAGE_SIZE = 50
+
+
+def _forbidden(request, message: str):
+    return render(request, "reports/forbidden.html", {"message": message}, status=403)
+
+
+def _bad_request(request, error: InvalidInput):
+    return render(request, "reports/error.html", {"message": error.message}, status=400)
+
+
+def staff_page(view):
+    """Login required, then the reporting roles; the scope is passed to the view."""
+
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            scope = report_scope(request.user)
+            return view(request, scope, *args, **kwargs)
+        except NotAllowed as error:
+            return _forbidden(request, error.message)
+        except InvalidInput as error:
+            return _bad_request(request, error)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return require_GET(wrapper)
+
+
+def _filter_choices(scope: dict | None) -> dict:
+    units = Unit.objects.filter(kind__in=RECEIVING_KINDS)
+    agencies = Unit.objects.filter(procedure_versions__isnull=False).distinct()
+    if scope is not None:
+        units = units.filter(pk__in=scope["receiving_unit"])
+        agencies = Unit.objects.filter(pk__in=scope["competent_unit"])
+    return {
+        "unit_choices": list(units.order_by("code").values("code", "name")),
+        "agency_choices": list(agencies.order_by("code").values("code", "name")),
+        "field_choices": list(Field.objects.order_by("order", "name").values("code", "name")),
+        "channel_choices": Channel.choices,
+        "presets": dash.PRESETS.items(),
+    }
+
+
+def _base_context(params: dash.PageParams, scope) -> dict:
+    return {"params": params, "q": params.query(), **_filter_choices(scope)}
+
+
+def _as_of_text(as_of: dt.datetime) -> str:
+    return as_of.astimezone(VN).isoformat()
+
+
+def drill_url(params: dash.PageParams, as_of: dt.datetime, metric: str, **dims) -> str:
+    query = params.query(metric=metric, as_of=_as_of_text(as_of), **dims)
+    return reverse("reports:dossiers") + "?" + urlencode(query)
+
+
+def _row_view(params, as_of, row, dim: str | None) -> dict:
+    dims = {dim: row.code} if dim else {}
+
+    def link(metric):
+        return drill_url(params, as_of, metric, **dims)
+
+    return {
+        "label": row.label,
+        "code": row.code,
+        "received": row.received, "received_url": link("received"),
+        "new": row.new, "new_url": link("new"),
+        "processed": row.processed, "processed_url": link("processed"),
+        "in_time": row.processed_early + row.processed_on_time, "in_time_url": link("in_time"),
+        "late": row.processed_late, "late_url": link("late"),
+        "overdue": row.in_process_overdue + row.paused_overdue, "overdue_url": link("overdue"),
+        "online": row.online, "online_url": link("online"),
+        "on_time_rate": row.on_time_rate,
+        "online_share": row.online_share,
+    }
+
+
+@staff_page
+def dashboard_view(request, scope):
+    """Bảng điều hành: received and resolved per day, on-time rates, overdue, online share."""
+    params = dash.parse_params(request.GET, scope=scope)
+    data = dash.dashboard(params, as_of=parse_as_of(request.GET.get("as_of")))
+    as_of = data.as_of
+    chart = data.chart_data()
+    chart["received_urls"] = [
+        drill_url(params, as_of, "new", day=p.day.isoformat()) for p in data.days
+    ]
+    chart["processed_urls"] = [
+        drill_url(params, as_of, "processed", day=p.day.isoformat()) for p in data.days
+    ]
+    return render(request, "reports/dashboard.html", {
+        **_base_context(params, scope),
+        "data": data,
+        "as_of": as_of,
+        "total": _row_view(params, as_of, data.total, None),
+        "agencies": [_row_view(params, as_of, r, "agency") for r in data.by_agency.rows],
+        "fields": [_row_view(params, as_of, r, "field") for r in data.by_field.rows],
+        "units": [_row_view(params, as_of, r, "unit") for r in data.by_unit.rows],
+        "chart": chart,
+        "days": [
+            {"day": p.day, "received": p.received, "processed": p.processed,
+             "received_url": u1, "processed_url": u2}
+            for p, u1, u2 in zip(data.days, chart["received_urls"], chart["processed_urls"],
+                                 strict=True)
+        ],
+    })
+
+
+def _parse_day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("invalid_date", "Ngày không hợp lệ.", field="day") from None
+
+
+def _line_view(line) -> dict:
+    code = NATIONAL_CODE[line.status]
+    verdict = VERDICT[line.timeliness]
+    if line.category != "processed" and line.timeliness == "on_time":
+        verdict = "Trong hạn"
+    return {
+        "code": line.row["code"],
+        "procedure_code": line.row["procedure_version__procedure__code"],
+        "procedure": line.row["procedure_version__name"],
+        "receiving_unit": line.row["receiving_unit__name"],
+        "competent_unit": line.row["competent_unit__name"],
+        "channel": line.row["channel"],
+        "received_at": line.row["received_at"],
+        "due_at": line.due_at,
+        "finished_at": line.finished_at,
+        "returned_at": line.row["returned_at"],
+        "status_code": code,
+        "status": NATIONAL_NAME[code],
+        "category": CATEGORY[line.category],
+        "carried_over": line.carried_over,
+        "timeliness": verdict,
+        "late": line.timeliness in ("late", "overdue"),
+    }
+
+
+def _fmt(value) -> str:
+    return value.astimezone(VN).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def _csv(lines, as_of) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ho-so-bao-cao.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    channels = dict(Channel.choices)
+    for line in lines:
+        v = _line_view(line)
+        returned = v["returned_at"] if v["returned_at"] and v["returned_at"] <= as_of else None
+        writer.writerow([
+            v["code"], v["procedure_code"], v["procedure"], v["receiving_unit"],
+            v["competent_unit"], str(channels.get(v["channel"], v["channel"])),
+            _fmt(v["received_at"]), _fmt(v["due_at"]), _fmt(line.row["original_due_at"]),
+            _fmt(v["finished_at"]), _fmt(returned), v["status_code"], v["status"],
+            "x" if v["carried_over"] else "", v["category"], v["timeliness"],
+        ])
+    return response
+
+
+@staff_page
+def dossier_list_view(request, scope):
+    """The dossiers behind one dashboard number (danh sách hồ sơ theo chỉ tiêu)."""
+    params = dash.parse_params(request.GET, scope=scope)
+    metric = request.GET.get("metric") or "received"
+    day = _parse_day(request.GET.get("day"))
+    as_of = parse_as_of(request.GET.get("as_of"))
+    if as_of is None:
+        as_of = min(end_of_day(params.date_to), timezone.now())
+    lines = list(dash.drill_lines(params, metric, as_of=as_of, day=day))
+    if request.GET.get("format") == "csv":
+        return _csv(lines, as_of)
+    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = params.query(metric=metric, as_of=_as_of_text(as_of),
+                         day=day.isoformat() if day else None)
+    return render(request, "reports/dossier_list.html", {
+        **_base_context(params, scope),
+        "metric": metric,
+        "metric_label": dash.METRICS[metric],
+        "day": day,
+        "as_of": as_of,
+        "count": len(lines),
+        "page": page,
+        "rows": [_line_view(line) for line in page.object_list],
+        "query": urlencode(query),
+        "csv_url": reverse("reports:dossiers") + "?" + urlencode({**query, "format": "csv"}),
+    })
+
+
+@require_GET
+def transparency_view(request):
+    """Công khai kết quả giải quyết TTHC (public, no login, no personal data)."""
+    try:
+        params = dash.parse_params(request.GET, scope=None, default_preset="ytd")
+    except InvalidInput as error:
+        return _bad_request(request, error)
+    data = transparency(date_from=params.date_from, date_to=params.date_to)
+    return render(request, "reports/transparency.html", {
+        "params": params, "data": data, "presets": dash.PRESETS.items(),
+    })
+
+
+def _chosen_unit(request, scope) -> Unit | None:
+    allowed = dash.scope_units(scope)
+    code = (request.GET.get("unit") or "").strip()
+    if not code:
+        return allowed[0] if allowed else None
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise InvalidInput("unknown_code", f"Không tìm thấy mã “{code}”.", field="unit")
+    if allowed is not None and unit not in allowed:
+        raise NotAllowed("permission_denied", "Bạn chỉ được xem chỉ số của đơn vị mình.")
+    return unit
+
+
+@staff_page
+def index_view(request, scope):
+    """Bộ chỉ số 766: self-assessed per unit and period."""
+    unit = _chosen_unit(request, scope)
+    query = request.GET.copy()
+    query.pop("unit", None)
+    params = dash.parse_params(query, scope=None, default_preset="ytd")
+    index = service_index(unit=unit, date_from=params.date_from, date_to=params.date_to)
+    allowed = dash.scope_units(scope)
+    units = allowed if allowed is not None else list(Unit.objects.order_by("code"))
+    return render(request, "reports/index766.html", {
+        "params": params, "index": index, "unit": unit, "units": units,
+        "presets": dash.PRESETS.items(), "province_wide": scope is None,
+    })
+
+
+@staff_page
+def scoring_view(request, scope):
+    """Chấm điểm theo Thông tư 01/2018/TT-VPCP."""
+    params = dash.parse_params(request.GET, scope=scope, default_preset="quarter")
+    data = scoring(params)
+    page = Paginator(data.dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/scoring.html", {
+        **_base_context(params, scope), "data": data, "page": page, "query": query.urlencode(),
+    })
+
+
+def _threshold(value: str | None) -> Decimal | None:
+    if not value:
+        return None
+    try:
+        threshold = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        raise InvalidInput("invalid_threshold", "Ngưỡng không hợp lệ.", field="threshold") from None
+    if not threshold.is_finite() or threshold < 0:
+        raise InvalidInput("invalid_threshold", "Ngưỡng không hợp lệ.", field="threshold")
+    return threshold
+
+
+@staff_page
+def workload_view(request, scope):
+    """Khối lượng công việc theo quầy, lĩnh vực, cán bộ; giờ cao điểm."""
+    params = dash.parse_params(request.GET, scope=scope)
+    data = workload(params, threshold=_threshold(request.GET.get("threshold")))
+    return render(request, "reports/workload.html", {
+        **_base_context(params, scope), "data": data,
+        "threshold_text": request.GET.get("threshold", ""),
+    })
+
