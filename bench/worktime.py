@@ -21,7 +21,7 @@ the scheduler picks an idle core, which is steadier on a shared machine):
    With ``--recompute-n`` other than 1M the time is scaled to 1M (``recompute_measured_s`` is
    the raw time).
 
-Rates are the best of three timed passes over the same inputs, in CPU time of this process
+Rates are the best of five timed passes over the same inputs, in CPU time of this process
 (``time.process_time``: the one-core rate, which other processes on a shared machine do not
 dilute); every key also has a wall-clock twin (``*_wall``), and the load average is recorded.
 ``run()`` returns the same dict the ``--json`` file gets, for a ``make bench`` driver.
@@ -49,7 +49,7 @@ from motcua.worktime import Duration, WorkCalendar, recompute
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST = datetime(2019, 1, 1, tzinfo=VN)
 LAST = datetime(2030, 12, 1, tzinfo=VN)  # leaves room for 30 working days inside 2030
-REPEATS = 3
+REPEATS = 5
 
 
 def _pin_one_core(pin: bool) -> str:
