@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from motcua.org.permissions import can_view_dossier, staff_units
+
 
 def may_print_dossier(user, dossier) -> bool:
     """Forms of a dossier: whoever may see the dossier."""
-    from motcua.org.permissions import can_view_dossier
-
     return bool(user.is_authenticated and can_view_dossier(user, dossier))
 
 
@@ -14,15 +14,9 @@ def may_print_for_unit(user, unit) -> bool:
     """The register and counter guidance slips of a unit: its staff, or a superuser."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    from motcua.org.permissions import staff_units
-
-    return unit.pk in staff_units(user)
+    return user.is_superuser or unit.pk in staff_units(user)
 
 
 def unit_ids(user) -> set[int]:
     """Ids of the units ``user`` works in."""
-    from motcua.org.permissions import staff_units
-
     return set(staff_units(user))
