@@ -83,11 +83,12 @@ class Figure:
     """One measured endpoint: throughput and latency percentiles."""
 
     rps: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
     requests: int
     errors: int
+    note: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -137,6 +138,11 @@ def parse(output: str) -> Figure:
     data = json.loads(match.group(1))
     seconds = data["duration_us"] / 1e6
     good = data["requests"] - data["non2xx"]
+    if data["requests"] == 0:
+        # Every request outlived the run: there is no latency to report, only that.
+        return Figure(rps=0.0, p50_ms=None, p95_ms=None, p99_ms=None, requests=0,
+                      errors=data["socket_errors"],
+                      note=f"no request completed within {seconds:.0f} s")
     return Figure(
         rps=round(good / seconds, 1) if seconds else 0.0,
         p50_ms=round(data["p50_us"] / 1000, 2),

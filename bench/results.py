@@ -83,6 +83,8 @@ def figure(real, baseline) -> dict:
         "baseline_rps": baseline.rps if baseline else None, "ratio": ratio,
         "requests": real.requests, "errors": real.errors,
     }
+    if getattr(real, "note", ""):
+        out["note"] = real.note
     if baseline:
         out["baseline_p50_ms"] = baseline.p50_ms
         out["baseline_p95_ms"] = baseline.p95_ms
@@ -165,3 +167,55 @@ def table(results: dict) -> str:
                 if wt.get("holidays_per_s") else ""
             )
     return "\n".join(lines)
+
+
+def markdown(results: dict) -> str:
+    """The results as Markdown tables, for docs/performance.md."""
+    m = results.get("machine", {})
+    out = [
+        f"Measured {results.get('started_at', '?')} on {m.get('cpu', '?')}, {m.get('cores', '?')} "
+        f"cores, {m.get('memory_gb', '?')} GB RAM, {m.get('os', '?')}, Python {m.get('python', '?')}, "
+        f"SQLite {m.get('sqlite', '?')}, PostgreSQL {m.get('postgresql') or 'n/a'}; "
+        f"{results.get('dossiers', 0):,} dossiers; load average at start "
+        f"{results.get('load_average', 'n/a')}.",
+        "",
+        "| database | figure | req/s | p50 ms | p95 ms | p99 ms | baseline req/s | ratio | target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    labels = {"intake": "intake `POST /api/v1/dossiers`", "lookup": "lookup `GET /api/v1/dossiers/{code}`",
+              "lookup_page": "lookup page `/tra-cuu/{code}/`"}
+    for db in ("sqlite", "postgresql"):
+        data = results.get(db) or {}
+        if data.get("skipped"):
+            out.append(f"| {db} | n/a ({data['skipped']}) | | | | | | | |")
+            continue
+        for key, label in labels.items():
+            f = data.get(key) or missing("not run")
+            target = TARGETS[key]
+            ok = "" if f.get("ratio") is None else (" ok" if f["ratio"] >= target else " **missed**")
+            out.append(
+                f"| {db} | {label} | {_fmt(f['rps'], ',.0f')} | {_fmt(f['p50_ms'], '.1f')} | "
+                f"{_fmt(f['p95_ms'], '.1f')} | {_fmt(f['p99_ms'], '.1f')} | "
+                f"{_fmt(f['baseline_rps'], ',.0f')} | {_fmt(f['ratio'], '.2f')} | "
+                f">= {target:.0%}{ok} {f.get('note', '')} |"
+            )
+        for name, f in (data.get("worklists") or {}).items():
+            ok = "" if f.get("p95_ms") is None else (" ok" if f["p95_ms"] < WORKLIST_P95_MS else " **missed**")
+            out.append(
+                f"| {db} | worklist {name} | {_fmt(f.get('rps'), ',.0f')} | {_fmt(f.get('p50_ms'), '.1f')} | "
+                f"{_fmt(f.get('p95_ms'), '.1f')} | {_fmt(f.get('p99_ms'), '.1f')} | | | "
+                f"p95 < {WORKLIST_P95_MS:.0f} ms{ok} {f.get('note', '')} |"
+            )
+        rep = data.get("report_year_s")
+        ok = "" if rep is None else (" ok" if rep < REPORT_S else " **missed**")
+        method = (data.get("report") or {}).get("report_method") or ""
+        out.append(
+            f"| {db} | official report, 1 year{f' ({method})' if method else ''} | | "
+            f"{_fmt(rep, '.3f')} s | | | | | < {REPORT_S} s{ok} {data.get('report_note', '')} |"
+        )
+    wt = results.get("worktime") or {}
+    if wt:
+        out += ["", "| worktime (one core) | value |", "|---|---:|"]
+        for k in WORKTIME_KEYS:
+            out.append(f"| {k} | {_fmt(wt.get(k), ',.2f' if k.endswith('_s') else ',.0f')} |")
+    return "\n".join(out)

@@ -54,6 +54,8 @@ class Gunicorn:
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
+        # Django's own error log (tracebacks of 500s) goes to stderr: keep it with gunicorn's.
+        self._log = open(self.log, "a")  # noqa: SIM115 - closed in __exit__
         cmd = [
             str(BIN / "gunicorn"), "motcua.config.wsgi:application",
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
@@ -61,7 +63,7 @@ class Gunicorn:
             "--error-logfile", str(self.log), "--log-level", "warning",
         ]
         self.proc = subprocess.Popen(
-            cmd, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cmd, env=self.env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
@@ -87,6 +89,8 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
         return False
 
 

@@ -26,6 +26,13 @@ def test_parse_reads_percentiles_and_counts_only_successes():
     assert fig.errors == 102
 
 
+def test_parse_run_where_nothing_completed():
+    fig = loadgen.parse('BENCH {"requests":0,"duration_us":10000000,"non2xx":0,"socket_errors":0,'
+                        '"p50_us":0,"p95_us":0,"p99_us":0,"max_us":0}')
+    assert fig.rps == 0 and fig.p95_ms is None
+    assert fig.note == "no request completed within 10 s"
+
+
 def test_parse_refuses_output_without_the_done_line():
     with pytest.raises(ValueError, match="no BENCH line"):
         loadgen.parse("Running 10s test\nunable to connect")
