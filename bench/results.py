@@ -98,6 +98,11 @@ def _fmt(value, spec: str) -> str:
     return format(value, spec)
 
 
+def _wt_spec(key: str) -> str:
+    # Rates ("…_per_s") are whole numbers; durations ("…_s") keep two decimals.
+    return ",.0f" if key.endswith("per_s") else ",.2f"
+
+
 def _verdict(ok: bool | None) -> str:
     return {True: "ok", False: "MISSED", None: ""}[ok]
 
@@ -158,7 +163,7 @@ def table(results: dict) -> str:
     if wt:
         lines.append("")
         lines.append("worktime (one core): " + ", ".join(
-            f"{k} {_fmt(wt.get(k), ',.2f' if k.endswith('_s') else ',.0f')}" for k in WORKTIME_KEYS
+            f"{k} {_fmt(wt.get(k), _wt_spec(k))}" for k in WORKTIME_KEYS
         ) + (f"  {wt['note']}" if wt.get("note") else ""))
         if wt.get("deadlines_per_s") and wt.get("numpy_per_call_per_s"):
             lines.append(
@@ -217,5 +222,5 @@ def markdown(results: dict) -> str:
     if wt:
         out += ["", "| worktime (one core) | value |", "|---|---:|"]
         for k in WORKTIME_KEYS:
-            out.append(f"| {k} | {_fmt(wt.get(k), ',.2f' if k.endswith('_s') else ',.0f')} |")
+            out.append(f"| {k} | {_fmt(wt.get(k), _wt_spec(k))} |")
     return "\n".join(out)

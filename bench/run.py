@@ -230,7 +230,8 @@ def _short(fig: dict) -> str:
         f" ({fig['errors']} errors)" if fig.get("errors") else "")
 
 
-def bench_database(db: str, args, secret: str) -> dict:
+def bench_database(db: str, args, secret: str, data: dict) -> dict:
+    """Fill ``data`` as figures come in, so a late failure keeps the earlier ones."""
     workdir = args.workdir / db
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -240,7 +241,6 @@ def bench_database(db: str, args, secret: str) -> dict:
         pg_recreate(PG_NAME)
         url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
     env = server.production_env(url, args.workdir, secret_key=secret)
-    data: dict = {}
     try:
         log(f"{db}: building {args.n:,} dossiers")
         t0 = time.perf_counter()
@@ -303,11 +303,14 @@ def main(argv=None) -> int:
             out[db] = {"skipped": why}
             log(f"postgresql skipped: {why}")
             continue
+        out[db] = {}
         try:
-            out[db] = bench_database(db, args, secret)
+            bench_database(db, args, secret, out[db])
         except Exception as exc:
             log(f"{db}: FAILED {exc!r}")
-            out[db] = {"skipped": f"failed: {exc!r}"[:300]}
+            out[db]["error"] = f"failed: {exc!r}"[:300]
+            if "intake" not in out[db]:
+                out[db]["skipped"] = out[db]["error"]
     if not args.skip_worktime:
         log("worktime engine (bench/worktime.py run())")
         out["worktime"] = worktime_figures()
