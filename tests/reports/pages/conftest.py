@@ -59,3 +59,9 @@ def agency_leader(agency):
 @pytest.fixture
 def receptionist(center):
     return staff(Role.RECEPTIONIST, center)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The staff factory sets a password; the default hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
