@@ -66,3 +66,33 @@ def test_verify_command_reports_intact_log(capsys):
     _record(UserFactory(), "B", 2)
     call_command("audit_verify")
     assert "nguyên vẹn: 2" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_a_shared_chain_all_land():
+    import threading
+
+    from django.db import connection
+
+    actor = UserFactory()
+    errors = []
+
+    def write(i):
+        try:
+            with transaction.atomic():
+                audit_record(actor=actor, event_type="test.race", chain="shared", data={"i": i})
+        except Exception as exc:  # collected for the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(AuditEvent.objects.filter(chain="shared").values_list("seq", flat=True)) == list(
+        range(1, 9)
+    )
+    assert audit_verify() == []

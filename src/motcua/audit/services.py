@@ -48,22 +48,22 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. Call inside the service's transaction.
 
-    The caller holds a lock that serialises writers of the chain (a dossier's row lock); the
-    unique (chain, seq) constraint catches any writer that does not.
+    Writers of one chain are serialised (``_lock_chain``); the unique (chain, seq) constraint
+    is the last line of defence.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
     chain = chain or (dossier.code if dossier is not None else SYSTEM_CHAIN)
-    last = (
-        AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
-    )
+    at = at or timezone.now()
+    _lock_chain(chain)
+    last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
     event = AuditEvent(
         chain=chain,
         seq=(last["seq"] + 1) if last else 1,
         event_type=event_type,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=str(actor) if actor is not None else "",
-        at=at or timezone.now(),
+        at=at,
         channel=channel,
         ip=ip,
         dossier=dossier,
@@ -75,6 +75,21 @@ def audit_record(
     event.hash = _digest(event.prev_hash, _payload(event))
     event.save()
     return event
+
+
+def _lock_chain(chain: str) -> None:
+    """Serialise writers of one chain until their transaction ends.
+
+    SQLite already runs one write transaction at a time (IMMEDIATE mode). On PostgreSQL a
+    transaction-scoped advisory lock keyed by the chain name does it, so two writers of a
+    shared chain ("system", "catalog") never compute the same sequence number.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,12 @@ logged (design: audit), so every form shown or downloaded leaves one event.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from motcua.audit.services import audit_record
 from motcua.dossiers.models import Dossier
 
 EVENT_FORM_PRINTED = "printing.form_printed"
-_ATTEMPTS = 3
 
 
 def form_print_record(
@@ -26,25 +25,15 @@ def form_print_record(
     with the system chain.
     """
     payload = {"form": form, "format": fmt, **(data or {})}
-    for attempt in range(_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                if dossier is not None:
-                    # The dossier's row lock serialises writers of its chain (see audit_record).
-                    locked = Dossier.objects.select_for_update().only("pk", "code").get(
-                        pk=dossier.pk
-                    )
-                    return audit_record(
-                        actor=actor, event_type=EVENT_FORM_PRINTED, dossier=locked, obj=obj,
-                        data=payload,
-                    )
-                return audit_record(
-                    actor=actor, event_type=EVENT_FORM_PRINTED,
-                    chain=f"printing:{unit.code}" if unit is not None else None,
-                    obj=obj, data=payload,
-                )
-        except IntegrityError:
-            # Another print took the same sequence number of an unlocked chain: take the next.
-            if attempt == _ATTEMPTS - 1:
-                raise
-    return None
+    with transaction.atomic():
+        if dossier is not None:
+            # The dossier's row lock keeps its chain in order with the dossier services.
+            locked = Dossier.objects.select_for_update().only("pk", "code").get(pk=dossier.pk)
+            return audit_record(
+                actor=actor, event_type=EVENT_FORM_PRINTED, dossier=locked, obj=obj, data=payload
+            )
+        return audit_record(
+            actor=actor, event_type=EVENT_FORM_PRINTED,
+            chain=f"printing:{unit.code}" if unit is not None else None,
+            obj=obj, data=payload,
+        )
