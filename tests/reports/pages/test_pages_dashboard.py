@@ -186,3 +186,27 @@ def test_no_n_plus_one(client, frozen, version, version2, center, manager,
     with django_assert_max_num_queries(15):
         response = client.get("/bao-cao/ho-so/", {"metric": "received"})
     assert _count(response) == 30
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["exact", "auto"])
+def test_dashboard_equals_the_official_report(frozen, march, version, center, method):
+    from motcua.dossiers.states import Status
+    from motcua.reports.dashboard import PageParams, dashboard
+    from motcua.reports.engine import official_report
+    from tests.reports.helpers import record
+
+    paused = make_dossier(version, received_at=vn(2026, 3, 3, 9), due_at=vn(2026, 3, 5, 17),
+                          receiving_unit=center, channel=3, fee_total=1000, paid_online=True,
+                          digitised=True)
+    record(paused, Status.SUPPLEMENT_REQUESTED, vn(2026, 3, 6, 9))  # paused after its due
+    params = PageParams(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31))
+    as_of = vn(2026, 3, 30, 23, 59, 59, 999999)  # end of a day: "auto" may use the ledger
+    data = dashboard(params, as_of=as_of)
+    for by, mine in (("agency", data.by_agency), ("field", data.by_field),
+                     ("unit", data.by_unit)):
+        official = official_report(date_from=params.date_from, date_to=params.date_to,
+                                   as_of=as_of, by=by, method=method)
+        assert [r.to_dict() for r in mine.rows] == [r.to_dict() for r in official.rows], by
+        assert mine.total.to_dict() == official.total.to_dict()
+    assert data.total.paused_overdue == 1 and data.total.post == 1
