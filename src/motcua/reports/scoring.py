@@ -245,9 +245,11 @@ def scoring(params: PageParams, *, as_of: dt.datetime | None = None) -> Scoring:
         for officer in d.officers:
             by_officer[officer].append(d.score)
         by_unit[d.agency_id].append(d)
+    # Vietnamese order: family name first (họ và tên).
     users = {
-        u.pk: (u.get_full_name() or u.get_username())
-        for u in get_user_model().objects.filter(pk__in=by_officer)
+        pk: " ".join(p for p in (last, first) if p) or username
+        for pk, username, last, first in get_user_model().objects.filter(pk__in=by_officer)
+        .values_list("pk", "username", "last_name", "first_name")
     }
     officers = sorted(
         (OfficerScore(pk, users.get(pk, str(pk)), len(s), average(s))

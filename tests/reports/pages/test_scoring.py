@@ -102,9 +102,9 @@ def test_dossier_officer_and_unit_scores(frozen, march, officers, agency, agency
     assert result.average == D("4.0")
     people = {o.name: (o.dossiers, o.score, o.band) for o in result.officers}
     assert people == {
-        "An Lê": (2, D("5.5"), "Hoàn thành 100% nhiệm vụ"),  # d1 step, d2 steps and receipt
-        "Bình Trần": (2, D("4.0"), "Hoàn thành từ 70% đến dưới 100%"),  # d1, d4
-        "Cường Phạm": (1, D("1.0"), "Hoàn thành dưới 70%"),  # d4
+        "Lê An": (2, D("5.5"), "Hoàn thành 100% nhiệm vụ"),  # d1 step, d2 steps and receipt
+        "Trần Bình": (2, D("4.0"), "Hoàn thành từ 70% đến dưới 100%"),  # d1, d4
+        "Phạm Cường": (1, D("1.0"), "Hoàn thành dưới 70%"),  # d4
     }
     units = {u.code: u for u in result.units}
     first, second = units[agency.code], units[agency2.code]
@@ -131,7 +131,7 @@ def test_page_for_manager(client, frozen, march, officers, manager):
     response = client.get("/bao-cao/cham-diem/", {"from": "2026-03-01", "to": "2026-03-31"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Lê" in content and "Hoàn thành dưới 70%" in content and "Yếu" in content
+    assert "Lê An" in content and "Hoàn thành dưới 70%" in content and "Yếu" in content
     assert len(response.context["data"].dossiers) == 3
 
 
