@@ -239,9 +239,9 @@ def transparency_view(request):
     """Công khai kết quả giải quyết TTHC (public, no login, no personal data)."""
     try:
         params = dash.parse_params(request.GET, scope=None, default_preset="ytd")
+        data = transparency(date_from=params.date_from, date_to=params.date_to)
     except InvalidInput as error:
         return _bad_request(request, error)
-    data = transparency(date_from=params.date_from, date_to=params.date_to)
     return render(request, "reports/transparency.html", {
         "params": params, "data": data, "presets": dash.PRESETS.items(),
     })

@@ -151,7 +151,8 @@ def test_anonymous_goes_to_login(client, url):
 @pytest.mark.parametrize(
     "params",
     [{"from": "2026-03-31", "to": "2026-03-01"}, {"from": "2026-13-01", "to": "2026-03-01"},
-     {"metric": "nonsense"}, {"preset": "decade"}, {"agency": "không-có"}, {"channel": "9"}],
+     {"metric": "nonsense"}, {"preset": "decade"}, {"agency": "không-có"}, {"channel": "9"},
+     {"from": "2026-05-01", "to": "2026-05-31"}, {"day": "hôm qua"}, {"from": "2026-03-01"}],
 )
 def test_bad_parameters_give_400(client, frozen, manager, params):
     client.force_login(manager)

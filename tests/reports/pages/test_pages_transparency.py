@@ -83,8 +83,10 @@ def test_custom_period(client, frozen, march):
 
 
 @pytest.mark.django_db
-def test_bad_period_is_400(client):
+def test_bad_period_is_400(client, frozen):
     assert client.get("/bao-cao/cong-khai/", {"from": "x", "to": "y"}).status_code == 400
+    future = client.get("/bao-cao/cong-khai/", {"from": "2026-05-01", "to": "2026-05-31"})
+    assert future.status_code == 400
 
 
 def test_public_as_of():
