@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from motcua.dossiers.states import PAUSED, Status
-from motcua.reports.aggregates import ledger_rebuild, ledger_snapshot
+from motcua.reports.aggregates import ledger_rebuild, ledger_snapshot, ledger_state_snapshot
 from motcua.reports.engine import end_of_day, official_report
 from motcua.reports.models import DailyStat, LedgerState
 from tests.factories import UnitFactory, vn
@@ -101,9 +101,10 @@ def test_random_histories(version, version2, center, specs, queries):
     try:
         with transaction.atomic():
             build(specs, [version, version2], centers)
-            incremental = ledger_snapshot()
-            ledger_rebuild()
-            assert ledger_snapshot() == incremental
+            incremental = ledger_snapshot(), ledger_state_snapshot()
+            for method in ("python", "sql"):
+                ledger_rebuild(method=method)
+                assert (ledger_snapshot(), ledger_state_snapshot()) == incremental
 
             for start, length, as_of_day, as_of_hour, by in queries:
                 date_from = BASE.date() + dt.timedelta(days=start)
