@@ -64,6 +64,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--skip-worktime", action="store_true")
     p.add_argument("--rebuild", choices=["always", "never"], default="always",
                    help="run reports_rebuild after loading (never: time the exact report path)")
+    p.add_argument("--merge", action="store_true",
+                   help="keep the other databases' figures (and worktime, if skipped) from --out")
     p.add_argument("--phase", choices=["prepare", "report"], help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.n = args.dossiers if args.dossiers is not None else int(args.scale * MILLION)
@@ -151,6 +153,13 @@ def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
     def probe(path: str, *, method="GET", body=None, headers=None) -> tuple[int, str]:
         return server.fetch(base + path, method=method, body=body, headers=headers)
 
+    def settle() -> None:
+        # A run whose requests outlived it leaves the workers busy: the next figure must not
+        # start behind them.
+        waited = server.drain(base + "/bench/raw-select/" + fx["sample_code"])
+        if waited > 1:
+            log(f"  (waited {waited:.0f} s for the workers to finish the previous run)")
+
     # Each baseline runs right before its figure: the machine may be shared, and a ratio of
     # two runs seconds apart is what stays comparable.
     def raw_insert():
@@ -198,6 +207,7 @@ def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
             fig = loadgen.run(base, loadgen.lua_get_paths(Path(file), leader_auth),
                               name=f"worklist-{name}", **opts)
             worklists[name] = fig.as_dict()
+            settle()
         else:
             worklists[name] = {"p95_ms": None, "note": f"n/a (GET {first} answered {status})"}
         log(f"  worklist {name}: {_short(worklists[name])}")
@@ -208,8 +218,10 @@ def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
         pfile.write_text(page + "\n")
         fig = loadgen.run(base, loadgen.lua_get_paths(pfile, session), name="worklist-page", **opts)
         worklists["workspace_page"] = fig.as_dict()
+        settle()
     else:
-        worklists["workspace_page"] = {"p95_ms": None, "note": f"n/a (missing: GET {page} answered {status})"}
+        worklists["workspace_page"] = {"p95_ms": None, "note": (
+            f"n/a (missing: GET {page} answered {status})" if status else f"n/a (GET {page}: {text})")}
     log(f"  worklist page: {_short(worklists['workspace_page'])}")
     out["worklists"] = worklists
     measured = [w["p95_ms"] for w in worklists.values() if w.get("p95_ms") is not None]
@@ -288,6 +300,15 @@ def main(argv=None) -> int:
         "config": {"duration_s": args.duration, "connections": args.connections,
                    "threads": args.threads, "gunicorn_workers": args.workers},
     }
+    if args.merge and args.out.exists():
+        previous = json.loads(args.out.read_text())
+        if previous.get("dossiers") == args.n:
+            for key in ("sqlite", "postgresql"):
+                if key not in args.dbs and key in previous:
+                    out[key] = previous[key]
+            if args.skip_worktime and "worktime" in previous:
+                out["worktime"] = previous["worktime"]
+            out["merged_from"] = previous.get("started_at")
     import secrets
 
     secret = secrets.token_urlsafe(50)

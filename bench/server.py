@@ -94,11 +94,26 @@ class Gunicorn:
         return False
 
 
-def fetch(url: str, *, method: str = "GET", body: bytes | None = None, headers: dict | None = None):
-    """One request: (status, body text). Used to check an endpoint before loading it."""
+def fetch(url: str, *, method: str = "GET", body: bytes | None = None, headers: dict | None = None,
+          timeout: float = 60):
+    """One request: (status, body text); status 0 when it timed out or the connection failed.
+    Used to check an endpoint before loading it."""
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, resp.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode("utf-8", "replace")
+    except OSError as err:  # URLError, TimeoutError, ConnectionError
+        return 0, f"no answer within {timeout:.0f} s ({err.__class__.__name__})"
+
+
+def drain(url: str, *, timeout: float = 300) -> float:
+    """Wait until the workers answer again (requests wrk gave up on are still being served);
+    returns the seconds waited."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        status, _ = fetch(url, timeout=timeout)
+        if status:
+            break
+    return time.monotonic() - start
