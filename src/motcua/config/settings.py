@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from motcua.config.database import database_from_url
-from motcua.config.env import env_bool, env_int, env_list, env_str
+from motcua.config.env import env_bool, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("MOTCUA_HOME", str(PACKAGE_DIR.parent.parent)))
@@ -179,6 +179,8 @@ MOTCUA_WARNING_WORKING_DAYS = [
 MOTCUA_CMND_VALID_UNTIL = env_str("MOTCUA_CMND_VALID_UNTIL", "2024-12-31")
 MOTCUA_SUPPLEMENT_WINDOW_WORKING_DAYS = env_int("MOTCUA_SUPPLEMENT_WINDOW_WORKING_DAYS", 3)
 MOTCUA_APOLOGY_LEAD_WORKING_DAYS = env_int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1)
+# Counters and fields below this many dossiers per working day are flagged for re-deployment.
+MOTCUA_WORKLOAD_MIN_PER_WORKING_DAY = env_float("MOTCUA_WORKLOAD_MIN_PER_WORKING_DAY", 2.0)
 # Dossiers received from this date print the TT 03/2025 forms; earlier ones the TT 01/2018 forms.
 MOTCUA_FORMS_TT03_FROM = env_str("MOTCUA_FORMS_TT03_FROM", "2025-07-01")
 
