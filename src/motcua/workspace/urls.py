@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.workspace import views
 
 app_name = "workspace"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ho-so/", views.dossier_list, name="list"),
+    path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/thao-tac/<slug:action>/", views.dossier_action, name="action"),
+    path("tiep-nhan/", views.intake, name="intake"),
+    path("tiep-nhan/thu-tuc/", views.intake_procedures, name="intake_procedures"),
+    path("tiep-nhan/giay-to/", views.intake_documents, name="intake_documents"),
+    path("tiep-nhan/kiem-tra/", views.intake_validate, name="intake_validate"),
+    path("tiep-nhan/huong-dan/<int:pk>/", views.guidance, name="guidance"),
+    path("xin-loi/", views.apologies, name="apologies"),
+]

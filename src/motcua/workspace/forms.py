@@ -1,0 +1,349 @@
+"""Forms of the staff workspace: worklist filters, the intake form, one form per action.
+
+Forms only parse input; every rule of the domain (identity, mandatory documents, states, roles)
+is checked by the dossier services, whose Vietnamese messages are put back on the matching field
+by ``attach_domain_error``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Field
+from motcua.dossiers.models import ApplicantKind, Gender, ProvidedAs
+from motcua.dossiers.states import DeliveryMethod, Status
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+
+def _date_field(label, required=False, **kw) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": DATE_PLACEHOLDER,
+                                                         "inputmode": "numeric"}),
+        error_messages={"invalid": _("Ngày phải ghi theo dạng dd/mm/yyyy.")}, **kw,
+    )
+
+
+def attach_domain_error(form: forms.Form, error, field_map: dict[str, str] | None = None) -> None:
+    """Put a service error (InvalidInput/Conflict) on the form field it names, else on top."""
+    name = (field_map or {}).get(error.field or "", error.field or "")
+    if name and name in form.fields:
+        form.add_error(name, error.message)
+    else:
+        form.add_error(None, error.message)
+
+
+# ----------------------------------------------------------------------------- worklists
+
+
+class WorklistFilterForm(forms.Form):
+    q = forms.CharField(label=_("Mã hồ sơ / người nộp"), required=False)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    procedure = forms.CharField(label=_("Mã thủ tục"), required=False)
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+    received_from = _date_field(_("Tiếp nhận từ ngày"))
+    received_to = _date_field(_("đến ngày"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Mọi trạng thái")), *Status.choices]
+        self.fields["field"].choices = [("", _("Mọi lĩnh vực"))] + [
+            (f.code, f.name) for f in Field.objects.order_by("order", "name")
+        ]
+
+    def filters(self) -> dict:
+        """The filters of ``dossiers.selectors.dossier_list``."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        result = {k: data[k] for k in ("q", "status", "procedure", "field") if data.get(k)}
+        for key in ("received_from", "received_to"):
+            if data.get(key):
+                result[key] = data[key].isoformat()
+        return result
+
+
+# ----------------------------------------------------------------------------- intake
+
+
+class IntakeForm(forms.Form):
+    """Tiếp nhận hồ sơ tại quầy. The checklist fields ``doc_<id>`` follow the procedure."""
+
+    unit = forms.ChoiceField(label=_("Nơi tiếp nhận"))
+    q = forms.CharField(label=_("Tìm thủ tục"), required=False)
+    procedure = forms.ChoiceField(label=_("Thủ tục hành chính"))
+    applicant_kind = forms.ChoiceField(
+        label=_("Người nộp là"), choices=ApplicantKind.choices, initial=ApplicantKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Họ và tên / tên tổ chức"), max_length=255, required=False)
+    id_number = forms.CharField(label=_("Số định danh cá nhân"), max_length=12, required=False)
+    birth_date = _date_field(_("Ngày sinh"))
+    gender = forms.ChoiceField(label=_("Giới tính"), required=False,
+                               choices=[("", "—"), *Gender.choices])
+    tax_code = forms.CharField(label=_("Mã số thuế"), max_length=14, required=False)
+    representative_name = forms.CharField(label=_("Người đại diện"), max_length=255,
+                                          required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
+    email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
+    request_summary = forms.CharField(label=_("Nội dung yêu cầu giải quyết"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    delivery_method = forms.ChoiceField(
+        label=_("Nhận kết quả"), choices=DeliveryMethod.choices, initial=DeliveryMethod.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    delivery_address = forms.CharField(label=_("Địa chỉ nhận kết quả qua bưu chính"),
+                                       max_length=500, required=False)
+    notes = forms.CharField(label=_("Ghi chú"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    items = forms.CharField(
+        label=_("Nội dung cần bổ sung, hoàn thiện (Hướng dẫn bổ sung)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Để trống: liệt kê các giấy tờ bắt buộc chưa nộp."),
+    )
+    reason = forms.CharField(label=_("Lý do (Hướng dẫn bổ sung / Từ chối tiếp nhận)"),
+                             required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    # Service error fields -> form fields.
+    FIELD_MAP = {
+        "applicant.name": "name", "applicant.id_number": "id_number",
+        "applicant.birth_date": "birth_date", "applicant.gender": "gender",
+        "applicant.phone": "phone", "applicant.email": "email",
+        "applicant.tax_code": "tax_code", "applicant.representative_name": "representative_name",
+        "applicant.kind": "applicant_kind", "delivery.address": "delivery_address",
+        "delivery.method": "delivery_method", "procedure_version": "procedure",
+        "receiving_unit": "unit", "items": "items", "reason": "reason",
+    }
+
+    def __init__(self, *args, units=(), versions=(), required_documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(str(u.pk), u.name) for u in units]
+        self.fields["procedure"].choices = [("", _("— Chọn thủ tục —"))] + [
+            (str(v.pk), f"{v.procedure.code} · {v.name}") for v in versions
+        ]
+        self.required_documents = list(required_documents)
+        self.document_errors: list[str] = []
+        for doc in self.required_documents:
+            self.fields[f"doc_{doc.pk}"] = forms.ChoiceField(
+                label=doc.name, choices=ProvidedAs.choices, initial=ProvidedAs.NONE,
+                widget=forms.RadioSelect, required=False,
+            )
+
+    def document_rows(self):
+        """(required document, bound field) pairs for the checklist template."""
+        return [(doc, self[f"doc_{doc.pk}"]) for doc in self.required_documents]
+
+    def documents(self) -> list[dict]:
+        rows = []
+        for doc in self.required_documents:
+            provided = self.cleaned_data.get(f"doc_{doc.pk}") or ProvidedAs.NONE
+            rows.append({"required": doc.pk, "provided_as": provided, "copies": doc.copies or 1})
+        return rows
+
+    def missing_mandatory(self) -> list[str]:
+        return [
+            doc.name for doc in self.required_documents
+            if doc.mandatory and not doc.condition
+            and (self.cleaned_data.get(f"doc_{doc.pk}") or ProvidedAs.NONE) == ProvidedAs.NONE
+        ]
+
+    def applicant(self) -> dict:
+        d = self.cleaned_data
+        result = {
+            "kind": d.get("applicant_kind") or ApplicantKind.PERSON,
+            "name": d.get("name", ""), "address": d.get("address", ""),
+            "phone": d.get("phone", ""), "email": d.get("email", ""),
+        }
+        if result["kind"] == ApplicantKind.PERSON:
+            result.update(id_number=d.get("id_number", ""), birth_date=d.get("birth_date"),
+                          gender=d.get("gender", ""))
+        else:
+            result.update(tax_code=d.get("tax_code", ""),
+                          representative_name=d.get("representative_name", ""))
+        return result
+
+    def delivery(self) -> dict:
+        return {"method": self.cleaned_data.get("delivery_method") or DeliveryMethod.COUNTER,
+                "address": self.cleaned_data.get("delivery_address", "")}
+
+    def add_domain_error(self, error) -> None:
+        if error.field and error.field.startswith("documents"):
+            self.document_errors.append(error.message)
+            return
+        attach_domain_error(self, error, self.FIELD_MAP)
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+class ActionForm(forms.Form):
+    """An action without parameters other than an optional note."""
+
+    note = forms.CharField(label=_("Ghi chú"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    multipart = False
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        self.dossier = dossier
+        super().__init__(*args, **kwargs)
+
+    def params(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class ReasonForm(ActionForm):
+    note = None
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalReasonForm(ActionForm):
+    note = None
+    reason = forms.CharField(label=_("Lý do"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(ActionForm):
+    note = None
+    assignee = forms.ChoiceField(label=_("Chuyên viên thụ lý"))
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        from motcua.workspace.selectors import specialists_of
+
+        self.users = {str(u.pk): u for u in specialists_of(dossier.current_unit_id)}
+        self.fields["assignee"].choices = [("", _("— Chọn chuyên viên —"))] + [
+            (pk, (u.get_full_name() or u.get_username())) for pk, u in self.users.items()
+        ]
+
+    def params(self) -> dict:
+        return {"assignee": self.users[self.cleaned_data["assignee"]]}
+
+
+class SupplementForm(ActionForm):
+    note = None
+    items = forms.CharField(label=_("Giấy tờ, nội dung cần bổ sung"),
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InteragencyForm(ActionForm):
+    partner_unit = forms.ChoiceField(label=_("Cơ quan phối hợp"))
+    hours = forms.DecimalField(label=_("Thời gian phối hợp (giờ làm việc)"), min_value=0.25,
+                               max_digits=7, decimal_places=2)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        from motcua.workspace.selectors import partner_units
+
+        self.fields["partner_unit"].choices = [("", _("— Chọn cơ quan —"))] + [
+            (str(u.pk), u.name) for u in partner_units(exclude_id=dossier.current_unit_id)
+        ]
+
+    def params(self) -> dict:
+        p = super().params()
+        p["partner_unit"] = int(p["partner_unit"])
+        return p
+
+
+class ApproveForm(ActionForm):
+    note = None
+    multipart = True
+    result_file = forms.FileField(label=_("Văn bản kết quả (PDF)"))
+    result_number = forms.CharField(label=_("Số, ký hiệu văn bản"), required=False,
+                                    max_length=100)
+
+    def clean_result_file(self):
+        f = self.cleaned_data["result_file"]
+        if f.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp kết quả không được lớn hơn 20 MB."))
+        return f
+
+
+class PaymentForm(ActionForm):
+    note = None
+    amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=0, required=False)
+    reason = forms.CharField(label=_("Nội dung nghĩa vụ tài chính"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConfirmPaymentForm(ActionForm):
+    note = None
+    paid_online = forms.BooleanField(label=_("Đã thanh toán trực tuyến"), required=False)
+
+    def params(self) -> dict:
+        return {"paid_online": bool(self.cleaned_data.get("paid_online"))}
+
+
+class ReturnResultForm(ActionForm):
+    note = None
+    returned_to = forms.CharField(label=_("Người nhận kết quả"), max_length=255)
+    how = forms.ChoiceField(label=_("Hình thức trả"), choices=DeliveryMethod.choices)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if dossier is not None:
+            self.fields["returned_to"].initial = dossier.applicant_name
+            self.fields["how"].initial = dossier.delivery_method
+
+
+class ApologiseForm(ActionForm):
+    """Xin lỗi và hẹn lại (Mẫu 04): reason and the new appointment."""
+
+    note = None
+    reason = forms.CharField(label=_("Lý do chậm trả kết quả"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    new_date = _date_field(_("Ngày hẹn trả mới"), required=True)
+    new_time = forms.TimeField(label=_("Giờ hẹn trả mới"), input_formats=["%H:%M"],
+                               widget=forms.TimeInput(format="%H:%M",
+                                                      attrs={"placeholder": "HH:MM"}))
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if dossier is not None and dossier.due_at is not None:
+            self.fields["new_time"].initial = timezone.localtime(dossier.due_at).time()
+
+    def params(self) -> dict:
+        moment = dt.datetime.combine(self.cleaned_data["new_date"], self.cleaned_data["new_time"])
+        return {"reason": self.cleaned_data["reason"],
+                "new_due_at": timezone.make_aware(moment)}
+
+
+class ExplanationForm(ActionForm):
+    note = None
+    explanation = forms.CharField(label=_("Nội dung giải trình"),
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EscalateForm(ActionForm):
+    note = None
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "assign": AssignForm,
+    "request_supplement": SupplementForm,
+    "send_interagency": InteragencyForm,
+    "return_for_rework": ReasonForm,
+    "approve": ApproveForm,
+    "refuse": ReasonForm,
+    "refuse_reception": ReasonForm,
+    "stop": ReasonForm,
+    "withdraw": OptionalReasonForm,
+    "request_payment": PaymentForm,
+    "confirm_payment": ConfirmPaymentForm,
+    "return_result": ReturnResultForm,
+    "apologise": ApologiseForm,
+    "record_explanation": ExplanationForm,
+    "escalate": EscalateForm,
+}
+
+
+def action_form_class(action: str) -> type[ActionForm]:
+    return ACTION_FORMS.get(action, ActionForm)

@@ -1,0 +1,23 @@
+"""Small display helpers of the staff pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from motcua.workspace import selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def can_receive(context) -> bool:
+    """Whether the logged-in user is a receptionist of a receiving unit (shows "Tiếp nhận")."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and selectors.reception_units(user))
+
+
+@register.filter
+def field_errors(form, name: str):
+    """Errors of one field by name (for dynamically named checklist fields)."""
+    return form.errors.get(name, [])
