@@ -215,11 +215,11 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
-        from motcua.workspace.selectors import specialists_of
+        from motcua.workspace.selectors import person_name, specialists_of
 
         self.users = {str(u.pk): u for u in specialists_of(dossier.current_unit_id)}
         self.fields["assignee"].choices = [("", _("— Chọn chuyên viên —"))] + [
-            (pk, (u.get_full_name() or u.get_username())) for pk, u in self.users.items()
+            (pk, person_name(u)) for pk, u in self.users.items()
         ]
 
     def params(self) -> dict:

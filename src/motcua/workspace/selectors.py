@@ -112,10 +112,15 @@ def mark_rows(dossiers, *, now: dt.datetime) -> list[Dossier]:
 # ----------------------------------------------------------------------------- dossier page
 
 
-def _full_name(user) -> str:
+def person_name(user) -> str:
+    """Family name first, as Vietnamese names are written (họ, tên đệm, tên)."""
     if user is None:
         return ""
-    return (user.get_full_name() or user.get_username()).strip()
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
+
+
+_full_name = person_name
 
 
 def timeline(*, dossier: Dossier) -> list[dict]:

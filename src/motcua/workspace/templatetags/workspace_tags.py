@@ -21,3 +21,9 @@ def can_receive(context) -> bool:
 def field_errors(form, name: str):
     """Errors of one field by name (for dynamically named checklist fields)."""
     return form.errors.get(name, [])
+
+
+@register.filter
+def person(user) -> str:
+    """A staff member's name as written in Vietnamese: family name first (Đặng Văn Khoa)."""
+    return selectors.person_name(user)
