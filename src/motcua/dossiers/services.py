@@ -890,11 +890,17 @@ _ADVANCED_BY_HANDLER = {"transfer"}  # the rest advance inside their handler
 
 
 def _lock(dossier) -> Dossier:
+    """Lock the dossier row, then read it fresh (with its relations) under the lock.
+
+    The lock is taken on the bare row: PostgreSQL re-checks a FOR UPDATE row with joins against
+    the old join partners after waiting and may drop it, so the joined read comes after.
+    """
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk", flat=True).get()
     return (
-        Dossier.objects.select_for_update()
-        .select_related("procedure_version", "receiving_unit", "competent_unit", "current_unit",
-                        "current_step")
-        .get(pk=dossier.pk)
+        Dossier.objects.select_related(
+            "procedure_version", "receiving_unit", "competent_unit", "current_unit",
+            "current_step",
+        ).get(pk=dossier.pk)
     )
 
 
