@@ -293,3 +293,16 @@ def test_new_due_is_aware_vietnam_time(world, bring, login, frozen):
     )
     d.refresh_from_db()
     assert d.due_at == dt.datetime(2026, 3, 13, 0, 30, tzinfo=dt.UTC)
+
+
+def test_a_second_supplement_request_is_allowed_with_the_766_warning(world, bring, login, frozen):
+    from motcua.dossiers import services
+
+    d = bring("supplement_requested")
+    services.dossier_act(actor=world.receptionist, dossier=d, action="complete_supplement")
+    response = login(world.receptionist).post(
+        act_url(d, "request_supplement"), {"request_supplement-items": "Bản vẽ khác"}, **HX
+    )
+    assert response.status_code == 200
+    assert "lần yêu cầu bổ sung thứ 2" in response.content.decode()
+    assert state(d) == "supplement_requested"

@@ -244,3 +244,11 @@ def test_guidance_page_of_another_unit_is_403(world, login, frozen):
     assert login(world.foreign_receptionist).get(
         f"{URL}huong-dan/{guidance.pk}/").status_code == 403
     assert login(world.receptionist).get(f"{URL}huong-dan/{guidance.pk}/").status_code == 200
+
+
+def test_guidance_with_nothing_missing_asks_what_to_supplement(world, login, frozen):
+    before = written()
+    response = login(world.receptionist).post(URL, form_data(world, decision="guide", items=""))
+    assert response.status_code == 400
+    assert "Cần ghi nội dung yêu cầu hoàn thiện." in response.content.decode()
+    assert written() == before
