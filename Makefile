@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

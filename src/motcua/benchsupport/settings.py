@@ -7,8 +7,3 @@
 from motcua.config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "motcua.benchsupport.urls"
-
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "motcua.benchsupport.storage.BenchStaticStorage"},
-}
