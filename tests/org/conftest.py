@@ -1,1 +1,6 @@
-from tests.dossiers.conftest import bring, receive, world  # noqa: F401 - shared fixtures
+from tests.dossiers.conftest import (  # noqa: F401 - shared fixtures
+    _fast_password_hashing,
+    bring,
+    receive,
+    world,
+)
