@@ -107,9 +107,22 @@ def test_unit_codes_follow_the_province_setting(settings):
 
 def test_demo_load_command_prints_a_summary():
     out = io.StringIO()
-    call_command("demo_load", stdout=out)
+    call_command("demo_load", "--no-dossiers", stdout=out)
     assert "84 thủ tục" in out.getvalue()
     assert "sở, ban, ngành" in out.getvalue()
+
+
+def test_demo_load_command_creates_dossiers_in_every_state_once():
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.states import Status
+
+    call_command("demo_load", stdout=io.StringIO())
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert set(Status.values) <= statuses
+    assert Dossier.objects.filter(rescheduled_due_at__isnull=False).exists()
+    count = Dossier.objects.count()
+    call_command("demo_load", stdout=io.StringIO())
+    assert Dossier.objects.count() == count
 
 
 def test_runserver_demo_prints_the_logins_then_runs_the_server(monkeypatch):

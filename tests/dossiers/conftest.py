@@ -13,12 +13,6 @@ class World:
     pass
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The world fixture creates eight staff users; PBKDF2 would make each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db):
     w = World()

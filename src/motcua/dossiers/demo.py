@@ -48,6 +48,7 @@ SCENARIOS: dict[str, tuple[list[str], bool]] = {
     "appraising": (PATH[:3], False),
     "appraising_overdue": (PATH[:3], True),
     "consulting": ([*PATH[:3], "consult"], False),
+    "interagency": ([*PATH[:3], "send_interagency"], False),
     "supplement": (["transfer", "assign", "request_supplement"], False),
     "supplement_done": (["transfer", "assign", "request_supplement", "complete_supplement"],
                         False),
@@ -156,6 +157,9 @@ def _play(name, actions, overdue, ctx, applicant, now):
             at = cal.deadline(at, Duration.working_hours(4), cutoff=None)
         if action == "consult" and partner is not None:
             params["note"] = f"Lấy ý kiến {partner.name}"
+        if action == "send_interagency":
+            params = {"partner_unit": partner, "hours": 16,
+                      "note": "Xác định nghĩa vụ tài chính (liên thông)"}
         user = {
             "transfer": receptionist, "assign": leader, "approve": leader, "refuse": leader,
             "issue": leader, "receive_result": receptionist, "return_result": receptionist,

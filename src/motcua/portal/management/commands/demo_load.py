@@ -5,13 +5,20 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from motcua.demo import load_demo
+from motcua.dossiers.demo import load_demo_dossiers
 
 
 class Command(BaseCommand):
     help = "Tạo (hoặc cập nhật) dữ liệu minh họa tỉnh Đắk Lắk; chạy lại không tạo bản trùng."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-dossiers", action="store_true", help="Không tạo hồ sơ minh họa."
+        )
+
     def handle(self, *args, **options):
-        summary = load_demo(stdout=self.stdout if options["verbosity"] > 1 else None)
+        verbose = self.stdout if options["verbosity"] > 1 else None
+        summary = load_demo(stdout=verbose)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dữ liệu minh họa ({summary.province_code}): {summary.units} đơn vị "
@@ -21,3 +28,8 @@ class Command(BaseCommand):
                 f"Lần chạy này: tạo {summary.created}, cập nhật {summary.updated}."
             )
         )
+        if options["no_dossiers"]:
+            return
+        dossiers = load_demo_dossiers(stdout=self.stdout)
+        if dossiers["created"] == 0 and dossiers["skipped"] == 0:
+            self.stderr.write("Không tạo được hồ sơ minh họa nào.")
