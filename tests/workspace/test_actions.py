@@ -306,3 +306,18 @@ def test_a_second_supplement_request_is_allowed_with_the_766_warning(world, brin
     assert response.status_code == 200
     assert "lần yêu cầu bổ sung thứ 2" in response.content.decode()
     assert state(d) == "supplement_requested"
+
+
+def test_without_javascript_errors_come_back_on_the_full_page(world, bring, login, frozen):
+    d = bring("received")
+    client = login(world.receptionist)
+    response = client.post(act_url(d, "request_supplement"),
+                           {"request_supplement-items": "", "request_supplement-reason": "Giữ"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<html" in html and '<details id="action-request_supplement" class="action" open>' in html
+    assert "Giữ" in html
+    client.post(act_url(d, "transfer"), {})
+    response = client.post(act_url(d, "transfer"), {})
+    assert response.status_code == 409
+    assert "Không thể thực hiện “Chuyển cơ quan giải quyết”" in response.content.decode()

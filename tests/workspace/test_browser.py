@@ -42,7 +42,7 @@ def browser():
 def signed_in(browser, base: str, username: str, password: str):
     """A fresh browser context (its own cookies) logged in as ``username``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # shared, loaded CI machines
     page = context.new_page()
     page.goto(base + "/dang-nhap/?next=/can-bo/")
     page.fill("input[name=username]", username)

@@ -286,8 +286,8 @@ def dossier_action(request, code: str, action: str):
         conflict = _deny_or_conflict(user, dossier, action, apology)
         if htmx:
             return _main(request, dossier, status=409, error=conflict.message)
-        messages.error(request, conflict.message)
-        return HttpResponse(conflict.message, status=409, content_type="text/plain; charset=utf-8")
+        return render(request, "workspace/dossier_detail.html",
+                      _dossier_context(request, dossier, error=conflict.message), status=409)
     form = action_form_class(action)(request.POST, request.FILES, dossier=dossier, prefix=action)
     status = 400
     if form.is_valid():
