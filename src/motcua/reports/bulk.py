@@ -30,33 +30,56 @@ def _adapter(field):
 
 def fast_insert(model: type[models.Model], rows: Iterable[dict], *, batch: int = 5000) -> int:
     """Insert ``rows`` (dicts keyed by attname; missing keys take the field default)."""
-    fields = [
-        f for f in model._meta.concrete_fields
-        if not (f.primary_key and isinstance(f, models.AutoField))
-    ]
+    fields = insert_fields(model)
     defaults = {}
     for f in fields:
         # A callable default (timezone.now, …) must be given by the caller.
         if f.default is NOT_PROVIDED or not callable(f.default):
             defaults[f.attname] = f.get_default()
-    adapters = [(f.attname, _adapter(f)) for f in fields]
-    qn = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(model._meta.db_table),
-        ", ".join(qn(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    names = [f.attname for f in fields]
+    return insert_tuples(
+        model, names,
+        (tuple(row[n] if n in row else defaults[n] for n in names) for row in rows),
+        batch=batch,
     )
+
+
+def insert_fields(model: type[models.Model]) -> list:
+    return [
+        f for f in model._meta.concrete_fields
+        if not (f.primary_key and isinstance(f, models.AutoField))
+    ]
+
+
+def insert_tuples(
+    model: type[models.Model], attnames: list[str], rows: Iterable[tuple], *, batch: int = 5000
+) -> int:
+    """Insert value tuples in ``attnames`` order: COPY on PostgreSQL, ``executemany`` in batches
+    elsewhere (values adapted per column type). Python values, already validated."""
+    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_name[n] for n in attnames]
+    qn = connection.ops.quote_name
+    table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
     count = 0
-    pending: list[tuple] = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # psycopg 3 dumps each Python value (aware datetime, date, Decimal, bool) itself.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+    adapters = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f)) is not None]
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    pending: list = []
     with connection.cursor() as cursor:
         for row in rows:
-            values = []
-            for name, adapt in adapters:
-                value = row[name] if name in row else defaults[name]
-                if adapt is not None and value is not None:
-                    value = adapt(value)
-                values.append(value)
-            pending.append(tuple(values))
+            if adapters:
+                row = list(row)
+                for i, adapt in adapters:
+                    if row[i] is not None:
+                        row[i] = adapt(row[i])
+            pending.append(row)
             if len(pending) >= batch:
                 cursor.executemany(sql, pending)
                 count += len(pending)
@@ -166,72 +189,75 @@ def ledger_temp_tables(where: str = "", params: tuple = ()) -> None:
             cursor.execute(f"ALTER TABLE {_LEDGER_D} ADD PRIMARY KEY (id)")
             cursor.execute(f"ANALYZE {_LEDGER_D}")
         sd = _stat_due("due")
+        materialized = "MATERIALIZED" if connection.vendor == "sqlite" else ""
         cursor.execute(
             sql["temp"].format(_LEDGER_S)
             + f"""
-            SELECT dossier_id, id, at, to_status, due, kind, metric, due_day, tl, over,
-                   last_at, last_id,
-                   COALESCE(LAG(metric) OVER p, 'open') AS prev_metric,
-                   COALESCE(LAG(due_day) OVER p, c0_due_day) AS prev_due_day,
-                   {sql['greatest']}({local_date('at')}, recv_day) AS day,
-                   CASE WHEN seq = MAX(seq) OVER (PARTITION BY dossier_id) THEN 1 ELSE 0 END
-                       AS final
-            FROM (
+            WITH l1 AS (
+                SELECT c.dossier_id, c.id, c.at, c.to_status, c.due_at,
+                       t.o, t.r, t.f, t.recv_day, t.c0_due_day,
+                       ROW_NUMBER() OVER w AS seq,
+                       COUNT(c.due_at) OVER w AS due_grp,
+                       SUM(CASE WHEN c.to_status IN {ended} THEN 1 ELSE 0 END) OVER w AS n_ended,
+                       SUM(CASE WHEN c.to_status IN {paused} THEN 0 ELSE 1 END) OVER w AS run,
+                       LAG(c.to_status) OVER w AS prev_status,
+                       LAST_VALUE(c.at) OVER w_all AS last_at,
+                       LAST_VALUE(c.id) OVER w_all AS last_id
+                FROM dossiers_statuschange c
+                JOIN {_LEDGER_D} t ON t.id = c.dossier_id
+                WINDOW w AS (PARTITION BY c.dossier_id ORDER BY c.at, c.id
+                             ROWS UNBOUNDED PRECEDING),
+                       w_all AS (PARTITION BY c.dossier_id ORDER BY c.at, c.id
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+            ),
+            l2 AS (
+                SELECT *, FIRST_VALUE(due_at) OVER (
+                           PARTITION BY dossier_id, due_grp ORDER BY seq) AS due
+                FROM l1
+                -- After the first end of processing the state is frozen (766 rule).
+                WHERE n_ended = 0 OR (n_ended = 1 AND to_status IN {ended})
+            ),
+            l3 AS {materialized} (
                 SELECT dossier_id, id, at, to_status, due, seq, recv_day, c0_due_day,
-                       last_at, last_id, kind,
+                       last_at, last_id, run, sd,
+                       {local_date('at')} AS at_day,
+                       CASE WHEN sd IS NULL THEN NULL ELSE {local_date('sd')} END AS sd_day,
+                       CASE WHEN sd IS NULL THEN {no_due} ELSE {bucket('sd')} END AS sd_bucket,
+                       CASE WHEN to_status IN {ended} THEN 'ended'
+                            WHEN to_status IN {paused} THEN 'paused' ELSE 'open' END AS kind,
+                       CASE WHEN to_status IN {paused}
+                             AND (prev_status IS NULL OR prev_status NOT IN {paused})
+                            THEN CASE WHEN sd IS NOT NULL AND at > sd THEN 1 ELSE 0 END
+                       END AS enter_over
+                FROM (SELECT *, {sd} AS sd FROM l2) l2sd
+            ),
+            l4 AS (
+                SELECT dossier_id, id, at, to_status, due, seq, recv_day, c0_due_day,
+                       last_at, last_id, kind, at_day,
                        CASE WHEN kind = 'ended' THEN
                                 CASE WHEN sd IS NULL THEN 'ontime' WHEN at > sd THEN 'late'
-                                     WHEN {local_date('at')} < {local_date('sd')} THEN 'early'
-                                     ELSE 'ontime' END
+                                     WHEN at_day < sd_day THEN 'early' ELSE 'ontime' END
                             WHEN kind = 'paused' THEN
                                 CASE WHEN MAX(enter_over) OVER (PARTITION BY dossier_id, run) = 1
                                      THEN 'p_over' ELSE 'p_in' END
                             ELSE 'open' END AS metric,
-                       CASE WHEN kind = 'open' AND sd IS NOT NULL THEN {bucket('sd')}
-                            ELSE {no_due} END AS due_day,
+                       CASE WHEN kind = 'open' THEN sd_bucket ELSE {no_due} END AS due_day,
                        CASE WHEN kind <> 'ended' THEN ''
                             WHEN sd IS NULL THEN 'on_time' WHEN at > sd THEN 'late'
-                            WHEN {local_date('at')} < {local_date('sd')} THEN 'early'
-                            ELSE 'on_time' END AS tl,
+                            WHEN at_day < sd_day THEN 'early' ELSE 'on_time' END AS tl,
                        CASE WHEN kind = 'paused'
                             THEN MAX(enter_over) OVER (PARTITION BY dossier_id, run)
                             ELSE 0 END AS over
-                FROM (
-                    SELECT *, {sd} AS sd,
-                           CASE WHEN to_status IN {ended} THEN 'ended'
-                                WHEN to_status IN {paused} THEN 'paused' ELSE 'open' END AS kind,
-                           CASE WHEN to_status IN {paused}
-                                 AND (prev_status IS NULL OR prev_status NOT IN {paused})
-                                THEN CASE WHEN {sd} IS NOT NULL AND at > {sd} THEN 1 ELSE 0 END
-                           END AS enter_over
-                    FROM (
-                        SELECT *, FIRST_VALUE(due_at) OVER (
-                                   PARTITION BY dossier_id, due_grp ORDER BY seq) AS due
-                        FROM (
-                            SELECT c.dossier_id, c.id, c.at, c.to_status, c.due_at,
-                                   t.o, t.r, t.f, t.recv_day, t.c0_due_day,
-                                   ROW_NUMBER() OVER w AS seq,
-                                   COUNT(c.due_at) OVER w AS due_grp,
-                                   SUM(CASE WHEN c.to_status IN {ended} THEN 1 ELSE 0 END)
-                                       OVER w AS n_ended,
-                                   SUM(CASE WHEN c.to_status IN {paused} THEN 0 ELSE 1 END)
-                                       OVER w AS run,
-                                   LAG(c.to_status) OVER w AS prev_status,
-                                   LAST_VALUE(c.at) OVER w_all AS last_at,
-                                   LAST_VALUE(c.id) OVER w_all AS last_id
-                            FROM dossiers_statuschange c
-                            JOIN {_LEDGER_D} t ON t.id = c.dossier_id
-                            WINDOW w AS (PARTITION BY c.dossier_id ORDER BY c.at, c.id
-                                         ROWS UNBOUNDED PRECEDING),
-                                   w_all AS (PARTITION BY c.dossier_id ORDER BY c.at, c.id
-                                             ROWS BETWEEN UNBOUNDED PRECEDING
-                                             AND UNBOUNDED FOLLOWING)
-                        ) l1
-                        -- After the first end of processing the state is frozen (766 rule).
-                        WHERE n_ended = 0 OR (n_ended = 1 AND to_status IN {ended})
-                    ) l2
-                ) l3
-            ) l4
+                FROM l3
+            )
+            SELECT dossier_id, id, at, to_status, due, kind, metric, due_day, tl, over,
+                   last_at, last_id,
+                   COALESCE(LAG(metric) OVER p, 'open') AS prev_metric,
+                   COALESCE(LAG(due_day) OVER p, c0_due_day) AS prev_due_day,
+                   {sql['greatest']}(at_day, recv_day) AS day,
+                   CASE WHEN seq = MAX(seq) OVER (PARTITION BY dossier_id) THEN 1 ELSE 0 END
+                       AS final
+            FROM l4
             WINDOW p AS (PARTITION BY dossier_id ORDER BY seq)
             """
         )

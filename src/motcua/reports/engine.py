@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,7 @@ from motcua.dossiers.states import PROCESSING_ENDED, Channel, Status
 from motcua.org.models import CalendarOverride, CalendarOverrideKind, Level, Unit
 from motcua.reports.aggregates import CHANGE_VALUES, DOSSIER_VALUES, facts_from_values
 from motcua.reports.ledger import ENDED, PAUSED_KIND, VN, Change, Facts, calendar, state_at
-from motcua.reports.models import DailyStat, Metric
+from motcua.reports.models import DailyStat, Metric, MonthlyStat, RollupMark, StockBalance
 
 GROUPINGS = {
     "unit": ("receiving_unit_id", _("Nơi tiếp nhận")),
@@ -373,53 +374,111 @@ def _ledger_ready() -> bool:
 # ---------------------------------------------------------------------------- aggregate path
 
 
+FLOW_COLUMNS = {
+    Metric.DIGITISED: "digitised", Metric.FEE: "fee_bearing",
+    Metric.PAID_ONLINE: "paid_online", Metric.EARLY: "processed_early",
+    Metric.ON_TIME: "processed_on_time", Metric.LATE: "processed_late",
+}
+STOCKS = [Metric.OPEN, Metric.PAUSED_IN_TIME, Metric.PAUSED_OVERDUE]
+
+
+def _rollup_until() -> dt.date | None:
+    """How far the monthly rollups reach, rolling them forward first when a month has ended
+    since (a few grouped statements; skipped if another process is doing it)."""
+    from motcua.reports.aggregates import rollup_refresh, rollup_target
+
+    until = RollupMark.objects.filter(pk=1).values_list("until", flat=True).first()
+    if until is None or until >= rollup_target():
+        return until
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                locked = RollupMark.objects.select_for_update(skip_locked=True).filter(pk=1)
+                if not list(locked.values_list("pk", flat=True)):
+                    return until
+            rollup_refresh()
+    except DatabaseError:
+        return until  # a read-only database or a busy writer: the daily rows still answer
+    return RollupMark.objects.filter(pk=1).values_list("until", flat=True).first()
+
+
 def _aggregate(window: Window, dim: str, flt: dict) -> dict[object, ReportRow]:
-    base = DailyStat.objects.filter(**{f"{FILTERS[k]}__in": v for k, v in flt.items()})
+    """Prefix sums over the ledger: StockBalance at a month start + DailyStat up to the day for
+    stocks; MonthlyStat for the whole months of the period + DailyStat for the rest for flows."""
+    lookups = {f"{FILTERS[k]}__in": v for k, v in flt.items()}
+    daily = DailyStat.objects.filter(**lookups)
     first, last = window.date_from, window.last_day
     rows: dict[object, ReportRow] = defaultdict(lambda: ReportRow(None, "", ""))
+    until = _rollup_until()
 
-    stock = [Metric.OPEN, Metric.PAUSED_IN_TIME, Metric.PAUSED_OVERDUE]
-    for r in (
-        base.filter(day__lt=first, metric__in=stock).values(dim).annotate(n=Sum("count"))
-    ):
+    # Carried over: stocks at the end of the day before the period.
+    if until is None:
+        stock_from = None
+        carried = daily.filter(day__lt=first)
+    else:
+        stock_from = min(first.replace(day=1), until)
+        carried = daily.filter(day__gte=stock_from, day__lt=first)
+        for r in (
+            StockBalance.objects.filter(month=stock_from, **lookups)
+            .values(dim).annotate(n=Sum("count"))
+        ):
+            rows[r[dim]].carried_over += r["n"]
+    for r in carried.filter(metric__in=STOCKS).values(dim).annotate(n=Sum("count")):
         rows[r[dim]].carried_over += r["n"]
 
-    flows = {
-        Metric.DIGITISED: "digitised", Metric.FEE: "fee_bearing",
-        Metric.PAID_ONLINE: "paid_online", Metric.EARLY: "processed_early",
-        Metric.ON_TIME: "processed_on_time", Metric.LATE: "processed_late",
-    }
-    for r in (
-        base.filter(day__gte=first, day__lte=last, metric__in=[Metric.RECEIVED, *flows])
-        .values(dim, "metric", "channel")
-        .annotate(n=Sum("count"))
-    ):
-        row = rows[r[dim]]
-        if r["metric"] == Metric.RECEIVED:
-            column = CHANNEL_COLUMN.get(r["channel"], "counter")
-        else:
-            column = flows[r["metric"]]
-        setattr(row, column, getattr(row, column) + r["n"])
-
-    for r in (
-        base.filter(day__lte=last, metric__in=stock)
-        .values(dim, "metric")
-        .annotate(
-            n=Sum("count"),
-            overdue=Sum(
-                Case(When(due_day__lte=last, then="count"), default=0, output_field=IntegerField())
+    # Flows of the period: whole rolled months from MonthlyStat, the other days from DailyStat.
+    months = _whole_months(first, last, until)
+    flow_metrics = [Metric.RECEIVED, *FLOW_COLUMNS]
+    flow_days = daily.filter(day__gte=first, day__lte=last, metric__in=flow_metrics)
+    sources = [flow_days]
+    if months:
+        sources = [
+            flow_days.exclude(day__gte=months[0], day__lt=months[1]),
+            MonthlyStat.objects.filter(
+                month__gte=months[0], month__lt=months[1], metric__in=flow_metrics, **lookups
             ),
-        )
-    ):
-        row = rows[r[dim]]
-        if r["metric"] == Metric.OPEN:
-            row.in_process_overdue += r["overdue"]
-            row.in_process_on_time += r["n"] - r["overdue"]
-        elif r["metric"] == Metric.PAUSED_OVERDUE:
-            row.paused_overdue += r["n"]
-        else:
-            row.paused_on_time += r["n"]
+        ]
+    for source in sources:
+        for r in source.values(dim, "metric", "channel").annotate(n=Sum("count")):
+            row = rows[r[dim]]
+            if r["metric"] == Metric.RECEIVED:
+                column = CHANNEL_COLUMN.get(r["channel"], "counter")
+            else:
+                column = FLOW_COLUMNS[r["metric"]]
+            setattr(row, column, getattr(row, column) + r["n"])
+
+    # Stocks at the end of the as-of day; open ones overdue when due_day <= that day.
+    overdue = Sum(Case(When(due_day__lte=last, then="count"), default=0, output_field=IntegerField()))
+    stock_sources = [daily.filter(day__lte=last, metric__in=STOCKS)]
+    if until is not None:
+        at = min(last + dt.timedelta(days=1), until)
+        at = at if at == until else at.replace(day=1)
+        stock_sources = [
+            daily.filter(day__gte=at, day__lte=last, metric__in=STOCKS),
+            StockBalance.objects.filter(month=at, **lookups),
+        ]
+    for source in stock_sources:
+        for r in source.values(dim, "metric").annotate(n=Sum("count"), overdue=overdue):
+            row = rows[r[dim]]
+            if r["metric"] == Metric.OPEN:
+                row.in_process_overdue += r["overdue"]
+                row.in_process_on_time += r["n"] - r["overdue"]
+            elif r["metric"] == Metric.PAUSED_OVERDUE:
+                row.paused_overdue += r["n"]
+            else:
+                row.paused_on_time += r["n"]
     return rows
+
+
+def _whole_months(first: dt.date, last: dt.date, until: dt.date | None):
+    """[start, end) of the whole calendar months inside [first, last] already rolled up."""
+    if until is None:
+        return None
+    start = first if first.day == 1 else (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    end = (last + dt.timedelta(days=1))
+    end = end if end.day == 1 else end.replace(day=1)
+    end = min(end, until)
+    return (start, end) if start < end else None
 
 
 # -------------------------------------------------------------------------------- exact path

@@ -91,3 +91,71 @@ class LedgerState(models.Model):
     due_day = models.DateField(default=NO_DUE)
     last_at = models.DateTimeField()
     last_change_id = models.BigIntegerField(default=0)
+
+
+FLOW_METRICS = (
+    Metric.RECEIVED, Metric.DIGITISED, Metric.FEE, Metric.PAID_ONLINE,
+    Metric.EARLY, Metric.ON_TIME, Metric.LATE,
+)
+STOCK_METRICS = (Metric.OPEN, Metric.PAUSED_IN_TIME, Metric.PAUSED_OVERDUE)
+
+_DIMS = ("receiving_unit_id", "competent_unit_id", "field_id", "procedure_id", "level", "channel")
+
+
+class MonthlyStat(models.Model):
+    """Flow counts of one whole month (sổ tháng): the sum of that month's ``DailyStat`` flow
+    rows, for the months before ``RollupMark.until``. A year report reads 12 of these per key
+    instead of ~250 days."""
+
+    month = models.DateField()  # first day of the month
+    metric = models.CharField(max_length=8, choices=Metric.choices)
+    receiving_unit_id = models.BigIntegerField()
+    competent_unit_id = models.BigIntegerField()
+    field_id = models.BigIntegerField()
+    procedure_id = models.BigIntegerField()
+    level = models.CharField(max_length=4)
+    channel = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thống kê theo tháng")
+        verbose_name_plural = _("thống kê theo tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "metric", *_DIMS], name="monthly_stat_unique_key")
+        ]
+
+
+class StockBalance(models.Model):
+    """Stocks at 00:00 on the first day of ``month`` (số dư đầu tháng): the sum of every
+    ``DailyStat`` stock row before that day, so "carried over" and "in process at the end of
+    the period" do not sum the ledger since the beginning of time. Open dossiers already
+    overdue then have ``due_day`` = the day before ``month`` (overdue at every later as-of)."""
+
+    month = models.DateField()
+    metric = models.CharField(max_length=8, choices=Metric.choices)
+    receiving_unit_id = models.BigIntegerField()
+    competent_unit_id = models.BigIntegerField()
+    field_id = models.BigIntegerField()
+    procedure_id = models.BigIntegerField()
+    level = models.CharField(max_length=4)
+    channel = models.PositiveSmallIntegerField()
+    due_day = models.DateField(default=NO_DUE)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số dư đầu tháng")
+        verbose_name_plural = _("số dư đầu tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "metric", *_DIMS, "due_day"], name="stock_balance_unique_key"
+            )
+        ]
+
+
+class RollupMark(models.Model):
+    """One row: ``MonthlyStat`` holds every month before ``until`` and ``StockBalance`` every
+    month start up to ``until`` (both derived from ``DailyStat``). NULL: no rollups yet."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    until = models.DateField(null=True)
+    first = models.DateField(null=True)  # first month with ledger rows when rolled
