@@ -21,6 +21,7 @@ import datetime as dt
 import re
 
 from django.conf import settings
+from django.utils import timezone
 
 from motcua.core.errors import InvalidInput
 
@@ -104,7 +105,7 @@ def validate_identity(
     """Validate the identity offered at intake; returns (personal_id, legacy_cmnd)."""
     number = (number or "").strip()
     if len(number) == 9 and _DIGITS.match(number):
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         if on > _cmnd_valid_until():
             raise InvalidInput(
                 "cmnd_expired",

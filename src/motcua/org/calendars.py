@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from motcua.org.models import CalendarOverride, CalendarOverrideKind, Unit, WorkSchedule
 from motcua.worktime import WorkCalendar
@@ -67,7 +68,7 @@ def _chain(unit: Unit | None) -> list[int | None]:
 
 def schedule_for_unit(unit: Unit | None, on: dt.date | None = None) -> WorkSchedule | None:
     """The office hours in effect for ``unit`` on ``on`` (nearest unit first)."""
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     chain = _chain(unit)
     rows = list(
         WorkSchedule.objects.filter(effective_from__lte=on)
@@ -123,7 +124,7 @@ def _fingerprint() -> tuple:
 
 def calendar_for_unit(unit: Unit | None) -> WorkCalendar:
     """The working calendar of ``unit`` (None: installation-wide)."""
-    key = (getattr(unit, "pk", None), _version(), _fingerprint(), dt.date.today())
+    key = (getattr(unit, "pk", None), _version(), _fingerprint(), timezone.localdate())
     with _lock:
         found = _cache.get(key)
     if found is not None:

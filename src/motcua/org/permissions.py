@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 
 from motcua.core.errors import NotAllowed
 from motcua.org.models import Membership, Role, Unit
 
 
 def _valid(on: dt.date | None = None) -> Q:
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=on)
     )
