@@ -272,7 +272,7 @@ def write_csv(n: int, path: str, seed: int = 11) -> None:
         w.writerow(COLUMNS)
         for i in range(n):
             _v, _f, unit, _a, limit, proc, _w = rng.choices(targets, weights)[0]
-            received = now - dt.timedelta(days=rng.uniform(30, 1000))
+            received = now - dt.timedelta(days=rng.uniform(60, 1000))
             received = received.astimezone(VN).replace(microsecond=0)
             status = rng.choice([2, 4, 5, 6, 7, 8, 9, 10, 10, 10, 10, 10])
             due = "" if rng.random() < 0.5 else (received + dt.timedelta(days=limit * 1.4)).isoformat()

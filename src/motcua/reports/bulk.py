@@ -319,7 +319,9 @@ def ledger_temp_insert(*, merge: bool) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO reports_dailystat ({_STAT_COLUMNS}) SELECT * FROM "
-            f"({ledger_temp_deltas_sql()}) x {where_true}{upsert}"
+            f"({ledger_temp_deltas_sql()}) x {where_true}"
+            # In the unique index's order: each B-tree insert lands next to the previous one.
+            f" ORDER BY day, metric, {_DIMS}, due_day{upsert}"
         )
         rows = cursor.rowcount
         cursor.execute(
