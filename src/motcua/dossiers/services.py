@@ -556,14 +556,28 @@ def _finish_step(dossier, step, *, actor, at, note="") -> None:
 
 
 def _advance(dossier, *, actor, at, assignee=None) -> None:
-    """Finish the current step and start the next planned one (its deadline from now)."""
+    """Finish the current step and start the next planned one (its deadline from now).
+
+    One action covers consecutive planned steps of the same role (a leader's "review" and
+    "sign" are one approval): those are finished with it, each against its deadline chained
+    from the previous one's, so the control slip (Mẫu 06) still says who was late.
+    """
     current = dossier.current_step
     _finish_step(dossier, current, actor=actor, at=at)
     after = current.order if current else 0
-    nxt = (
+    planned = list(
         dossier.steps.filter(order__gt=after, started_at__isnull=True, process_step__isnull=False)
-        .order_by("order", "id").first()
+        .order_by("order", "id")
     )
+    previous_due = current.due_at if current is not None else None
+    while planned and current is not None and planned[0].role == current.role:
+        same = planned.pop(0)
+        same.started_at = previous_due or at
+        same.due_at = deadlines.step_due(same.started_at, same.hours, calendar_for_unit(same.unit))
+        same.save(update_fields=["started_at", "due_at"])
+        _finish_step(dossier, same, actor=actor, at=at)
+        previous_due = same.due_at
+    nxt = planned[0] if planned else None
     if nxt is not None:
         nxt.started_at = at
         nxt.due_at = deadlines.step_due(at, nxt.hours, calendar_for_unit(nxt.unit))
