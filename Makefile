@@ -20,8 +20,9 @@ run: $(STAMP)
 	$(BIN)/motcua demo_load
 	$(BIN)/motcua runserver_demo $(HOST):$(PORT)
 
+# Two workers: the suite is CPU-bound and CI machines have two cores.
 test: $(STAMP) browsers
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not browser"
