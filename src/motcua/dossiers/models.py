@@ -161,6 +161,8 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_recv_unit_at"),
             models.Index(fields=["competent_unit", "received_at"], name="dossier_comp_unit_at"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            # Lists filtered by status, newest first (worklists at a million dossiers).
+            models.Index(fields=["status", "received_at"], name="dossier_status_received"),
         ]
 
     def __str__(self) -> str:

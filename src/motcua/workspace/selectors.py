@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.selectors import procedures_search
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Apology, Dossier, DossierPause, StatusChange
-from motcua.dossiers.states import FINAL, PAUSED, Status
+from motcua.dossiers.states import PAUSED, Status
 from motcua.dossiers.transitions import TRANSITIONS
 from motcua.org import permissions
 from motcua.org.calendars import calendar_for_unit
@@ -64,11 +64,11 @@ def _worklist_filter(qs: QuerySet[Dossier], key: str, *, user, now: dt.datetime
                      ) -> QuerySet[Dossier]:
     units = permissions.staff_units(user)
     if key == "mine":
-        return qs.filter(holder=user).exclude(status__in=sorted(FINAL))
+        return qs.filter(holder=user, status__in=dossier_selectors.OPEN)
     if key == "unit":
-        return qs.filter(current_unit_id__in=units).exclude(status__in=sorted(FINAL))
+        return qs.filter(current_unit_id__in=units, status__in=dossier_selectors.OPEN)
     if key == "due_soon":
-        return qs.exclude(status__in=NOT_RUNNING).filter(
+        return qs.filter(status__in=dossier_selectors.RUNNING).filter(
             due_at__gte=now, due_at__lte=warning_horizon(now)
         )
     if key == "overdue":
