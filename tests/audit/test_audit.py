@@ -96,3 +96,13 @@ def test_concurrent_writers_of_a_shared_chain_all_land():
         range(1, 9)
     )
     assert audit_verify() == []
+
+
+@pytest.mark.django_db
+def test_events_recorded_with_a_vietnam_time_verify():
+    import datetime as dt
+
+    at = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    with transaction.atomic():
+        audit_record(actor=UserFactory(), event_type="test.past", chain="C", at=at)
+    assert audit_verify() == []

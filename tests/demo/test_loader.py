@@ -120,6 +120,9 @@ def test_demo_load_command_creates_dossiers_in_every_state_once():
     statuses = set(Dossier.objects.values_list("status", flat=True))
     assert set(Status.values) <= statuses
     assert Dossier.objects.filter(rescheduled_due_at__isnull=False).exists()
+    from motcua.audit.services import audit_verify
+
+    assert audit_verify() == []  # demo events are recorded in the past, in Vietnam time
     count = Dossier.objects.count()
     call_command("demo_load", stdout=io.StringIO())
     assert Dossier.objects.count() == count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ def _payload(event: AuditEvent) -> dict:
         "seq": event.seq,
         "event_type": event.event_type,
         "actor": event.actor_id,
-        "at": event.at.isoformat(),
+        # The database hands times back in UTC; hash the same form whatever zone was passed in.
+        "at": event.at.astimezone(dt.UTC).isoformat(),
         "dossier": event.dossier_id,
         "object_type": event.object_type,
         "object_id": event.object_id,
