@@ -9,6 +9,7 @@ import re
 
 import pytest
 import time_machine
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.factories import vn
 
@@ -83,9 +84,18 @@ def test_counter_to_counter_journey(live_server, transactional_db, browser):
         page.wait_for_function(
             "document.querySelectorAll('#procedure-box option').length === 3"
         )
-        option = page.locator("#procedure-box option", has_text="1.000703")
-        page.select_option("#procedure-box select", value=option.get_attribute("value"))
-        page.wait_for_selector("#documents .checklist li")
+        # The search box is debounced (300 ms): let a trailing search swap the list before
+        # choosing, and choose again if a late swap replaced the select after the choice.
+        page.wait_for_timeout(600)
+        for attempt in range(3):
+            option = page.locator("#procedure-box option", has_text="1.000703")
+            page.select_option("#procedure-box select", value=option.get_attribute("value"))
+            try:
+                page.wait_for_selector("#documents .checklist li", timeout=10_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
         items = page.locator("#documents .checklist li")
         assert items.count() == 2
         assert "Giấy đề nghị cấp Giấy phép kinh doanh theo mẫu" in items.nth(0).inner_text()
