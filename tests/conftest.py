@@ -10,3 +10,17 @@ def _media_root(settings, tmp_path):
 def _fast_password_hashing(settings):
     # PBKDF2 costs ~0.3 s a user; the suites create hundreds of staff users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian chromium, closed after the test."""
+    from tests.browser import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from motcua.demo import load_demo
+from tests.browser import BROWSER
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
-def page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page(browser):
+    return browser.new_page()
 
 
 def test_unaccented_search_from_the_home_page_finds_the_accented_procedure(

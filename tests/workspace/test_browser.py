@@ -7,37 +7,18 @@ from __future__ import annotations
 import os
 import re
 
-import pytest
 import time_machine
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.browser import BROWSER
 from tests.factories import vn
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
 SHOTS = os.environ.get("MOTCUA_SCREENSHOTS", "/tmp")
 # A Monday in the future of any real clock here, so session cookies set "now + 2 weeks" by the
 # frozen server are not already expired for the browser.
 START = vn(2027, 3, 1, 8, 30)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+pytestmark = BROWSER
 
 
 def signed_in(browser, base: str, username: str, password: str):
