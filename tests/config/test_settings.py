@@ -60,3 +60,29 @@ def test_production_requires_secret_key(tmp_path):
 def test_openapi_schema_is_served(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
+
+
+def test_plugin_and_supplement_settings_come_from_the_environment(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, motcua.config.settings as s; print(json.dumps(["
+            "s.MOTCUA_NOTIFICATION_CHANNELS, s.MOTCUA_SIGNATURE_BACKEND,"
+            " s.MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS]))")
+    env = {"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path),
+           "MOTCUA_NOTIFICATION_CHANNELS": "a.Sms, b.Zalo",
+           "MOTCUA_SIGNATURE_BACKEND": "c.Pades",
+           "MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS": "15"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert json.loads(out.stdout) == [["a.Sms", "b.Zalo"], "c.Pades", 15]
+
+
+def test_plugin_defaults_are_the_shipped_plugins(settings):
+    from motcua.notifications.registry import DEFAULT_CHANNELS
+    from motcua.signing.base import DEFAULT_BACKEND
+
+    assert settings.MOTCUA_NOTIFICATION_CHANNELS == DEFAULT_CHANNELS
+    assert settings.MOTCUA_SIGNATURE_BACKEND == DEFAULT_BACKEND
+    assert settings.MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS == 0

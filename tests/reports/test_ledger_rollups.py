@@ -111,3 +111,28 @@ def test_rollups_roll_forward_when_a_month_ends(version, center):
         incremental = rollup_snapshot()
         ledger_rebuild()
         assert rollup_snapshot() == incremental
+
+
+@pytest.mark.django_db
+def test_nightly_task_rolls_the_ended_month(version, center):
+    from motcua.reports import tasks
+
+    with time_machine.travel(vn(2026, 3, 20, 9), tick=False):
+        make_dossier(version, received_at=vn(2026, 2, 2, 8), due_at=vn(2026, 3, 30, 17),
+                     receiving_unit=center)
+        ledger_rebuild()
+    with time_machine.travel(vn(2026, 4, 2, 0, 30), tick=False):
+        assert not MonthlyStat.objects.filter(month=D(2026, 3, 1)).exists()
+        assert tasks.roll_up_months.call_local() == D(2026, 4, 1)
+        assert StockBalance.objects.filter(month=D(2026, 4, 1), metric="open").exists()
+        incremental = rollup_snapshot()
+        ledger_rebuild()
+        assert rollup_snapshot() == incremental
+
+
+@pytest.mark.django_db
+def test_nightly_task_is_a_no_op_before_any_rebuild():
+    from motcua.reports import tasks
+
+    assert tasks.roll_up_months.call_local() is None
+    assert not MonthlyStat.objects.exists()

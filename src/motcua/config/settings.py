@@ -183,6 +183,15 @@ MOTCUA_APOLOGY_LEAD_WORKING_DAYS = env_int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1
 MOTCUA_WORKLOAD_MIN_PER_WORKING_DAY = env_float("MOTCUA_WORKLOAD_MIN_PER_WORKING_DAY", 2.0)
 # Dossiers received from this date print the TT 03/2025 forms; earlier ones the TT 01/2018 forms.
 MOTCUA_FORMS_TT03_FROM = env_str("MOTCUA_FORMS_TT03_FROM", "2025-07-01")
+# Close a dossier waiting for a supplement longer than this many working days (0: never).
+MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS = env_int("MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS", 0)
+# Plugins by dotted path: where notifications go, and who signs results and receipts.
+MOTCUA_NOTIFICATION_CHANNELS = env_list(
+    "MOTCUA_NOTIFICATION_CHANNELS", ["motcua.notifications.contrib.logging.LoggingChannel"]
+)
+MOTCUA_SIGNATURE_BACKEND = env_str(
+    "MOTCUA_SIGNATURE_BACKEND", "motcua.signing.contrib.unsigned.UnsignedBackend"
+)
 
 REDIS_URL = env_str("MOTCUA_REDIS_URL")
 HUEY = {
