@@ -78,7 +78,7 @@ def prepare(
     ensure_raw_table()
 
     (workdir / "ledger.json").write_text(json.dumps({"rebuilt": "reports_rebuild_s" in timings}))
-    fixtures = {"timings": timings, "loader": loader, "reports_rebuild": rebuild,
+    fixtures = {"dossiers": dossiers, "timings": timings, "loader": loader, "reports_rebuild": rebuild,
                 "by_status": stats.by_status}
     fixtures.update(_http_fixtures(workdir, seed=seed))
     (workdir / "fixtures.json").write_text(json.dumps(fixtures, indent=1, default=str))

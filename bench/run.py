@@ -61,6 +61,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    p.add_argument("--reuse", action="store_true",
+                   help="reuse a database kept by an earlier --keep run of the same size "
+                        "(migrated, not regenerated); implies --keep")
+    p.add_argument("--only", choices=["http", "report"],
+                   help="measure only the HTTP figures or only the official report")
     p.add_argument("--skip-worktime", action="store_true")
     p.add_argument("--rebuild", choices=["always", "never"], default="always",
                    help="run reports_rebuild after loading (never: time the exact report path)")
@@ -74,6 +79,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         if db not in ("sqlite", "postgresql"):
             p.error(f"unknown database {db!r}")
     args.workers = args.workers or 2 * (os.cpu_count() or 1)
+    args.keep = args.keep or args.reuse
     return args
 
 
@@ -245,35 +251,43 @@ def _short(fig: dict) -> str:
 def bench_database(db: str, args, secret: str, data: dict) -> dict:
     """Fill ``data`` as figures come in, so a late failure keeps the earlier ones."""
     workdir = args.workdir / db
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    if db == "sqlite":
-        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        pg_recreate(PG_NAME)
-        url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+    url = (f"sqlite:///{workdir / 'bench.sqlite3'}" if db == "sqlite"
+           else f"postgres://postgres@127.0.0.1:5432/{PG_NAME}")
     env = server.production_env(url, args.workdir, secret_key=secret)
+    reused = args.reuse and _kept(db, workdir, args.n)
     try:
-        log(f"{db}: building {args.n:,} dossiers")
-        t0 = time.perf_counter()
-        run_child("prepare", env, args, workdir)
+        if reused:
+            log(f"{db}: reusing the kept {args.n:,} dossiers (migrate only)")
+            subprocess.run([sys.executable, "-m", "motcua", "migrate", "--noinput", "-v", "0"],
+                           env=env, cwd=ROOT, check=True)
+            data["reused"] = True
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+            workdir.mkdir(parents=True)
+            if db == "postgresql":
+                pg_recreate(PG_NAME)
+            log(f"{db}: building {args.n:,} dossiers")
+            t0 = time.perf_counter()
+            run_child("prepare", env, args, workdir)
+            data["prepare_s"] = round(time.perf_counter() - t0, 1)
         fx = json.loads((workdir / "fixtures.json").read_text())
-        data["prepare_s"] = round(time.perf_counter() - t0, 1)
         data["generate_s"] = round(fx["timings"]["generate_s"], 1)
         data["reports_rebuild"] = fx["reports_rebuild"]
         data["province"] = fx["loader"]
-        log(f"{db}: serving with gunicorn ({args.workers} workers), wrk {args.threads} threads x "
-            f"{args.connections} connections, {args.duration} s per figure")
-        with server.Gunicorn(env, workers=args.workers, log=workdir / "gunicorn.log") as srv:
-            data.update(measure_http(srv.url, fx, args, workdir))
-        log(f"{db}: official report, {args.report_runs} runs")
-        run_child("report", env, args, workdir)
-        rep = json.loads((workdir / "report.json").read_text())
-        data["report_year_s"] = rep.get("report_year_s")
-        data["report"] = rep
-        if rep.get("note"):
-            data["report_note"] = rep["note"]
-        log(f"  report: {rep}")
+        if args.only != "report":
+            log(f"{db}: serving with gunicorn ({args.workers} workers), wrk {args.threads} "
+                f"threads x {args.connections} connections, {args.duration} s per figure")
+            with server.Gunicorn(env, workers=args.workers, log=workdir / "gunicorn.log") as srv:
+                data.update(measure_http(srv.url, fx, args, workdir))
+        if args.only != "http":
+            log(f"{db}: official report, {args.report_runs} runs")
+            run_child("report", env, args, workdir)
+            rep = json.loads((workdir / "report.json").read_text())
+            data["report_year_s"] = rep.get("report_year_s")
+            data["report"] = rep
+            if rep.get("note"):
+                data["report_note"] = rep["note"]
+            log(f"  report: {rep}")
     finally:
         if not args.keep:
             if db == "postgresql":
@@ -282,6 +296,23 @@ def bench_database(db: str, args, secret: str, data: dict) -> dict:
                 for f in workdir.glob("bench.sqlite3*"):
                     f.unlink()
     return data
+
+
+def _kept(db: str, workdir: Path, n: int) -> bool:
+    """Whether ``workdir`` holds a finished dataset of ``n`` dossiers for ``db``."""
+    fixtures = workdir / "fixtures.json"
+    if not fixtures.exists():
+        return False
+    fx = json.loads(fixtures.read_text())
+    if fx.get("dossiers", sum(fx.get("by_status", {}).values())) != n:
+        return False
+    if db == "sqlite":
+        return (workdir / "bench.sqlite3").exists()
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                            (PG_NAME,)).fetchone() is not None
 
 
 def main(argv=None) -> int:

@@ -1,0 +1,30 @@
+"""The driver's options: reusing a kept dataset, measuring one part only."""
+
+from __future__ import annotations
+
+import json
+
+from bench import run
+
+
+def test_reuse_implies_keep_and_only_is_parsed():
+    args = run.parse_args(["--reuse", "--only", "report", "--scale", "10"])
+    assert args.keep and args.reuse
+    assert args.only == "report"
+    assert args.n == 10_000_000
+
+
+def test_a_kept_sqlite_dataset_is_reused_only_at_its_own_size(tmp_path):
+    assert not run._kept("sqlite", tmp_path, 1000)  # nothing kept
+    (tmp_path / "fixtures.json").write_text(json.dumps({"dossiers": 1000}))
+    assert not run._kept("sqlite", tmp_path, 1000)  # fixtures without the database file
+    (tmp_path / "bench.sqlite3").write_bytes(b"")
+    assert run._kept("sqlite", tmp_path, 1000)
+    assert not run._kept("sqlite", tmp_path, 2000)
+
+
+def test_fixtures_of_older_runs_are_sized_by_their_status_counts(tmp_path):
+    (tmp_path / "fixtures.json").write_text(json.dumps({"by_status": {"returned": 700,
+                                                                      "appraising": 300}}))
+    (tmp_path / "bench.sqlite3").write_bytes(b"")
+    assert run._kept("sqlite", tmp_path, 1000)
