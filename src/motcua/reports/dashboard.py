@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field
@@ -88,7 +89,7 @@ def line_matches(line: DossierLine, metric: str, day: dt.date | None = None) -> 
     elif metric == "overdue":
         ok = not processed and line.timeliness == "overdue"
     else:
-        raise InvalidInput("unknown_metric", "Chỉ tiêu không hợp lệ.", field="metric")
+        raise InvalidInput("unknown_metric", gettext("Chỉ tiêu không hợp lệ."), field="metric")
     if ok and day is not None:
         if metric in ("processed", "early", "on_time", "late", "in_time"):
             ok = line.finished_at is not None and line.finished_at.astimezone(VN).date() == day
@@ -119,7 +120,7 @@ def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
         return dt.date(year, 1, 1), dt.date(year, 9, 30)
     if preset == "year":
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    raise InvalidInput("unknown_preset", "Kỳ báo cáo không hợp lệ.", field="preset")
+    raise InvalidInput("unknown_preset", gettext("Kỳ báo cáo không hợp lệ."), field="preset")
 
 
 def _date(value: str, name: str) -> dt.date:
@@ -127,7 +128,9 @@ def _date(value: str, name: str) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(
-            "invalid_date", f"Ngày “{value}” không hợp lệ; dùng dạng YYYY-MM-DD.", field=name
+            "invalid_date",
+            gettext("Ngày “%(value)s” không hợp lệ; dùng dạng YYYY-MM-DD.") % {"value": value},
+            field=name,
         ) from None
 
 
@@ -163,7 +166,9 @@ class PageParams:
 def _lookup(model, code: str, name: str):
     obj = model.objects.filter(code=code).first()
     if obj is None:
-        raise InvalidInput("unknown_code", f"Không tìm thấy mã “{code}”.", field=name)
+        raise InvalidInput(
+            "unknown_code", gettext("Không tìm thấy mã “%(code)s”.") % {"code": code}, field=name
+        )
     return obj
 
 
@@ -175,7 +180,9 @@ def parse_params(
     preset = (query.get("preset") or "").strip()
     if query.get("from") or query.get("to"):
         if not (query.get("from") and query.get("to")):
-            raise InvalidInput("required", "Cần cả ngày bắt đầu và ngày kết thúc.", field="from")
+            raise InvalidInput(
+                "required", gettext("Cần cả ngày bắt đầu và ngày kết thúc."), field="from"
+            )
         date_from, date_to = _date(query["from"], "from"), _date(query["to"], "to")
         preset = ""
     else:
@@ -186,7 +193,8 @@ def parse_params(
             date_from, date_to = preset_period(preset, today)
     if date_to < date_from:
         raise InvalidInput(
-            "period_reversed", "Ngày kết thúc kỳ báo cáo phải sau hoặc bằng ngày bắt đầu.",
+            "period_reversed",
+            gettext("Ngày kết thúc kỳ báo cáo phải sau hoặc bằng ngày bắt đầu."),
             field="to",
         )
     params = PageParams(date_from=date_from, date_to=date_to, preset=preset, scope=scope)
@@ -200,7 +208,9 @@ def parse_params(
         try:
             params.channel = Channel(int(query["channel"]))
         except ValueError:
-            raise InvalidInput("invalid_channel", "Kênh nộp không hợp lệ.", field="channel") from None
+            raise InvalidInput(
+                "invalid_channel", gettext("Kênh nộp không hợp lệ."), field="channel"
+            ) from None
     params.filters = scoped_filters(params)
     return params
 
@@ -222,7 +232,7 @@ def scoped_filters(params: PageParams) -> dict:
     for name, allowed in scope.items():
         if name in filters and allowed and not set(filters[name]) <= set(allowed):
             raise NotAllowed(
-                "permission_denied", "Bạn chỉ được xem báo cáo của đơn vị mình.", field=name
+                "permission_denied", gettext("Bạn chỉ được xem báo cáo của đơn vị mình."), field=name
             )
     # As the API: a center sees what it received, an agency what it resolves.
     primary = "receiving_unit" if scope["receiving_unit"] else "competent_unit"
@@ -375,7 +385,7 @@ def drill_lines(
 ) -> Iterator[DossierLine]:
     """The dossiers behind one dashboard number (same window, filters and fold)."""
     if metric not in METRICS:
-        raise InvalidInput("unknown_metric", "Chỉ tiêu không hợp lệ.", field="metric")
+        raise InvalidInput("unknown_metric", gettext("Chỉ tiêu không hợp lệ."), field="metric")
     window = make_window(params.date_from, params.date_to, as_of)
     for line in dossier_lines(window, params.filters, DRILL_VALUES):
         if line_matches(line, metric, day):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import (
     OnlineMode,
@@ -49,12 +51,12 @@ class Group:
 
 
 GROUPS = (
-    Group("1", "Công khai, minh bạch", Decimal(18)),
-    Group("2", "Tiến độ, kết quả giải quyết", Decimal(20)),
-    Group("3", "Cung cấp dịch vụ trực tuyến", Decimal(12)),
-    Group("3b", "Thanh toán trực tuyến", Decimal(10)),
-    Group("4", "Số hóa hồ sơ", Decimal(22)),
-    Group("5", "Mức độ hài lòng", Decimal(18)),
+    Group("1", _("Công khai, minh bạch"), Decimal(18)),
+    Group("2", _("Tiến độ, kết quả giải quyết"), Decimal(20)),
+    Group("3", _("Cung cấp dịch vụ trực tuyến"), Decimal(12)),
+    Group("3b", _("Thanh toán trực tuyến"), Decimal(10)),
+    Group("4", _("Số hóa hồ sơ"), Decimal(22)),
+    Group("5", _("Mức độ hài lòng"), Decimal(18)),
 )
 
 
@@ -73,75 +75,75 @@ class SubIndicator:
 # The one table of weights. Group maxima are from the source (§1.10); the split within a group
 # is ours (even where the source gives no points), documented in docs/service-index.md.
 SUB_INDICATORS = (
-    SubIndicator("1.1", "1", "TTHC công bố đúng hạn",
-                 "Số TTHC công bố đúng hạn ÷ số TTHC phải công bố", Decimal("4.5")),
-    SubIndicator("1.2", "1", "TTHC công khai trên CSDL quốc gia đúng hạn",
-                 "Số TTHC công khai đúng hạn ÷ số TTHC đã công bố", Decimal("4.5")),
-    SubIndicator("1.3", "1", "TTHC có đủ các bộ phận cấu thành",
-                 "Số TTHC đủ tên, trình tự, cách thức, thành phần hồ sơ, thời hạn, cơ quan "
-                 "÷ số TTHC thuộc thẩm quyền", Decimal("4.5")),
-    SubIndicator("1.4", "1", "Tỷ lệ đồng bộ hồ sơ lên Cổng DVCQG",
-                 "Số hồ sơ đã đồng bộ ÷ max(số hồ sơ báo cáo, số hồ sơ trên DVCQG)",
+    SubIndicator("1.1", "1", _("TTHC công bố đúng hạn"),
+                 _("Số TTHC công bố đúng hạn ÷ số TTHC phải công bố"), Decimal("4.5")),
+    SubIndicator("1.2", "1", _("TTHC công khai trên CSDL quốc gia đúng hạn"),
+                 _("Số TTHC công khai đúng hạn ÷ số TTHC đã công bố"), Decimal("4.5")),
+    SubIndicator("1.3", "1", _("TTHC có đủ các bộ phận cấu thành"),
+                 _("Số TTHC đủ tên, trình tự, cách thức, thành phần hồ sơ, thời hạn, cơ quan "
+                   "÷ số TTHC thuộc thẩm quyền"), Decimal("4.5")),
+    SubIndicator("1.4", "1", _("Tỷ lệ đồng bộ hồ sơ lên Cổng DVCQG"),
+                 _("Số hồ sơ đã đồng bộ ÷ max(số hồ sơ báo cáo, số hồ sơ trên DVCQG)"),
                  Decimal("4.5")),
-    SubIndicator("2.1", "2", "Tỷ lệ hồ sơ xử lý đúng hạn",
-                 "(Đã xử lý trước và đúng hạn + đang xử lý, tạm dừng trong hạn) "
-                 "÷ tổng số hồ sơ tiếp nhận (kỳ trước chuyển sang + trong kỳ)", Decimal(10)),
-    SubIndicator("2.2", "2", "Thời gian xử lý bình quân theo TTHC",
-                 "Số TTHC có thời gian xử lý bình quân (ngày làm việc) không vượt thời hạn "
-                 "cam kết ÷ số TTHC có hồ sơ đã xử lý trong kỳ", Decimal(10)),
-    SubIndicator("3.1", "3", "TTHC cung cấp dịch vụ công trực tuyến",
-                 "Số TTHC có DVCTT toàn trình hoặc một phần ÷ số TTHC thuộc thẩm quyền",
+    SubIndicator("2.1", "2", _("Tỷ lệ hồ sơ xử lý đúng hạn"),
+                 _("(Đã xử lý trước và đúng hạn + đang xử lý, tạm dừng trong hạn) "
+                   "÷ tổng số hồ sơ tiếp nhận (kỳ trước chuyển sang + trong kỳ)"), Decimal(10)),
+    SubIndicator("2.2", "2", _("Thời gian xử lý bình quân theo TTHC"),
+                 _("Số TTHC có thời gian xử lý bình quân (ngày làm việc) không vượt thời hạn "
+                   "cam kết ÷ số TTHC có hồ sơ đã xử lý trong kỳ"), Decimal(10)),
+    SubIndicator("3.1", "3", _("TTHC cung cấp dịch vụ công trực tuyến"),
+                 _("Số TTHC có DVCTT toàn trình hoặc một phần ÷ số TTHC thuộc thẩm quyền"),
                  Decimal(4), Decimal("0.8")),
-    SubIndicator("3.2", "3", "DVCTT có phát sinh hồ sơ trực tuyến",
-                 "Số DVCTT có hồ sơ trực tuyến trong kỳ ÷ số DVCTT", Decimal(4)),
-    SubIndicator("3.3", "3", "Tỷ lệ hồ sơ trực tuyến",
-                 "Số hồ sơ trực tuyến (có kết quả điện tử nếu TTHC yêu cầu kết quả giấy) "
-                 "÷ số hồ sơ tiếp nhận trong kỳ × tỷ lệ đồng bộ (coi là 1)",
+    SubIndicator("3.2", "3", _("DVCTT có phát sinh hồ sơ trực tuyến"),
+                 _("Số DVCTT có hồ sơ trực tuyến trong kỳ ÷ số DVCTT"), Decimal(4)),
+    SubIndicator("3.3", "3", _("Tỷ lệ hồ sơ trực tuyến"),
+                 _("Số hồ sơ trực tuyến (có kết quả điện tử nếu TTHC yêu cầu kết quả giấy) "
+                   "÷ số hồ sơ tiếp nhận trong kỳ × tỷ lệ đồng bộ (coi là 1)"),
                  Decimal(4), Decimal("0.5")),
-    SubIndicator("3.5", "3b", "TTHC có phí đồng bộ dữ liệu thanh toán",
-                 "Số TTHC có phí đồng bộ dữ liệu thu phí ÷ số TTHC có phí",
+    SubIndicator("3.5", "3b", _("TTHC có phí đồng bộ dữ liệu thanh toán"),
+                 _("Số TTHC có phí đồng bộ dữ liệu thu phí ÷ số TTHC có phí"),
                  Decimal(5), Decimal("0.8")),
-    SubIndicator("3.6", "3b", "Tỷ lệ hồ sơ thanh toán trực tuyến",
-                 "Số hồ sơ thanh toán trực tuyến ÷ số hồ sơ có phí, lệ phí tiếp nhận trong kỳ",
+    SubIndicator("3.6", "3b", _("Tỷ lệ hồ sơ thanh toán trực tuyến"),
+                 _("Số hồ sơ thanh toán trực tuyến ÷ số hồ sơ có phí, lệ phí tiếp nhận trong kỳ"),
                  Decimal(5)),
-    SubIndicator("4.1", "4", "Hồ sơ có kết quả điện tử",
-                 "Số hồ sơ đã xử lý có tệp kết quả điện tử ÷ số hồ sơ đã xử lý của TTHC "
-                 "yêu cầu kết quả giấy", Decimal("4.4")),
-    SubIndicator("4.2", "4", "Hồ sơ được số hóa và có kết quả điện tử",
-                 "Số hồ sơ đã xử lý được số hóa thành phần và có kết quả điện tử "
-                 "÷ số hồ sơ đã xử lý", Decimal("4.4"), Decimal("0.8")),
-    SubIndicator("4.3", "4", "Hồ sơ tái sử dụng dữ liệu số hóa",
-                 "Số hồ sơ tái sử dụng dữ liệu đã số hóa ÷ số hồ sơ tiếp nhận",
+    SubIndicator("4.1", "4", _("Hồ sơ có kết quả điện tử"),
+                 _("Số hồ sơ đã xử lý có tệp kết quả điện tử ÷ số hồ sơ đã xử lý của TTHC "
+                   "yêu cầu kết quả giấy"), Decimal("4.4")),
+    SubIndicator("4.2", "4", _("Hồ sơ được số hóa và có kết quả điện tử"),
+                 _("Số hồ sơ đã xử lý được số hóa thành phần và có kết quả điện tử "
+                   "÷ số hồ sơ đã xử lý"), Decimal("4.4"), Decimal("0.8")),
+    SubIndicator("4.3", "4", _("Hồ sơ tái sử dụng dữ liệu số hóa"),
+                 _("Số hồ sơ tái sử dụng dữ liệu đã số hóa ÷ số hồ sơ tiếp nhận"),
                  Decimal("4.4"), Decimal("0.8")),
-    SubIndicator("4.4", "4", "Sử dụng kho dữ liệu cá nhân, tổ chức",
-                 "Số hồ sơ dùng kho dữ liệu hoặc có kết quả đồng bộ vào kho ÷ số hồ sơ",
+    SubIndicator("4.4", "4", _("Sử dụng kho dữ liệu cá nhân, tổ chức"),
+                 _("Số hồ sơ dùng kho dữ liệu hoặc có kết quả đồng bộ vào kho ÷ số hồ sơ"),
                  Decimal("4.4")),
-    SubIndicator("4.5", "4", "Khai thác dữ liệu dân cư (tài khoản VNeID)",
-                 "Số hồ sơ tiếp nhận trong kỳ có tài khoản xác thực VNeID ÷ số hồ sơ "
-                 "tiếp nhận trong kỳ", Decimal("4.4")),
-    SubIndicator("5.1", "5", "Phản ánh, kiến nghị theo loại (theo dõi)",
-                 "Chỉ theo dõi, không tính điểm", Decimal(0)),
-    SubIndicator("5.2", "5", "Xử lý phản ánh, kiến nghị đúng hạn",
-                 "Số PAKN xử lý đúng hạn ÷ số PAKN", Decimal(6)),
-    SubIndicator("5.3", "5", "Hài lòng về xử lý phản ánh, kiến nghị",
-                 "Số PAKN được đánh giá hài lòng ÷ số PAKN đã xử lý", Decimal(6)),
-    SubIndicator("5.4", "5", "Hài lòng trong tiếp nhận, giải quyết TTHC",
-                 "100% − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ có PAKN hoặc “không hài lòng”)",
+    SubIndicator("4.5", "4", _("Khai thác dữ liệu dân cư (tài khoản VNeID)"),
+                 _("Số hồ sơ tiếp nhận trong kỳ có tài khoản xác thực VNeID ÷ số hồ sơ "
+                   "tiếp nhận trong kỳ"), Decimal("4.4")),
+    SubIndicator("5.1", "5", _("Phản ánh, kiến nghị theo loại (theo dõi)"),
+                 _("Chỉ theo dõi, không tính điểm"), Decimal(0)),
+    SubIndicator("5.2", "5", _("Xử lý phản ánh, kiến nghị đúng hạn"),
+                 _("Số PAKN xử lý đúng hạn ÷ số PAKN"), Decimal(6)),
+    SubIndicator("5.3", "5", _("Hài lòng về xử lý phản ánh, kiến nghị"),
+                 _("Số PAKN được đánh giá hài lòng ÷ số PAKN đã xử lý"), Decimal(6)),
+    SubIndicator("5.4", "5", _("Hài lòng trong tiếp nhận, giải quyết TTHC"),
+                 _("100% − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ có PAKN hoặc “không hài lòng”)"),
                  Decimal(6), Decimal("0.9")),
 )
 
 # Why a sub-indicator cannot be computed yet (the data Motcua does not hold).
 NOT_AVAILABLE = {
-    "1.1": "Chưa lưu ngày quyết định công bố và ngày hiệu lực của văn bản quy định TTHC.",
-    "1.2": "Chưa lưu ngày công khai trên Cơ sở dữ liệu quốc gia về TTHC.",
-    "1.4": "Chưa đồng bộ hồ sơ với Cổng Dịch vụ công quốc gia.",
-    "3.5": "Chưa đồng bộ dữ liệu thu phí với Cổng Dịch vụ công quốc gia.",
-    "4.3": "Chưa ghi nhận việc tái sử dụng dữ liệu đã số hóa.",
-    "4.4": "Chưa kết nối kho quản lý dữ liệu điện tử của tổ chức, cá nhân.",
-    "5.1": "Chưa có dữ liệu phản ánh, kiến nghị.",
-    "5.2": "Chưa có dữ liệu phản ánh, kiến nghị.",
-    "5.3": "Chưa có dữ liệu phản ánh, kiến nghị và đánh giá.",
-    "5.4": "Chưa có dữ liệu đánh giá “không hài lòng” và PAKN; chỉ có tỷ lệ quá hạn.",
+    "1.1": _("Chưa lưu ngày quyết định công bố và ngày hiệu lực của văn bản quy định TTHC."),
+    "1.2": _("Chưa lưu ngày công khai trên Cơ sở dữ liệu quốc gia về TTHC."),
+    "1.4": _("Chưa đồng bộ hồ sơ với Cổng Dịch vụ công quốc gia."),
+    "3.5": _("Chưa đồng bộ dữ liệu thu phí với Cổng Dịch vụ công quốc gia."),
+    "4.3": _("Chưa ghi nhận việc tái sử dụng dữ liệu đã số hóa."),
+    "4.4": _("Chưa kết nối kho quản lý dữ liệu điện tử của tổ chức, cá nhân."),
+    "5.1": _("Chưa có dữ liệu phản ánh, kiến nghị."),
+    "5.2": _("Chưa có dữ liệu phản ánh, kiến nghị."),
+    "5.3": _("Chưa có dữ liệu phản ánh, kiến nghị và đánh giá."),
+    "5.4": _("Chưa có dữ liệu đánh giá “không hài lòng” và PAKN; chỉ có tỷ lệ quá hạn."),
 }
 
 
@@ -331,11 +333,12 @@ def service_index(*, unit: Unit | None = None, date_from: dt.date, date_to: dt.d
                 overdue = report.total.in_process_overdue + report.total.paused_overdue \
                     + report.total.processed_late
                 result.numerator, result.denominator = overdue, report.total.received
-                result.note += " Hồ sơ quá hạn / tổng tiếp nhận như trên."
+                shown = gettext("Hồ sơ quá hạn / tổng tiếp nhận như trên.")
+                result.note = f"{result.note} {shown}"
         else:
             result.numerator, result.denominator = counts
             result.points = convert(*counts, spec.points, spec.threshold)
             if result.points is None:
-                result.note = "Không có dữ liệu trong kỳ (mẫu số bằng 0)."
+                result.note = gettext("Không có dữ liệu trong kỳ (mẫu số bằng 0).")
         groups[spec.group].subs.append(result)
     return Index766(unit, date_from, date_to, report.as_of, list(groups.values()))

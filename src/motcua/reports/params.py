@@ -1,8 +1,11 @@
-"""Parsing report parameters from text (CLI, API), with Vietnamese errors."""
+"""Parsing report parameters from text (CLI, API, report pages). Errors are in the active
+language: Vietnamese unless the user chose English with the selector (the pages show them)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.utils.translation import gettext as _
 
 from motcua.core.errors import InvalidInput
 from motcua.reports.engine import GROUPINGS, end_of_day
@@ -14,7 +17,9 @@ def parse_date(value: str, field: str) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except (ValueError, AttributeError):
         raise InvalidInput(
-            "invalid_date", f"Ngày “{value}” không hợp lệ; dùng dạng YYYY-MM-DD.", field=field
+            "invalid_date",
+            _("Ngày “%(value)s” không hợp lệ; dùng dạng YYYY-MM-DD.") % {"value": value},
+            field=field,
         ) from None
 
 
@@ -31,7 +36,7 @@ def parse_as_of(value: str | None) -> dt.datetime | None:
     except ValueError:
         raise InvalidInput(
             "invalid_datetime",
-            f"Thời điểm “{value}” không hợp lệ; dùng dạng YYYY-MM-DDTHH:MM.",
+            _("Thời điểm “%(value)s” không hợp lệ; dùng dạng YYYY-MM-DDTHH:MM.") % {"value": value},
             field="as_of",
         ) from None
     return moment.replace(tzinfo=VN) if moment.tzinfo is None else moment
@@ -42,7 +47,8 @@ def parse_by(value: str | None) -> str:
     if by not in GROUPINGS:
         raise InvalidInput(
             "unknown_grouping",
-            f"Cách nhóm “{by}” không hợp lệ; chọn một trong: {', '.join(GROUPINGS)}.",
+            _("Cách nhóm “%(by)s” không hợp lệ; chọn một trong: %(choices)s.")
+            % {"by": by, "choices": ", ".join(GROUPINGS)},
             field="by",
         )
     return by

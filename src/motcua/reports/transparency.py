@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Procedure, TimeUnit
 from motcua.dossiers.models import Apology, Dossier
@@ -29,6 +31,13 @@ from motcua.reports.engine import Report, end_of_day, official_report, start_of_
 from motcua.reports.ledger import calendar
 
 HOURS_PER_DAY = Decimal(8)
+# The words of ``limit_label``, in the page's language. Not catalog.TimeUnit's own labels: no
+# catalogue translates them and a bare "ngày" msgid would translate every other "ngày" too.
+LIMIT_UNITS = {
+    TimeUnit.WORKING_DAYS: pgettext_lazy("thời hạn", "ngày làm việc"),
+    TimeUnit.WORKING_HOURS: pgettext_lazy("thời hạn", "giờ làm việc"),
+    TimeUnit.CALENDAR_DAYS: pgettext_lazy("thời hạn", "ngày"),
+}
 DOSSIER_LOOKUP = {
     "receiving_unit": "receiving_unit_id",
     "competent_unit": "competent_unit_id",
@@ -68,8 +77,9 @@ class ProcedureLine:
     def limit_label(self) -> str:
         if self.limit_value is None:
             return ""
-        value = f"{self.limit_value.normalize():f}".replace(".", ",")
-        return f"{value} {TimeUnit(self.limit_unit).label}" if self.limit_unit else value
+        # Decimal comma in Vietnamese, point in English.
+        value = number_format(f"{self.limit_value.normalize():f}", use_l10n=True)
+        return f"{value} {LIMIT_UNITS[TimeUnit(self.limit_unit)]}" if self.limit_unit else value
 
     @property
     def within_limit(self) -> bool | None:

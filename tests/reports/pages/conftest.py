@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.utils import translation
 
 from motcua.dossiers.states import Status
 from motcua.org.models import Role
@@ -65,3 +66,12 @@ def receptionist(center):
 def _fast_passwords(settings):
     # The staff factory sets a password; the default hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_outside_requests():
+    # A request activates its language in the thread and nothing deactivates it: a test run
+    # after an English request in the same worker would otherwise run in English.
+    translation.deactivate()
+    yield
+    translation.deactivate()
