@@ -1,9 +1,19 @@
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_language_leak():
+    # A request activates its language in the worker's thread and nothing deactivates it after
+    # a test-client request: an English page test would otherwise change the next test's text.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -103,3 +103,14 @@ def test_expired_membership_is_denied(data, center):
     user = staff(Role.CENTER_MANAGER, center, valid_to=dt.date(2020, 1, 1))
     response = client_for(user).get(URL, {"from": "2026-03-01", "to": "2026-03-31"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_denial_message_follows_the_chosen_language(data, agency, agency2):
+    client = client_for(staff(Role.LEADER, agency))
+    params = {"from": "2026-03-01", "to": "2026-03-31", "agency": agency2.code}
+    assert "chỉ được xem" in client.get(URL, params).json()["message"]
+    client.cookies["django_language"] = "en"
+    body = client.get(URL, params).json()
+    assert body["code"] == "permission_denied"
+    assert body["message"] == "You may only view the reports of your own unit."

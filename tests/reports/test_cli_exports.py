@@ -130,3 +130,17 @@ def test_csv_dossier_list(data, tmp_path):
     assert late["Trả kết quả lúc"] == ""  # returned on the 15th, after the as-of instant
     assert late["Mã trạng thái"] == "9"
     assert "2.000002" in by_code
+
+
+@pytest.mark.django_db
+def test_exports_stay_vietnamese_when_english_is_active(data, tmp_path):
+    from django.utils import translation
+
+    path = tmp_path / "r.csv"
+    with translation.override("en"):
+        run("--from", "2020-01-01", "--to", "2020-01-31", "--as-of", "2020-01-14T12:00",
+            "--format", "csv", "--output", str(path))
+        assert translation.get_language() == "en"  # the caller's language is given back
+    with open(path, encoding="utf-8-sig") as fh:
+        channels = {r["Kênh nộp"] for r in csv.DictReader(fh)}
+    assert channels == {"Trực tuyến", "Trực tiếp", "Bưu chính công ích"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,7 +37,7 @@ def report_scope(user) -> dict | None:
         )
     )
     if not rows:
-        raise NotAllowed("permission_denied", "Bạn không có quyền xem báo cáo thống kê.")
+        raise NotAllowed("permission_denied", _("Bạn không có quyền xem báo cáo thống kê."))
     if any(role == Role.ADMINISTRATOR or kind in PROVINCE_WIDE for role, _, kind in rows):
         return None
     receiving = {unit for _, unit, kind in rows if kind in (UnitKind.COMMUNE_CENTER, UnitKind.RECEIVING_POINT)}
@@ -81,7 +82,7 @@ def _restrict(filters: dict, scope: dict) -> dict:
     for name, allowed in scope.items():
         if name in filters and allowed and filters[name] not in allowed:
             raise NotAllowed(
-                "permission_denied", "Bạn chỉ được xem báo cáo của đơn vị mình.", field=name
+                "permission_denied", _("Bạn chỉ được xem báo cáo của đơn vị mình."), field=name
             )
     # Always limited to the user's own units: as receiving unit for a center, else competent.
     primary = "receiving_unit" if scope["receiving_unit"] else "competent_unit"
