@@ -89,7 +89,7 @@ def access_log(*, dossier: Dossier):
 
 
 def dossier_for_view(*, user, code: str) -> Dossier:
-    """One dossier by code with everything its detail shows, in five queries whatever the
+    """One dossier by code with everything its detail shows, in four queries whatever the
     number of steps and changes: the dossier and its units, its steps, then (only once the user
     may see it) its history and documents.
 
@@ -124,7 +124,7 @@ _RELATED = ("procedure_version__procedure", "field", "receiving_unit", "competen
             "current_unit", "holder")
 _DOSSIER_COLUMNS = _columns(Dossier)
 # Of the related rows only what the detail shows: a procedure version alone has 26 columns,
-# its legal texts among them, and converting the unused ones was a quarter of the read.
+# its legal texts among them; converting the unused ones was a quarter of the dossier query.
 _RELATED_COLUMNS = (
     "procedure_version__name", "procedure_version__procedure__code", "field__code",
     "receiving_unit__code", "competent_unit__code", "current_unit__code", "holder__username",
