@@ -192,6 +192,11 @@ MOTCUA_NOTIFICATION_CHANNELS = env_list(
 MOTCUA_SIGNATURE_BACKEND = env_str(
     "MOTCUA_SIGNATURE_BACKEND", "motcua.signing.contrib.unsigned.UnsignedBackend"
 )
+# A staff read of a dossier's personal data is logged once per officer, dossier, channel and
+# address within this many seconds (0: every read); see motcua.dossiers.access.
+MOTCUA_VIEW_LOG_WINDOW_SECONDS = env_int("MOTCUA_VIEW_LOG_WINDOW_SECONDS", 300)
+if MOTCUA_VIEW_LOG_WINDOW_SECONDS < 0:
+    raise ImproperlyConfigured("MOTCUA_VIEW_LOG_WINDOW_SECONDS must be 0 or more.")
 
 REDIS_URL = env_str("MOTCUA_REDIS_URL")
 HUEY = {

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import InvalidInput
-from motcua.dossiers import selectors, services
+from motcua.dossiers import access, selectors, services
 from motcua.dossiers.models import Apology, Dossier
 from motcua.dossiers.serializers import (
     ActionResultSerializer,
@@ -142,17 +142,21 @@ class DossierListCreate(APIView):
 
 
 class DossierDetail(APIView):
+    """The dossier with the applicant's personal data; the read is recorded in the access log
+    (``motcua.dossiers.access``: one plain insert, once per officer and dossier per window),
+    not in the dossier's hash chain."""
+
     permission_classes = [IsStaff]
 
     @extend_schema(summary="Chi tiết hồ sơ (ghi nhật ký xem dữ liệu cá nhân)",
                    responses={200: DossierDetailSerializer, 403: ERRORS[403]})
     def get(self, request, code: str):
         try:
-            dossier = selectors.dossier_get(user=request.user, code=code)
+            dossier = access.dossier_for_view(user=request.user, code=code)
         except Dossier.DoesNotExist:
             raise NotFound() from None
-        services.dossier_mark_viewed(actor=request.user, dossier=dossier, channel="api",
-                                     ip=_client_ip(request))
+        access.record_view(actor=request.user, dossier=dossier, channel=access.API,
+                           ip=_client_ip(request))
         return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
 

@@ -5,6 +5,10 @@ Nothing here returns personal data.
 
 from __future__ import annotations
 
+import functools
+
+from django.db import connections, router
+
 from motcua.catalog.models import Field
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import NATIONAL_NAME
@@ -42,9 +46,44 @@ _PUBLIC_DOSSIER_FIELDS = (
 )
 
 
+@functools.cache
+def _public_status_query(alias: str, vendor: str):
+    """The SQL of the public lookup and the compiler that converts its rows, built once.
+
+    The query is the same for every code but the code itself, and building it (the ORM's
+    compile step) cost more than running it: 0.30 of the 0.34 ms the selector took, a quarter
+    of the page. So the ORM compiles it once per process and database; each lookup executes
+    the SQL and hands the row to the same compiler for the usual conversions (aware
+    datetimes). ``vendor`` is in the key so a test database of another engine recompiles.
+    """
+    query = (
+        Dossier.objects.using(alias).filter(code="").values(*_PUBLIC_DOSSIER_FIELDS)
+        .order_by()[:1].query
+    )
+    compiler = query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    if list(params) != [""]:
+        # Each lookup passes its code as the only parameter; anything else would be misread.
+        raise RuntimeError(f"public status query takes the code alone, not {params!r}")
+    return sql, compiler
+
+
+def _public_row(code: str) -> dict | None:
+    alias = router.db_for_read(Dossier)
+    connection = connections[alias]
+    sql, compiler = _public_status_query(alias, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        raw = cursor.fetchone()
+    if raw is None:
+        return None
+    values = next(iter(compiler.results_iter(results=[[raw]])))
+    return dict(zip(_PUBLIC_DOSSIER_FIELDS, values, strict=True))
+
+
 def dossier_public_status(code: str, *, now=None) -> dict | None:
     """What the receipt's QR code shows (tra cứu hồ sơ): progress only, never the applicant."""
-    row = Dossier.objects.filter(code=code.strip()).values(*_PUBLIC_DOSSIER_FIELDS).first()
+    row = _public_row(code.strip())
     if row is None:
         return None
     # Dossier.is_overdue holds the rule; run it on an unsaved copy holding only these fields.

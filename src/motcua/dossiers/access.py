@@ -1,0 +1,145 @@
+"""Staff reads of a dossier's personal data (xem dữ liệu cá nhân) and their access log.
+
+Reading a dossier's detail shows the applicant's personal data, and who looked at whose data,
+when and through which channel must be provable afterwards. Until now every read wrote a
+``dossier.viewed`` event into the dossier's hash chain (``services.dossier_mark_viewed``): a
+write transaction that locks the dossier row and the chain, reads the previous hash and appends.
+On SQLite that serialised every lookup behind the single write lock, and the staff lookup ran at
+an eighth of the speed of a plain indexed select.
+
+The log of reads is now ``audit.AccessLog``, written here:
+
+* **One plain INSERT, outside any transaction and lock.** A read changes nothing in the dossier,
+  so it has no place in the dossier's chain of changes and needs neither the row lock nor the
+  chain lock; the row is append-only like the audit log (the model refuses updates and deletes).
+* **At most one row per officer, dossier, channel and client address per window**
+  (``MOTCUA_VIEW_LOG_WINDOW_SECONDS``, default 300 s; 0 logs every read). An officer who keeps a
+  dossier open and reloads it is one access, not twenty. The window is remembered in Django's
+  cache, so with the default per-process cache each worker process remembers its own reads:
+  a read can be logged once per worker and window, never less than once. The row is written
+  before the window is remembered, so a failed write or an unavailable cache can only add a
+  row, never lose one.
+
+Changes of a dossier stay in the hash-chained audit log; this module only records reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from motcua.audit.models import AccessLog
+from motcua.core.errors import NotAllowed
+from motcua.dossiers.models import Dossier, DossierStep, StatusChange
+from motcua.org import permissions
+
+log = logging.getLogger(__name__)
+
+API = "api"
+WEB = "web"
+
+
+def _window_key(*, actor, dossier: Dossier, channel: str, ip: str | None) -> str:
+    return f"motcua:viewed:{channel}:{actor.pk}:{dossier.pk}:{ip or '-'}"
+
+
+def _seen_recently(key: str) -> bool:
+    try:
+        return cache.get(key) is not None
+    except Exception:  # an unavailable cache must not cost a log row
+        log.warning("access log: cache unavailable, logging the read", exc_info=True)
+        return False
+
+
+def _remember(key: str, window: int) -> None:
+    try:
+        cache.set(key, 1, timeout=window)
+    except Exception:
+        log.warning("access log: cache unavailable, window not remembered", exc_info=True)
+
+
+def record_view(*, actor, dossier: Dossier, channel: str, ip: str | None = None,
+                at: dt.datetime | None = None) -> AccessLog | None:
+    """Log that ``actor`` was shown ``dossier``'s personal data; None when already logged for
+    the same actor, dossier, channel and address within ``MOTCUA_VIEW_LOG_WINDOW_SECONDS``.
+
+    Call it before the data leaves the server: when the insert fails the read fails with it.
+    """
+    if actor is None or getattr(actor, "pk", None) is None:
+        raise ValueError("record_view needs the officer who reads the dossier")
+    window = int(settings.MOTCUA_VIEW_LOG_WINDOW_SECONDS)
+    key = _window_key(actor=actor, dossier=dossier, channel=channel, ip=ip) if window > 0 else ""
+    if key and _seen_recently(key):
+        return None
+    row = AccessLog.objects.create(dossier=dossier, actor=actor, at=at or timezone.now(),
+                                   channel=channel, ip=ip or None)
+    if key:
+        _remember(key, window)
+    return row
+
+
+def access_log(*, dossier: Dossier):
+    """Who looked at this dossier's personal data, oldest first."""
+    return AccessLog.objects.filter(dossier=dossier).select_related("actor").order_by("at", "id")
+
+
+def dossier_for_view(*, user, code: str) -> Dossier:
+    """One dossier by code with everything its detail shows, in four queries whatever the
+    number of steps and changes: the dossier and its units, its steps, then (only once the user
+    may see it) its history and documents.
+
+    Dossier.DoesNotExist if absent; NotAllowed (``unit_not_allowed``) when the user may not
+    see it, as ``selectors.dossier_get``.
+    """
+    dossier = (
+        Dossier.objects.select_related(*_RELATED)
+        .only(*_DOSSIER_COLUMNS, *_RELATED_COLUMNS)
+        .prefetch_related(Prefetch(
+            "steps", queryset=DossierStep.objects.select_related("unit")
+            .only(*_columns(DossierStep), "unit__code"),
+        ))
+        .get(code=code)
+    )
+    if not _can_view(user, dossier):
+        raise NotAllowed("unit_not_allowed", "Bạn không có quyền xem hồ sơ này.")
+    prefetch_related_objects(
+        [dossier],
+        Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")
+                 .only(*_columns(StatusChange), "actor__username")),
+        "documents",
+    )
+    return dossier
+
+
+def _columns(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields]
+
+
+_RELATED = ("procedure_version__procedure", "field", "receiving_unit", "competent_unit",
+            "current_unit", "holder")
+_DOSSIER_COLUMNS = _columns(Dossier)
+# Of the related rows only what the detail shows: a procedure version alone has 26 columns,
+# its legal texts among them; converting the unused ones was a quarter of the dossier query.
+_RELATED_COLUMNS = (
+    "procedure_version__name", "procedure_version__procedure__code", "field__code",
+    "receiving_unit__code", "competent_unit__code", "current_unit__code", "holder__username",
+)
+
+
+def _can_view(user, dossier: Dossier) -> bool:
+    """``permissions.can_view_dossier``, answered from the steps already loaded for the response
+    instead of one more query for their units (tests/dossiers/test_lookup_queries.py checks the
+    two agree)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    units = permissions.staff_units(user)
+    if units & {dossier.receiving_unit_id, dossier.competent_unit_id, dossier.current_unit_id}:
+        return True
+    return any(step.unit_id in units for step in dossier.steps.all())
