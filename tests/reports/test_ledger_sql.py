@@ -176,3 +176,23 @@ def test_sqlite_falls_back_to_python_before_1975(version, center):
     ledger_rebuild()
     # Vietnam was UTC+8 then: 08:00 local is still 2 March, whatever the method.
     assert {k[0] for k in ledger_snapshot()} == {dt.date(1970, 3, 2)}
+
+
+@pytest.mark.django_db
+def test_hook_moves_a_stock_changed_before_the_receipt_on_the_receipt_day(version, version2,
+                                                                           center):
+    # Found by hypothesis: two rows at the same instant the evening before the receipt, the
+    # later one setting the due time. The replay opens the stock on the receipt day with that
+    # due; the hook used to move it on the evening before, when it did not exist yet.
+    spec = (0, 1, (-160, 0), False, None, None, None,
+            [(-321, "submitted", (0, 0)), (-321, "submitted", None)],
+            False, False, False, False)
+    try:
+        with transaction.atomic():
+            build([spec], [version, version2], [center, center], hook=True)
+            incremental = ledger_snapshot(), ledger_state_snapshot()
+            assert rebuilt("python") == incremental
+            assert rebuilt("sql") == incremental
+            raise Rollback
+    except Rollback:
+        pass

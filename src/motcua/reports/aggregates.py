@@ -201,7 +201,9 @@ def ledger_on_change(*, dossier: Dossier, change: StatusChange) -> None:
     new_key = contribution(new_track, facts)
     deltas = _flag_deltas(state, facts)
     if new_key != (state.metric, state.due_day):
-        day = local_day(step.at)
+        # A change dated before the receipt (a back-dated submission row) moves the stock as
+        # it opens, on the receipt day, as the replay does: never on a day before it existed.
+        day = local_day(max(step.at, facts.received_at))
         deltas[(day, state.metric, state.due_day)] -= 1
         deltas[(day, *new_key)] += 1
     apply_deltas(facts.dims, deltas)
