@@ -86,3 +86,19 @@ def test_plugin_defaults_are_the_shipped_plugins(settings):
     assert settings.MOTCUA_NOTIFICATION_CHANNELS == DEFAULT_CHANNELS
     assert settings.MOTCUA_SIGNATURE_BACKEND == DEFAULT_BACKEND
     assert settings.MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS == 0
+
+
+def test_redis_url_gives_a_shared_cache(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, motcua.config.settings as s; "
+            "print(json.dumps([s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'],"
+            " s.HUEY['huey_class']]))")
+    env = {"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path),
+           "MOTCUA_REDIS_URL": "redis://127.0.0.1:6379/3"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert json.loads(out.stdout) == ["django.core.cache.backends.redis.RedisCache",
+                                      "redis://127.0.0.1:6379/3", "huey.RedisHuey"]

@@ -1,14 +1,10 @@
 from django.contrib import admin
 
-from motcua.audit.models import AuditEvent
+from motcua.audit.models import AccessLog, AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "event_type", "chain", "seq", "actor_label", "channel")
-    list_filter = ("event_type",)
-    search_fields = ("chain", "actor_label", "object_id")
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only logs: looked at in the admin, never written there."""
 
     def has_add_permission(self, request):
         return False
@@ -18,3 +14,21 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "channel", "actor", "dossier", "ip")
+    list_filter = ("channel",)
+    search_fields = ("dossier__code", "actor__username")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "dossier")
+    raw_id_fields = ("dossier", "actor")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "event_type", "chain", "seq", "actor_label", "channel")
+    list_filter = ("event_type",)
+    search_fields = ("chain", "actor_label", "object_id")
+    date_hierarchy = "at"
