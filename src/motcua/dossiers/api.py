@@ -7,6 +7,7 @@ Errors are ``{"code", "message", "fields"}`` with 400 (bad input), 403 (role or 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import selectors, services
-from motcua.dossiers.models import Apology, Dossier
+from motcua.dossiers.models import Apology, Dossier, DossierStep, StatusChange
 from motcua.dossiers.serializers import (
     ActionResultSerializer,
     ActionSerializer,
@@ -67,11 +68,20 @@ def _client_ip(request) -> str | None:
 
 
 def _version(data) -> ProcedureVersion:
+    # The procedure, agency and field come in the same query: intake reads all three.
     if data.get("procedure_version"):
-        version = ProcedureVersion.objects.filter(pk=data["procedure_version"]).first()
+        version = (
+            ProcedureVersion.objects.select_related("procedure", "agency", "field")
+            .filter(pk=data["procedure_version"]).first()
+        )
     elif data.get("procedure"):
-        procedure = Procedure.objects.filter(code=data["procedure"]).select_related("current").first()
+        procedure = (
+            Procedure.objects.filter(code=data["procedure"])
+            .select_related("current", "current__agency", "current__field").first()
+        )
         version = procedure.current if procedure else None
+        if version is not None:
+            version.procedure = procedure
     else:
         version = None
     if version is None:
@@ -80,7 +90,8 @@ def _version(data) -> ProcedureVersion:
 
 
 def _unit(code, field) -> Unit:
-    unit = Unit.objects.filter(code=code).first()
+    # The parent decides the competent unit of a commune-level intake (services.competent_unit_for).
+    unit = Unit.objects.filter(code=code).select_related("parent").first()
     if unit is None:
         raise InvalidInput("unit_unknown", "Không tìm thấy đơn vị.", field=field)
     return unit
@@ -136,6 +147,12 @@ class DossierListCreate(APIView):
             applicant=dict(data["applicant"]), documents=[dict(d) for d in data["documents"]],
             channel=data["channel"], counter=counter, delivery=dict(data.get("delivery") or {}),
             request_summary=data.get("request_summary", ""), notes=data.get("notes", ""),
+        )
+        # After the commit: what the detail shape lists, in three queries rather than one per
+        # step unit and history actor.
+        prefetch_related_objects(
+            [dossier], "documents", Prefetch("steps", DossierStep.objects.select_related("unit")),
+            Prefetch("status_changes", StatusChange.objects.select_related("actor")),
         )
         body = DossierDetailSerializer(dossier, context={"request": request}).data
         return Response(body, status=201)

@@ -164,8 +164,14 @@ def _flag_deltas(old: LedgerState, facts: Facts) -> Counter:
 def ledger_on_change(*, dossier: Dossier, change: StatusChange) -> None:
     """Bring the ledger up to date with one new StatusChange of ``dossier``."""
     state = LedgerState.objects.filter(pk=dossier.pk).first()
+    version = (
+        dossier.procedure_version if Dossier.procedure_version.is_cached(dossier) else None
+    )
     if state is not None and state.procedure_version_id == dossier.procedure_version_id:
         procedure_id, level = state.procedure_id, state.level
+    elif version is not None and version.pk == dossier.procedure_version_id:
+        # Intake hands over the version it has just read: no second read under the lock.
+        procedure_id, level = version.procedure_id, version.level
     else:
         procedure_id, level = ProcedureVersion.objects.values_list("procedure_id", "level").get(
             pk=dossier.procedure_version_id
