@@ -7,7 +7,6 @@ Errors are ``{"code", "message", "fields"}`` with 400 (bad input), 403 (role or 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,7 +19,7 @@ from rest_framework.views import APIView
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import selectors, services
-from motcua.dossiers.models import Apology, Dossier, DossierStep, StatusChange
+from motcua.dossiers.models import Apology, Dossier
 from motcua.dossiers.serializers import (
     ActionResultSerializer,
     ActionSerializer,
@@ -97,6 +96,18 @@ def _unit(code, field) -> Unit:
     return unit
 
 
+def _seed_related(dossier, rows: dict[str, list]) -> None:
+    """Serve ``dossier.<name>.all()`` from the rows the service has just written, as
+    ``prefetch_related`` would have from the database: the intake answer then needs no read-back
+    (it was one query per list plus one per step unit and history actor)."""
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objs in rows.items():
+        queryset = getattr(dossier, name).all()
+        queryset._result_cache = list(objs)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+
+
 class DossierListCreate(APIView):
     permission_classes = [IsStaff]
 
@@ -148,12 +159,7 @@ class DossierListCreate(APIView):
             channel=data["channel"], counter=counter, delivery=dict(data.get("delivery") or {}),
             request_summary=data.get("request_summary", ""), notes=data.get("notes", ""),
         )
-        # After the commit: what the detail shape lists, in three queries rather than one per
-        # step unit and history actor.
-        prefetch_related_objects(
-            [dossier], "documents", Prefetch("steps", DossierStep.objects.select_related("unit")),
-            Prefetch("status_changes", StatusChange.objects.select_related("actor")),
-        )
+        _seed_related(dossier, services.written_rows(dossier))
         body = DossierDetailSerializer(dossier, context={"request": request}).data
         return Response(body, status=201)
 

@@ -341,6 +341,9 @@ def _history(dossier, *, action, from_status, actor, unit_id, at, reason="", ste
         reason=reason, due_at=dossier.due_at, step=step or dossier.current_step,
     )
     report_hooks.on_status_change(dossier=dossier, change=change)
+    written = getattr(dossier, "_written_rows", None)
+    if written is not None:
+        written.setdefault("status_changes", []).append(change)
     return change
 
 
@@ -505,7 +508,16 @@ def _insert(draft: _Draft, *, at: dt.datetime) -> Dossier:
     DossierDocument.objects.bulk_create(draft.documents)
     if draft.steps:
         _insert_steps(dossier, draft.steps)
+    # What was just written, for a caller that shows it at once (the intake API answers with
+    # the detail shape) without reading it back; see ``written_rows``.
+    dossier._written_rows = {"documents": draft.documents, "steps": draft.steps}
     return dossier
+
+
+def written_rows(dossier: Dossier) -> dict[str, list]:
+    """The documents, steps and history rows an intake service wrote for ``dossier``, by
+    related name, as they were at commit (empty for a dossier read from the database)."""
+    return getattr(dossier, "_written_rows", {})
 
 
 def dossier_receive(
