@@ -23,11 +23,11 @@ from tests.factories import UnitFactory, published_procedure, vn
 # Token + memberships (2), receiving unit (1), version with procedure/agency/field (1), its
 # documents, steps, fees, receiving units (4), calendar fingerprint (1); in the transaction
 # (savepoint/release under the test's transaction): code (1), dossier, documents, steps (3),
-# current step (1), history (1), ledger (state, history, one update per metric: received,
-# fee, open; new state), audit (2). PostgreSQL adds the audit chain's advisory lock.
-# Before issue #6: 56 for this procedure (6 steps, 2 documents, a fee).
-MAX_QUERIES = 25 if connection.vendor == "sqlite" else 26
-MAX_IN_TRANSACTION = 14 if connection.vendor == "sqlite" else 15
+# current step (1), history (1), ledger (state, history, one upsert of all its rows, new
+# state: 4), audit (2). PostgreSQL adds the audit chain's advisory lock.
+# Before issue #6: 56 for this procedure (6 steps, 2 documents, a fee), 38 in the transaction.
+MAX_QUERIES = 23 if connection.vendor == "sqlite" else 24
+MAX_IN_TRANSACTION = 12 if connection.vendor == "sqlite" else 13
 
 
 @pytest.fixture
