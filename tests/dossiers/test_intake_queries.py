@@ -21,12 +21,13 @@ from tests.dossiers.test_api import client_for, intake_body
 from tests.factories import UnitFactory, published_procedure, vn
 
 # Token + memberships (2), receiving unit (1), version with procedure/agency/field (1), its
-# documents, steps, fees, receiving units (4), calendar fingerprint (1); in the transaction
-# (savepoint/release under the test's transaction): code (1), dossier, documents, steps (3),
-# current step (1), history (1), ledger (state, history, one upsert of all its rows, new
-# state: 4), audit (2). PostgreSQL adds the audit chain's advisory lock.
+# receiving units (1; its documents, steps and fees are frozen once published and read once
+# per process), calendar fingerprint (1); in the transaction (savepoint/release under the
+# test's transaction): code (1), dossier, documents, steps (3), current step (1), history (1),
+# ledger (state, history, one upsert of all its rows, new state: 4), audit (2). PostgreSQL adds
+# the audit chain's advisory lock.
 # Before issue #6: 56 for this procedure (6 steps, 2 documents, a fee), 38 in the transaction.
-MAX_QUERIES = 23 if connection.vendor == "sqlite" else 24
+MAX_QUERIES = 20 if connection.vendor == "sqlite" else 21
 MAX_IN_TRANSACTION = 12 if connection.vendor == "sqlite" else 13
 
 
@@ -89,6 +90,10 @@ def test_intake_reads_units_and_calendar_once_and_writes_steps_in_one_statement(
     sqls = [q["sql"] for q in ctx.captured_queries]
     assert sum('FROM "org_unit"' in s and "receiving_units" not in s for s in sqls) == 1
     assert sum("org_calendaroverride" in s or "org_workschedule" in s for s in sqls) == 1
+    assert not any(
+        t in s for s in sqls
+        for t in ("catalog_requireddocument", "catalog_processstep", "catalog_fee")
+    )
     assert sum(s.startswith('INSERT INTO "dossiers_dossierstep"') for s in sqls) == 1
     assert not any(s.startswith('UPDATE "dossiers_dossierstep"') for s in sqls)
     # The answer is built from the rows just written: nothing is read back after the commit.
@@ -158,3 +163,20 @@ def test_service_does_not_leave_prefetched_lists_on_the_callers_version(province
         applicant=APPLICANT, documents=documents_for(version), at=vn(2026, 3, 2, 8, 0),
     )
     assert not getattr(version, "_prefetched_objects_cache", {})
+
+
+@pytest.mark.django_db
+def test_a_new_version_is_read_afresh(province_world, frozen):
+    """The per-process copy of a version's parts is keyed by version and publication, and
+    dropped when any version or part is saved, so a new version never meets an old copy."""
+    w = province_world
+    assert _post(w, "066090001234").status_code == 201
+    w.version = published_procedure(
+        agency=w.agency, receiving_units=[w.center], time_value=5, code="1.900002",
+        documents=(("Tờ khai", True),), steps=[("Tiếp nhận", "reception", 1)],
+    )
+    response = _post(w, "066090001235")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert [d["name"] for d in body["documents"]] == ["Tờ khai"]
+    assert [s["name"] for s in body["steps"]] == ["Tiếp nhận"]

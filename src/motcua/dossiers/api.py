@@ -96,18 +96,6 @@ def _unit(code, field) -> Unit:
     return unit
 
 
-def _seed_related(dossier, rows: dict[str, list]) -> None:
-    """Serve ``dossier.<name>.all()`` from the rows the service has just written, as
-    ``prefetch_related`` would have from the database: the intake answer then needs no read-back
-    (it was one query per list plus one per step unit and history actor)."""
-    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, objs in rows.items():
-        queryset = getattr(dossier, name).all()
-        queryset._result_cache = list(objs)
-        queryset._prefetch_done = True
-        cache[name] = queryset
-
-
 class DossierListCreate(APIView):
     permission_classes = [IsStaff]
 
@@ -159,7 +147,9 @@ class DossierListCreate(APIView):
             channel=data["channel"], counter=counter, delivery=dict(data.get("delivery") or {}),
             request_summary=data.get("request_summary", ""), notes=data.get("notes", ""),
         )
-        _seed_related(dossier, services.written_rows(dossier))
+        # The rows just written: the answer needs no read-back (it was one query per list plus
+        # one per step unit and history actor).
+        services.seed_related(dossier, services.written_rows(dossier))
         body = DossierDetailSerializer(dossier, context={"request": request}).data
         return Response(body, status=201)
 

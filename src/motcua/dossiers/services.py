@@ -20,10 +20,19 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from motcua.audit.services import audit_record
-from motcua.catalog.models import ProcedureVersion, ProcessStep, StepRole, VersionStatus
+from motcua.catalog.models import (
+    Fee,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+    StepRole,
+    VersionStatus,
+)
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
 from motcua.dossiers import deadlines
 from motcua.dossiers.identity import (
@@ -422,12 +431,6 @@ def _insert_steps(dossier: Dossier, steps: list[DossierStep]) -> None:
     dossier.save(update_fields=["current_step"])
 
 
-def _plan_steps(dossier: Dossier, version: ProcedureVersion, at: dt.datetime) -> None:
-    """Plan and write the steps of a dossier whose clock has just started."""
-    calendar = deadlines.calendar_for_dossier(dossier)
-    _insert_steps(dossier, _step_plan(dossier, version, at, calendar))
-
-
 def _loaded_version(version: ProcedureVersion) -> ProcedureVersion:
     """A copy of ``version`` with everything intake reads from the catalog loaded in one go
     (procedure, agency, field, documents, steps with their units, fees, receiving units).
@@ -435,21 +438,64 @@ def _loaded_version(version: ProcedureVersion) -> ProcedureVersion:
     Done before the transaction: on SQLite the transaction holds the database write lock, so
     reads inside it serialise every intake. A published version and its parts are frozen at the
     model level, so nothing read here can change under the transaction except the version's
-    status, which intake checks here exactly as before. The copy keeps the caller's object
-    free of prefetched lists that could go stale.
+    status, which intake checks here exactly as before; the parts of a published version are
+    therefore kept per process (``_frozen_parts``). The receiving units are a many-to-many
+    list that the model does not freeze, so they are read every time. The copy keeps the
+    caller's object free of prefetched lists that could go stale.
     """
     loaded = copy.copy(version)
     loaded._prefetched_objects_cache = dict(getattr(version, "_prefetched_objects_cache", {}))
     for name in ("procedure", "agency", "field"):
         getattr(loaded, name)
-    prefetch_related_objects(
-        [loaded],
-        "documents",
-        Prefetch("steps", queryset=ProcessStep.objects.select_related("unit")),
-        "fees",
-        "receiving_units",
+    key = (
+        (version.pk, version.published_at)
+        if version.is_published and version.published_at and version.pk
+        else None
     )
+    parts = _frozen_parts.get(key) if key else None
+    if parts is None:
+        prefetch_related_objects(
+            [loaded], "documents",
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("unit")), "fees",
+        )
+        parts = {name: list(loaded._prefetched_objects_cache[name]) for name in _PARTS}
+        if key:
+            if len(_frozen_parts) >= 1024:
+                _frozen_parts.clear()
+            _frozen_parts[key] = parts
+    seed_related(loaded, parts)
+    prefetch_related_objects([loaded], "receiving_units")
     return loaded
+
+
+_PARTS = ("documents", "steps", "fees")
+# (version id, published at) -> its documents, steps (with units) and fees, as read once.
+_frozen_parts: dict[tuple, dict[str, list]] = {}
+
+
+@receiver(post_save, sender=ProcedureVersion)
+@receiver(post_delete, sender=ProcedureVersion)
+@receiver(post_save, sender=RequiredDocument)
+@receiver(post_delete, sender=RequiredDocument)
+@receiver(post_save, sender=ProcessStep)
+@receiver(post_delete, sender=ProcessStep)
+@receiver(post_save, sender=Fee)
+@receiver(post_delete, sender=Fee)
+def _forget_frozen_parts(**kwargs) -> None:
+    # Published parts never change; this covers ids reused after a delete or a rolled-back
+    # transaction (tests), where a new version could meet an old cache entry.
+    _frozen_parts.clear()
+
+
+def seed_related(instance, rows: dict[str, list]) -> None:
+    """Serve ``instance.<name>.all()`` from ``rows[name]``, as ``prefetch_related`` would have
+    from the database."""
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objs in rows.items():
+        queryset = getattr(instance, name).all()
+        queryset._result_cache = list(objs)
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 # ----------------------------------------------------------------------------- intake
@@ -722,10 +768,10 @@ def _require(params: dict, key: str, message: str, code: str | None = None) -> s
 
 
 def _h_receive(d, actor, at, p, res):
-    _start_clock(d, d.procedure_version, at)
+    calendar = _start_clock(d, d.procedure_version, at)
     d.received_by = actor
     d.save()
-    _plan_steps(d, d.procedure_version, at)
+    _insert_steps(d, _step_plan(d, d.procedure_version, at, calendar))
     _notify_applicant(d, "dossier.received", f"Đã tiếp nhận hồ sơ {d.code}",
                       f"Hẹn trả kết quả lúc {_fmt(d.due_at)}.")
 
