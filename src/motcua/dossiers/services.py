@@ -512,7 +512,7 @@ class _Draft:
 
 def _draft(
     *, actor, version, receiving_unit, applicant, documents, channel, counter, delivery,
-    request_summary, notes, at, status, check_documents, reason="", unit_calendar=None,
+    request_summary, notes, at, status, check_documents, reason="",
 ) -> _Draft:
     """Validate the input and build the dossier, its documents and (when received) its step
     plan, without writing anything: no lock is needed for any of it."""
@@ -538,7 +538,7 @@ def _draft(
     dossier.set_status(status)
     draft = _Draft(dossier, docs)
     if status == S.RECEIVED:
-        calendar = _start_clock(dossier, version, at, unit_calendar)
+        calendar = _start_clock(dossier, version, at)
         draft.steps = _step_plan(dossier, version, at, calendar)
     return draft
 
