@@ -67,11 +67,20 @@ def _client_ip(request) -> str | None:
 
 
 def _version(data) -> ProcedureVersion:
+    # The procedure, agency and field come in the same query: intake reads all three.
     if data.get("procedure_version"):
-        version = ProcedureVersion.objects.filter(pk=data["procedure_version"]).first()
+        version = (
+            ProcedureVersion.objects.select_related("procedure", "agency", "field")
+            .filter(pk=data["procedure_version"]).first()
+        )
     elif data.get("procedure"):
-        procedure = Procedure.objects.filter(code=data["procedure"]).select_related("current").first()
+        procedure = (
+            Procedure.objects.filter(code=data["procedure"])
+            .select_related("current", "current__agency", "current__field").first()
+        )
         version = procedure.current if procedure else None
+        if version is not None:
+            version.procedure = procedure
     else:
         version = None
     if version is None:
@@ -80,7 +89,8 @@ def _version(data) -> ProcedureVersion:
 
 
 def _unit(code, field) -> Unit:
-    unit = Unit.objects.filter(code=code).first()
+    # The parent decides the competent unit of a commune-level intake (services.competent_unit_for).
+    unit = Unit.objects.filter(code=code).select_related("parent").first()
     if unit is None:
         raise InvalidInput("unit_unknown", "Không tìm thấy đơn vị.", field=field)
     return unit
@@ -137,6 +147,9 @@ class DossierListCreate(APIView):
             channel=data["channel"], counter=counter, delivery=dict(data.get("delivery") or {}),
             request_summary=data.get("request_summary", ""), notes=data.get("notes", ""),
         )
+        # The rows just written: the answer needs no read-back (it was one query per list plus
+        # one per step unit and history actor).
+        services.seed_related(dossier, services.written_rows(dossier))
         body = DossierDetailSerializer(dossier, context={"request": request}).data
         return Response(body, status=201)
 

@@ -12,6 +12,7 @@ by the one-stop center that printed it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -34,15 +35,20 @@ def calendar_for_dossier(dossier) -> WorkCalendar:
     return calendar_for_unit(dossier.receiving_unit)
 
 
-def intake_cutoff(version, unit, *, five_on_site: bool = False) -> dt.time | None:
+def intake_cutoff(
+    version, unit, *, five_on_site: bool = False,
+    unit_cutoff: Callable[[], dt.time | None] | None = None,
+) -> dt.time | None:
     """The cut-off for a dossier accepted now (giờ chốt): the version's, the unit's, or 15:00.
 
     "5 tại chỗ" procedures counted in working hours have no cut-off, so a short limit can end
-    the same day.
+    the same day. ``unit_cutoff`` supplies the unit's cut-off from a calendar the caller has
+    already looked up (each lookup costs a query), and is only called when the version has none.
     """
     if five_on_site and version.effective_time[1] == TimeUnit.WORKING_HOURS:
         return None
-    return version.cutoff or cutoff_for_unit(unit) or DEFAULT_CUTOFF
+    unit_cutoff = unit_cutoff or (lambda: cutoff_for_unit(unit))
+    return version.cutoff or unit_cutoff() or DEFAULT_CUTOFF
 
 
 def payment_pauses(dossier) -> list[tuple[dt.datetime, dt.datetime]]:

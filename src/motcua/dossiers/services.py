@@ -9,6 +9,7 @@ the second gets ``Conflict("transition_not_allowed")``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -18,11 +19,20 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from motcua.audit.services import audit_record
-from motcua.catalog.models import ProcedureVersion, StepRole, VersionStatus
+from motcua.catalog.models import (
+    Fee,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+    StepRole,
+    VersionStatus,
+)
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
 from motcua.dossiers import deadlines
 from motcua.dossiers.identity import (
@@ -53,12 +63,12 @@ from motcua.dossiers.transitions import (
     get_transition,
 )
 from motcua.notifications import Message, notify
-from motcua.org import permissions
-from motcua.org.calendars import calendar_for_unit
+from motcua.org import calendars, permissions
+from motcua.org.calendars import UnitCalendar, calendar_for_unit
 from motcua.org.models import Role, Unit, UnitKind
 from motcua.reports import hooks as report_hooks
 from motcua.signing import get_backend
-from motcua.worktime import classify
+from motcua.worktime import WorkCalendar, classify
 
 S = Status
 
@@ -104,20 +114,43 @@ def next_code(unit: Unit, at: dt.datetime) -> str:
     (IntegrityError on the unique row) retries the UPDATE.
     """
     day = _local_date(at)
-    rows = CodeSequence.objects.filter(unit_code=unit.code, day=day)
     for _ in range(5):
-        if rows.update(last=F("last") + 1):
+        last = _increment_sequence(unit.code, day)
+        if last is not None:
             break
         try:
             with transaction.atomic():
                 CodeSequence.objects.create(unit_code=unit.code, day=day, last=1)
+            last = 1
             break
         except IntegrityError:
             continue
     else:  # pragma: no cover - five lost races in a row
         raise Conflict("code_sequence_busy", "Không cấp được mã hồ sơ, vui lòng thử lại.")
-    last = rows.values_list("last", flat=True).get()
     return f"{unit.code}-{day:%y%m%d}-{last:04d}"
+
+
+def _increment_sequence(unit_code: str, day: dt.date) -> int | None:
+    """``last + 1`` of the (unit, day) row, or None when the row does not exist yet.
+
+    One ``UPDATE … RETURNING`` where the database has it (SQLite ≥ 3.35, PostgreSQL): it runs
+    under the write lock, where every statement delays the other intakes.
+    """
+    connection = transaction.get_connection()
+    rows = CodeSequence.objects.filter(unit_code=unit_code, day=day)
+    if not connection.features.can_return_columns_from_insert:
+        if not rows.update(last=F("last") + 1):
+            return None
+        return rows.values_list("last", flat=True).get()
+    table = connection.ops.quote_name(CodeSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "last" = "last" + 1 WHERE "unit_code" = %s AND "day" = %s '
+            'RETURNING "last"',
+            [unit_code, connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _parse_date(value, field_name: str) -> dt.date | None:
@@ -276,7 +309,7 @@ def _check_version(version: ProcedureVersion, receiving_unit: Unit) -> None:
             "unit_not_receiving", "Đơn vị này không phải bộ phận một cửa tiếp nhận hồ sơ.",
             field="receiving_unit",
         )
-    limited = list(version.receiving_units.values_list("pk", flat=True))
+    limited = [u.pk for u in version.receiving_units.all()]  # prefetched by _loaded_version
     if limited and receiving_unit.pk not in limited and not version.boundary_free:
         raise InvalidInput(
             "procedure_not_received_here",
@@ -317,6 +350,9 @@ def _history(dossier, *, action, from_status, actor, unit_id, at, reason="", ste
         reason=reason, due_at=dossier.due_at, step=step or dossier.current_step,
     )
     report_hooks.on_status_change(dossier=dossier, change=change)
+    written = getattr(dossier, "_written_rows", None)
+    if written is not None:
+        written.setdefault("status_changes", []).append(change)
     return change
 
 
@@ -330,30 +366,39 @@ def _notify_applicant(dossier, event: str, subject: str, body: str) -> None:
         ))
 
 
-def _start_clock(dossier: Dossier, version: ProcedureVersion, at: dt.datetime) -> None:
-    """Set the time inputs, the due time and the step plan of a dossier accepted at ``at``."""
+def _start_clock(
+    dossier: Dossier, version: ProcedureVersion, at: dt.datetime,
+    unit_calendar: UnitCalendar | None = None,
+) -> WorkCalendar:
+    """Set the time inputs and the due time of a dossier accepted at ``at``; return the
+    receiving unit's calendar used for them (the step plan uses the same one)."""
+    unit_calendar = unit_calendar or calendars.unit_calendar(dossier.receiving_unit)
     value, unit = version.effective_time
     dossier.received_at = at
     dossier.clock_start = at
     dossier.time_value = Decimal(value)
     dossier.time_unit = unit
     dossier.cutoff = deadlines.intake_cutoff(
-        version, dossier.receiving_unit, five_on_site=version.five_on_site
+        version, dossier.receiving_unit, five_on_site=version.five_on_site,
+        unit_cutoff=lambda: unit_calendar.cutoff,
     )
-    calendar = deadlines.calendar_for_dossier(dossier)
-    dossier.due_at = deadlines.compute_due(dossier, calendar)
+    dossier.due_at = deadlines.compute_due(dossier, unit_calendar.calendar)
     dossier.original_due_at = dossier.due_at
+    return unit_calendar.calendar
 
 
-def _plan_steps(dossier: Dossier, version: ProcedureVersion, at: dt.datetime) -> None:
-    """One DossierStep per ProcessStep, deadlines chained by their working hours.
+def _step_plan(
+    dossier: Dossier, version: ProcedureVersion, at: dt.datetime, calendar: WorkCalendar
+) -> list[DossierStep]:
+    """One unsaved DossierStep per ProcessStep, deadlines chained by their working hours; the
+    first is started at ``at`` and held by the officer who received the dossier.
 
     "5 tại chỗ": every step is held by the receiving center (its on-site officers act there).
     """
-    calendar = deadlines.calendar_for_dossier(dossier)
     start = calendar.effective_start(at, cutoff=dossier.cutoff)
-    first = None
-    for ps in version.steps.all().order_by("order"):
+    steps: list[DossierStep] = []
+    # sorted() rather than order_by(): keeps a prefetched list (see _loaded_version).
+    for ps in sorted(version.steps.all(), key=lambda ps: (ps.order, ps.pk)):
         if version.five_on_site:
             unit = dossier.receiving_unit
         elif ps.unit_id:
@@ -363,28 +408,114 @@ def _plan_steps(dossier: Dossier, version: ProcedureVersion, at: dt.datetime) ->
         else:
             unit = dossier.competent_unit
         due = deadlines.step_due(start, ps.hours, calendar)
-        step = DossierStep.objects.create(
+        first = not steps
+        steps.append(DossierStep(
             dossier=dossier, process_step=ps, order=ps.order, name=ps.name, role=ps.role,
             unit=unit, hours=ps.hours, due_at=due,
-            started_at=at if first is None else None,
-            assignee=None,
-        )
-        if first is None:
-            first = step
-            step.assignee = dossier.received_by
-            step.save(update_fields=["assignee"])
+            started_at=at if first else None,
+            assignee=dossier.received_by if first else None,
+        ))
         start = due
+    return steps
+
+
+def _insert_steps(dossier: Dossier, steps: list[DossierStep]) -> None:
+    """Write the planned steps in one statement and point the dossier at the first."""
+    for step in steps:
+        step.dossier = dossier
+    DossierStep.objects.bulk_create(steps)
+    first = steps[0] if steps else None
+    if first is not None and first.pk is None:  # pragma: no cover - backends without RETURNING
+        first = dossier.steps.order_by("order", "id").first()
     dossier.current_step = first
     dossier.save(update_fields=["current_step"])
+
+
+def _loaded_version(version: ProcedureVersion) -> ProcedureVersion:
+    """A copy of ``version`` with everything intake reads from the catalog loaded in one go
+    (procedure, agency, field, documents, steps with their units, fees, receiving units).
+
+    Done before the transaction: on SQLite the transaction holds the database write lock, so
+    reads inside it serialise every intake. A published version and its parts are frozen at the
+    model level, so nothing read here can change under the transaction except the version's
+    status, which intake checks here exactly as before; the parts of a published version are
+    therefore kept per process (``_frozen_parts``). The receiving units are a many-to-many
+    list that the model does not freeze, so they are read every time. The copy keeps the
+    caller's object free of prefetched lists that could go stale.
+    """
+    loaded = copy.copy(version)
+    loaded._prefetched_objects_cache = dict(getattr(version, "_prefetched_objects_cache", {}))
+    for name in ("procedure", "agency", "field"):
+        getattr(loaded, name)
+    key = (
+        (version.pk, version.published_at)
+        if version.is_published and version.published_at and version.pk
+        else None
+    )
+    parts = _frozen_parts.get(key) if key else None
+    if parts is None:
+        prefetch_related_objects(
+            [loaded], "documents",
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("unit")), "fees",
+        )
+        parts = {name: list(loaded._prefetched_objects_cache[name]) for name in _PARTS}
+        if key:
+            if len(_frozen_parts) >= 1024:
+                _frozen_parts.clear()
+            _frozen_parts[key] = parts
+    seed_related(loaded, parts)
+    prefetch_related_objects([loaded], "receiving_units")
+    return loaded
+
+
+_PARTS = ("documents", "steps", "fees")
+# (version id, published at) -> its documents, steps (with units) and fees, as read once.
+_frozen_parts: dict[tuple, dict[str, list]] = {}
+
+
+@receiver(post_save, sender=ProcedureVersion)
+@receiver(post_delete, sender=ProcedureVersion)
+@receiver(post_save, sender=RequiredDocument)
+@receiver(post_delete, sender=RequiredDocument)
+@receiver(post_save, sender=ProcessStep)
+@receiver(post_delete, sender=ProcessStep)
+@receiver(post_save, sender=Fee)
+@receiver(post_delete, sender=Fee)
+def _forget_frozen_parts(**kwargs) -> None:
+    # Published parts never change; this covers ids reused after a delete or a rolled-back
+    # transaction (tests), where a new version could meet an old cache entry.
+    _frozen_parts.clear()
+
+
+def seed_related(instance, rows: dict[str, list]) -> None:
+    """Serve ``instance.<name>.all()`` from ``rows[name]``, as ``prefetch_related`` would have
+    from the database."""
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objs in rows.items():
+        queryset = getattr(instance, name).all()
+        queryset._result_cache = list(objs)
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 # ----------------------------------------------------------------------------- intake
 
 
-def _create(
+@dataclass
+class _Draft:
+    """A dossier checked and computed outside the transaction, waiting for its code."""
+
+    dossier: Dossier
+    documents: list[DossierDocument]
+    steps: list[DossierStep] = field(default_factory=list)
+
+
+def _draft(
     *, actor, version, receiving_unit, applicant, documents, channel, counter, delivery,
     request_summary, notes, at, status, check_documents, reason="",
-) -> Dossier:
+) -> _Draft:
+    """Validate the input and build the dossier, its documents and (when received) its step
+    plan, without writing anything: no lock is needed for any of it."""
     fields = applicant_fields(applicant, at=at)
     docs = _documents(version, documents, check=check_documents)
     if channel not in Channel.values:
@@ -395,8 +526,7 @@ def _create(
         )
     competent = competent_unit_for(version, receiving_unit)
     dossier = Dossier(
-        code=next_code(receiving_unit, at),
-        procedure_version=version, field_id=version.field_id,
+        procedure_version=version, field=version.field,
         receiving_unit=receiving_unit, competent_unit=competent, current_unit=receiving_unit,
         channel=channel, counter=counter,
         received_by=actor if getattr(actor, "pk", None) else None,
@@ -406,13 +536,34 @@ def _create(
         **fields, **_delivery_fields(delivery),
     )
     dossier.set_status(status)
+    draft = _Draft(dossier, docs)
     if status == S.RECEIVED:
-        _start_clock(dossier, version, at)
+        calendar = _start_clock(dossier, version, at)
+        draft.steps = _step_plan(dossier, version, at, calendar)
+    return draft
+
+
+def _insert(draft: _Draft, *, at: dt.datetime) -> Dossier:
+    """Inside the transaction: take the next code and write the dossier with its documents and
+    steps (one statement each)."""
+    dossier = draft.dossier
+    dossier.code = next_code(dossier.receiving_unit, at)
     dossier.save()
-    for doc in docs:
+    for doc in draft.documents:
         doc.dossier = dossier
-    DossierDocument.objects.bulk_create(docs)
+    DossierDocument.objects.bulk_create(draft.documents)
+    if draft.steps:
+        _insert_steps(dossier, draft.steps)
+    # What was just written, for a caller that shows it at once (the intake API answers with
+    # the detail shape) without reading it back; see ``written_rows``.
+    dossier._written_rows = {"documents": draft.documents, "steps": draft.steps}
     return dossier
+
+
+def written_rows(dossier: Dossier) -> dict[str, list]:
+    """The documents, steps and history rows an intake service wrote for ``dossier``, by
+    related name, as they were at commit (empty for a dossier read from the database)."""
+    return getattr(dossier, "_written_rows", {})
 
 
 def dossier_receive(
@@ -423,25 +574,28 @@ def dossier_receive(
     """Tiếp nhận hồ sơ at the counter: checks, code, due time, step plan, status RECEIVED.
 
     The caller prints Mẫu 01 from the returned dossier. Nothing is written on any error.
+    Everything but the writes (checks, catalog reads, calendar, due times) happens before the
+    transaction, so concurrent intakes hold the write lock only for the writes themselves.
     """
     at = _now(at)
     transition = TRANSITIONS["receive"]
     unit_id = permissions.check_transition_actor(actor, transition, receiving_unit=receiving_unit)
-    _check_version(procedure_version, receiving_unit)
-    _check_time_limit(procedure_version)
+    version = _loaded_version(procedure_version)
+    _check_version(version, receiving_unit)
+    _check_time_limit(version)
+    draft = _draft(
+        actor=actor, version=version, receiving_unit=receiving_unit,
+        applicant=applicant, documents=documents, channel=channel, counter=counter,
+        delivery=delivery, request_summary=request_summary, notes=notes, at=at,
+        status=S.RECEIVED, check_documents=True,
+    )
     with transaction.atomic():
-        dossier = _create(
-            actor=actor, version=procedure_version, receiving_unit=receiving_unit,
-            applicant=applicant, documents=documents, channel=channel, counter=counter,
-            delivery=delivery, request_summary=request_summary, notes=notes, at=at,
-            status=S.RECEIVED, check_documents=True,
-        )
-        _plan_steps(dossier, procedure_version, at)
+        dossier = _insert(draft, at=at)
         _history(dossier, action="receive", from_status="", actor=actor, unit_id=unit_id, at=at)
         audit_record(
             actor=actor, event_type="dossier.received", dossier=dossier, obj=dossier, at=at,
             data={"code": dossier.code, "due_at": dossier.due_at, "channel": channel,
-                  "procedure": procedure_version.procedure.code},
+                  "procedure": version.procedure.code},
         )
         _notify_applicant(
             dossier, "dossier.received", f"Đã tiếp nhận hồ sơ {dossier.code}",
@@ -459,14 +613,16 @@ def dossier_submit_online(
     """System: an online dossier arrives (Mới đăng ký, status 1); no clock runs until an officer
     receives it (action ``receive``)."""
     at = _now(at)
-    _check_version(procedure_version, receiving_unit)
+    version = _loaded_version(procedure_version)
+    _check_version(version, receiving_unit)
+    draft = _draft(
+        actor=None, version=version, receiving_unit=receiving_unit,
+        applicant=applicant, documents=documents, channel=Channel.ONLINE, counter=None,
+        delivery=delivery, request_summary=request_summary, notes="", at=at,
+        status=S.SUBMITTED, check_documents=False,
+    )
     with transaction.atomic():
-        dossier = _create(
-            actor=None, version=procedure_version, receiving_unit=receiving_unit,
-            applicant=applicant, documents=documents, channel=Channel.ONLINE, counter=None,
-            delivery=delivery, request_summary=request_summary, notes="", at=at,
-            status=S.SUBMITTED, check_documents=False,
-        )
+        dossier = _insert(draft, at=at)
         _history(dossier, action="submit", from_status="", actor=None, unit_id=None, at=at)
         audit_record(actor=actor, event_type="dossier.submitted", dossier=dossier, at=at,
                      channel="online", data={"code": dossier.code})
@@ -519,16 +675,17 @@ def dossier_refuse_at_reception(
     )
     if not (reason or "").strip():
         raise InvalidInput("reason_required", "Cần ghi lý do từ chối.", field="reason")
-    _check_version(procedure_version, receiving_unit)
+    version = _loaded_version(procedure_version)
+    _check_version(version, receiving_unit)
+    draft = _draft(
+        actor=actor, version=version, receiving_unit=receiving_unit,
+        applicant=applicant, documents=documents or [], channel=channel, counter=None,
+        delivery=None, request_summary="", notes="", at=at,
+        status=S.REFUSED_AT_RECEPTION, check_documents=False, reason=reason.strip(),
+    )
+    draft.dossier.finished_at = at
     with transaction.atomic():
-        dossier = _create(
-            actor=actor, version=procedure_version, receiving_unit=receiving_unit,
-            applicant=applicant, documents=documents or [], channel=channel, counter=None,
-            delivery=None, request_summary="", notes="", at=at,
-            status=S.REFUSED_AT_RECEPTION, check_documents=False, reason=reason.strip(),
-        )
-        dossier.finished_at = at
-        dossier.save(update_fields=["finished_at"])
+        dossier = _insert(draft, at=at)
         _history(dossier, action="refuse_reception", from_status="", actor=actor,
                  unit_id=unit_id, at=at, reason=reason)
         audit_record(actor=actor, event_type="dossier.refused_at_reception", dossier=dossier,
@@ -611,10 +768,10 @@ def _require(params: dict, key: str, message: str, code: str | None = None) -> s
 
 
 def _h_receive(d, actor, at, p, res):
-    _start_clock(d, d.procedure_version, at)
+    calendar = _start_clock(d, d.procedure_version, at)
     d.received_by = actor
     d.save()
-    _plan_steps(d, d.procedure_version, at)
+    _insert_steps(d, _step_plan(d, d.procedure_version, at, calendar))
     _notify_applicant(d, "dossier.received", f"Đã tiếp nhận hồ sơ {d.code}",
                       f"Hẹn trả kết quả lúc {_fmt(d.due_at)}.")
 

@@ -5,21 +5,23 @@
 the same date), with the sessions of the newest ``WorkSchedule`` in effect (the unit's own, else
 the nearest ancestor's, else installation-wide).
 
-Calendars are cached per process, keyed by unit, a version number bumped by the post_save /
-post_delete signals of both models, and a fingerprint of the rows (count and newest id), so a
-row added or deleted by another process (admin, import) is seen too. An in-place edit made by
-another process is seen after that process's signal or a restart. Building the national base calendar is the costly
-part (~0.25 s) and is done once per process.
+Calendars (with the unit's cut-off) are cached per process, keyed by unit, a version number
+bumped by the post_save / post_delete signals of both models, and a fingerprint of the rows
+(count and newest id, read in one query), so a row added or deleted by another process (admin,
+import) is seen too. An in-place edit made by another process is seen after that process's
+signal or a restart. Building the national base calendar is the costly part (~0.25 s) and is
+done once per process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -29,7 +31,17 @@ from motcua.worktime import WorkCalendar
 
 _VERSION_KEY = "motcua:calendar-version"
 _lock = threading.Lock()
-_cache: dict[tuple, WorkCalendar] = {}
+_cache: dict[tuple, UnitCalendar] = {}
+_MAX_ENTRIES = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCalendar:
+    """A unit's working calendar and the cut-off (giờ chốt) of its schedule, built together
+    because intake needs both and each lookup costs a fingerprint query."""
+
+    calendar: WorkCalendar
+    cutoff: dt.time | None
 
 
 @lru_cache(maxsize=1)
@@ -87,11 +99,10 @@ def schedule_for_unit(unit: Unit | None, on: dt.date | None = None) -> WorkSched
 
 
 def cutoff_for_unit(unit: Unit | None) -> dt.time | None:
-    schedule = schedule_for_unit(unit)
-    return schedule.cutoff if schedule else None
+    return unit_calendar(unit).cutoff
 
 
-def _build(unit: Unit | None) -> WorkCalendar:
+def _build(unit: Unit | None) -> UnitCalendar:
     chain = _chain(unit)
     rows = CalendarOverride.objects.filter(unit_id__in=[u for u in chain if u is not None])
     rows = list(rows) + list(CalendarOverride.objects.filter(unit__isnull=True))
@@ -104,35 +115,52 @@ def _build(unit: Unit | None) -> WorkCalendar:
     removed = [d for d, r in chosen.items() if r.kind == CalendarOverrideKind.CANCEL_HOLIDAY]
     schedule = schedule_for_unit(unit)
     sessions = _parse_sessions(schedule.sessions) if schedule else None
+    cutoff = schedule.cutoff if schedule else None
     base = national_calendar()
     if not off and not work and not removed and sessions in (None, base.sessions):
-        return base
-    return base.with_overrides(
-        extra_holidays=off, extra_working_days=work, removed_holidays=removed, sessions=sessions
+        return UnitCalendar(base, cutoff)
+    return UnitCalendar(
+        base.with_overrides(
+            extra_holidays=off, extra_working_days=work, removed_holidays=removed,
+            sessions=sessions,
+        ),
+        cutoff,
     )
 
 
 def _fingerprint() -> tuple:
-    """Row counts and newest ids: catches rows added or deleted by another process."""
-    return (
-        CalendarOverride.objects.aggregate(m=Max("id"))["m"],
-        CalendarOverride.objects.count(),
-        WorkSchedule.objects.aggregate(m=Max("id"))["m"],
-        WorkSchedule.objects.count(),
-    )
+    """Row counts and newest ids: catches rows added or deleted by another process.
+
+    One round trip for both tables: this runs on every lookup, so on every intake.
+    """
+    overrides = connection.ops.quote_name(CalendarOverride._meta.db_table)
+    schedules = connection.ops.quote_name(WorkSchedule._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {overrides}), (SELECT COUNT(*) FROM {overrides}), "
+            f"(SELECT MAX(id) FROM {schedules}), (SELECT COUNT(*) FROM {schedules})"
+        )
+        return tuple(cursor.fetchone())
 
 
-def calendar_for_unit(unit: Unit | None) -> WorkCalendar:
-    """The working calendar of ``unit`` (None: installation-wide)."""
+def unit_calendar(unit: Unit | None) -> UnitCalendar:
+    """The working calendar and cut-off of ``unit`` (None: installation-wide)."""
     key = (getattr(unit, "pk", None), _version(), _fingerprint(), timezone.localdate())
     with _lock:
         found = _cache.get(key)
     if found is not None:
         return found
-    calendar = _build(unit)
+    built = _build(unit)
     with _lock:
-        _cache[key] = calendar
-    return calendar
+        if len(_cache) >= _MAX_ENTRIES:
+            _cache.clear()  # keys of past days and fingerprints are never asked for again
+        _cache[key] = built
+    return built
+
+
+def calendar_for_unit(unit: Unit | None) -> WorkCalendar:
+    """The working calendar of ``unit`` (None: installation-wide)."""
+    return unit_calendar(unit).calendar
 
 
 @receiver(post_save, sender=CalendarOverride)

@@ -12,8 +12,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Min
+from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
@@ -109,20 +109,18 @@ def _key(dims, day, metric, due_day) -> dict:
 
 
 def apply_deltas(dims, deltas: Counter) -> None:
-    """Add signed counts: UPDATE count = count + n, INSERT on a miss (retry on a race)."""
+    """Add signed counts to the ledger rows, creating the missing ones.
+
+    One upsert statement for all the rows (``INSERT … ON CONFLICT (key) DO UPDATE SET count =
+    count + excluded.count``, on the table's unique key): the hook runs inside every transition's
+    transaction, where an UPDATE-then-INSERT per row cost a round trip each under the write
+    lock, and the conflict clause also settles a concurrent first insert of the same row.
+    """
     rollup_on_deltas(dims, deltas)
-    for (day, metric, due_day), n in deltas.items():
-        if not n:
-            continue
-        key = _key(dims, day, metric, due_day)
-        if DailyStat.objects.filter(**key).update(count=F("count") + n):
-            continue
-        try:
-            with transaction.atomic():
-                DailyStat.objects.create(count=n, **key)
-        except IntegrityError:
-            # Another transaction inserted the row between our UPDATE and INSERT.
-            DailyStat.objects.filter(**key).update(count=F("count") + n)
+    _upsert(
+        DailyStat._meta.db_table, ("day", "metric", *DIM_FIELDS, "due_day"),
+        [(day, metric, *dims, due_day, n) for (day, metric, due_day), n in deltas.items() if n],
+    )
 
 
 def _state_fields(facts: Facts, version_id: int, track: Track, last: Change | None) -> dict:
@@ -164,8 +162,14 @@ def _flag_deltas(old: LedgerState, facts: Facts) -> Counter:
 def ledger_on_change(*, dossier: Dossier, change: StatusChange) -> None:
     """Bring the ledger up to date with one new StatusChange of ``dossier``."""
     state = LedgerState.objects.filter(pk=dossier.pk).first()
+    version = (
+        dossier.procedure_version if Dossier.procedure_version.is_cached(dossier) else None
+    )
     if state is not None and state.procedure_version_id == dossier.procedure_version_id:
         procedure_id, level = state.procedure_id, state.level
+    elif version is not None and version.pk == dossier.procedure_version_id:
+        # Intake hands over the version it has just read: no second read under the lock.
+        procedure_id, level = version.procedure_id, version.level
     else:
         procedure_id, level = ProcedureVersion.objects.values_list("procedure_id", "level").get(
             pk=dossier.procedure_version_id

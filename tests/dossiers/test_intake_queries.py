@@ -1,0 +1,182 @@
+"""Intake cost guards (issue #6): how many queries one ``POST /api/v1/dossiers`` makes, and how
+many of them run inside the transaction (on SQLite it holds the write lock, so every statement
+there delays every other intake). Counts, never timings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from motcua.catalog.models import Fee
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.serializers import DossierDetailSerializer
+from motcua.org import calendars
+from motcua.org.models import CalendarOverride, UnitKind
+from tests.dossiers.conftest import APPLICANT, documents_for
+from tests.dossiers.test_api import client_for, intake_body
+from tests.factories import UnitFactory, published_procedure, vn
+
+# Token + memberships (2), receiving unit (1), version with procedure/agency/field (1), its
+# receiving units (1; its documents, steps and fees are frozen once published and read once
+# per process), calendar fingerprint (1); in the transaction (savepoint/release under the
+# test's transaction): code (1), dossier, documents, steps (3), current step (1), history (1),
+# ledger (state, history, one upsert of all its rows, new state: 4), audit (2). PostgreSQL adds
+# the audit chain's advisory lock.
+# Before issue #6: 56 for this procedure (6 steps, 2 documents, a fee), 38 in the transaction.
+MAX_QUERIES = 20 if connection.vendor == "sqlite" else 21
+MAX_IN_TRANSACTION = 12 if connection.vendor == "sqlite" else 13
+
+
+@pytest.fixture
+def province_world(world):
+    """The center and agency under a province (the calendar walks ancestors), a fee."""
+    province = UnitFactory(kind=UnitKind.PROVINCE, code="000.00.00.H15", name="Tỉnh")
+    for unit in (world.center, world.agency):
+        unit.parent = province
+        unit.save(update_fields=["parent"])
+    world.version = published_procedure(
+        agency=world.agency, receiving_units=[world.center], time_value=5, code="1.900001"
+    )
+    return world
+
+
+def _fee(version):
+    # Published parts are frozen at the model level; a fee on the version is written as data.
+    Fee.objects.bulk_create([Fee(version=version, name="Lệ phí", amount=50000)])
+
+
+def _poster(world, id_number):
+    """The request, ready to send: building the body and the token is not the intake's cost."""
+    body = intake_body(world, applicant=dict(APPLICANT, id_number=id_number))
+    client = client_for(world.receptionist)
+    return lambda: client.post("/api/v1/dossiers", body, format="json")
+
+
+def _post(world, id_number):
+    return _poster(world, id_number)()
+
+
+def _in_transaction(queries) -> list[str]:
+    sqls = [q["sql"] for q in queries]
+    start = next(i for i, s in enumerate(sqls) if s.startswith(("SAVEPOINT", "BEGIN")))
+    end = next(i for i, s in enumerate(sqls) if s.startswith(("RELEASE SAVEPOINT", "COMMIT")))
+    return sqls[start + 1:end]
+
+
+@pytest.mark.django_db
+def test_one_intake_query_budget(province_world, frozen, django_assert_max_num_queries):
+    w = province_world
+    _fee(w.version)
+    assert _post(w, "066090001234").status_code == 201  # warms the calendar cache
+    post = _poster(w, "066090001235")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = post()
+    assert response.status_code == 201, response.json()
+
+
+@pytest.mark.django_db
+def test_intake_reads_units_and_calendar_once_and_writes_steps_in_one_statement(
+    province_world, frozen
+):
+    w = province_world
+    assert _post(w, "066090001234").status_code == 201
+    post = _poster(w, "066090001235")
+    with CaptureQueriesContext(connection) as ctx:
+        assert post().status_code == 201
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum('FROM "org_unit"' in s and "receiving_units" not in s for s in sqls) == 1
+    assert sum("org_calendaroverride" in s or "org_workschedule" in s for s in sqls) == 1
+    assert not any(
+        t in s for s in sqls
+        for t in ("catalog_requireddocument", "catalog_processstep", "catalog_fee")
+    )
+    assert sum(s.startswith('INSERT INTO "dossiers_dossierstep"') for s in sqls) == 1
+    assert not any(s.startswith('UPDATE "dossiers_dossierstep"') for s in sqls)
+    # The answer is built from the rows just written: nothing is read back after the commit.
+    after = sqls[max(i for i, s in enumerate(sqls) if s.startswith(("RELEASE", "COMMIT"))) + 1:]
+    assert after == []
+    inside = _in_transaction(ctx.captured_queries)
+    assert len(inside) <= MAX_IN_TRANSACTION, "\n".join(inside)
+    # Catalog and calendar reads happen before the lock is taken.
+    assert not any("catalog_" in s or "org_" in s for s in inside), "\n".join(inside)
+
+
+@pytest.mark.django_db
+def test_intake_answer_is_the_stored_detail(province_world, frozen):
+    w = province_world
+    _fee(w.version)
+    response = _post(w, "066090001234")
+    assert response.status_code == 201
+    body = response.json()
+    assert len(body["steps"]) == 6 and len(body["documents"]) == 2 and len(body["history"]) == 1
+    stored = Dossier.objects.get(code=body["code"])
+    request = type("R", (), {"user": w.receptionist})()
+    assert body == _json(DossierDetailSerializer(stored, context={"request": request}).data)
+
+
+def _json(data):
+    import json
+
+    from rest_framework.utils.encoders import JSONEncoder
+
+    return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
+@pytest.mark.django_db
+def test_calendar_is_one_query_when_warm_and_sees_a_new_override(province_world):
+    center = province_world.center
+    calendars.unit_calendar(center)
+    with CaptureQueriesContext(connection) as ctx:
+        calendars.unit_calendar(center)
+    assert len(ctx.captured_queries) == 1
+    day = dt.date(2026, 3, 4)
+    assert calendars.calendar_for_unit(center).is_working_day(day)
+    # Written as another process would (no signal in this one): the fingerprint sees it.
+    CalendarOverride.objects.bulk_create(
+        [CalendarOverride(unit=center.parent, date=day, kind="day_off", name="Tỉnh nghỉ")]
+    )
+    assert not calendars.calendar_for_unit(center).is_working_day(day)
+
+
+@pytest.mark.django_db
+def test_an_override_added_after_intakes_moves_the_next_due(province_world, receive):
+    w = province_world
+    first = receive(at=vn(2026, 3, 2, 8, 0))
+    assert first.due_at == vn(2026, 3, 9, 8, 0)
+    CalendarOverride.objects.create(
+        unit=w.center.parent, date=dt.date(2026, 3, 4), kind="day_off", name="Tỉnh nghỉ"
+    )
+    second = receive(at=vn(2026, 3, 2, 8, 0))
+    assert second.due_at == vn(2026, 3, 10, 8, 0)
+
+
+@pytest.mark.django_db
+def test_service_does_not_leave_prefetched_lists_on_the_callers_version(province_world):
+    w = province_world
+    version = w.version
+    services.dossier_receive(
+        actor=w.receptionist, procedure_version=version, receiving_unit=w.center,
+        applicant=APPLICANT, documents=documents_for(version), at=vn(2026, 3, 2, 8, 0),
+    )
+    assert not getattr(version, "_prefetched_objects_cache", {})
+
+
+@pytest.mark.django_db
+def test_a_new_version_is_read_afresh(province_world, frozen):
+    """The per-process copy of a version's parts is keyed by version and publication, and
+    dropped when any version or part is saved, so a new version never meets an old copy."""
+    w = province_world
+    assert _post(w, "066090001234").status_code == 201
+    w.version = published_procedure(
+        agency=w.agency, receiving_units=[w.center], time_value=5, code="1.900002",
+        documents=(("Tờ khai", True),), steps=[("Tiếp nhận", "reception", 1)],
+    )
+    response = _post(w, "066090001235")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert [d["name"] for d in body["documents"]] == ["Tờ khai"]
+    assert [s["name"] for s in body["steps"]] == ["Tiếp nhận"]
