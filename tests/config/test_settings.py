@@ -102,3 +102,27 @@ def test_redis_url_gives_a_shared_cache(tmp_path):
                          check=True)
     assert json.loads(out.stdout) == ["django.core.cache.backends.redis.RedisCache",
                                       "redis://127.0.0.1:6379/3", "huey.RedisHuey"]
+
+
+def test_connections_persist_only_when_asked(tmp_path):
+    kept = database_from_url("postgres://postgres@127.0.0.1:5432/motcua", tmp_path / "x",
+                             conn_max_age=60)
+    assert kept["CONN_MAX_AGE"] == 60 and kept["CONN_HEALTH_CHECKS"] is True
+    closed = database_from_url(None, tmp_path / "x.sqlite3")
+    assert closed["CONN_MAX_AGE"] == 0 and closed["CONN_HEALTH_CHECKS"] is False
+
+
+def test_production_keeps_connections_by_default(tmp_path):
+    import subprocess
+    import sys
+
+    code = "import motcua.config.settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])"
+    env = {"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_ENV": "production",
+           "MOTCUA_SECRET_KEY": "x" * 50, "MOTCUA_ALLOWED_HOSTS": "example.vn"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "60"
+    env["MOTCUA_DB_CONN_MAX_AGE"] = "0"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "0"

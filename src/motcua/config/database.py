@@ -20,11 +20,16 @@ SQLITE_INIT = (
 )
 
 
-def database_from_url(url: str | None, default_sqlite_path: Path) -> dict:
+def database_from_url(url: str | None, default_sqlite_path: Path, *, conn_max_age: int = 0
+                      ) -> dict:
+    """Django's DATABASES entry. ``conn_max_age`` > 0 keeps a worker's connection between
+    requests (checked before reuse): on PostgreSQL a new connection forks a server process,
+    on SQLite it re-runs the PRAGMAs — per request, that was a fixed cost of every page."""
     if not url:
         url = f"sqlite:///{default_sqlite_path}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=0)
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age,
+                                       conn_health_checks=conn_max_age > 0)
     except Exception as exc:  # dj_database_url raises several types for bad URLs
         raise ImproperlyConfigured(
             f"MOTCUA_DATABASE_URL={url!r} is not a valid database URL ({exc}). "

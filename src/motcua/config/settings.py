@@ -95,7 +95,11 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_from_url(env_str("MOTCUA_DATABASE_URL"), VAR_DIR / "motcua.sqlite3")}
+DATABASES = {"default": database_from_url(
+    env_str("MOTCUA_DATABASE_URL"), VAR_DIR / "motcua.sqlite3",
+    # Persistent connections in production (seconds); 0 closes each at the end of its request.
+    conn_max_age=env_int("MOTCUA_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
