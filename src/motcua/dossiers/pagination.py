@@ -17,7 +17,7 @@ from rest_framework.response import Response
 COUNT_CAP = 10_000
 
 
-def capped_count(qs, cap: int = COUNT_CAP) -> int:
+def capped_count(qs, cap: int) -> int:
     """``qs.count()``, but stops at ``cap + 1`` (a result above ``cap`` means "more than cap").
 
     Uses the list's ``index_ids`` when it has them (``dossiers.selectors.dossier_list``).
@@ -46,10 +46,10 @@ class CappedPaginator(Paginator):
     """
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True,
-                 *, cap: int = COUNT_CAP):
+                 *, cap: int | None = None):
         super().__init__(object_list, per_page, 0, allow_empty_first_page)
-        self.cap = cap
-        self.capped = False
+        self.cap = COUNT_CAP if cap is None else cap
+        self._capped = False
 
     def validate_number(self, number) -> int:
         # Whether a page exists is known once it is read, not from the count.
@@ -79,9 +79,10 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         seen = bottom + len(rows)
         if not more:
-            self.__dict__["count"] = seen
+            # The list ends on this page: its length is known, exactly, whatever the cap.
+            self.__dict__["count"], self._capped = seen, False
         elif seen >= self.cap:
-            self.__dict__["count"], self.capped = self.cap, True
+            self.__dict__["count"], self._capped = self.cap, True
         return CappedPage(rows, number, self, more=more)
 
     def _rows(self, ids: list) -> list:
@@ -106,9 +107,15 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         n = capped_count(self.object_list, self.cap)
         if n > self.cap:
-            self.capped = True
+            self._capped = True
             return self.cap
         return n
+
+    @property
+    def capped(self) -> bool:
+        """True: there are more than ``count`` rows."""
+        self.count  # noqa: B018 - counting is what tells
+        return self._capped
 
 
 class CappedPagination(PageNumberPagination):

@@ -7,6 +7,7 @@ import operator
 from collections.abc import Sequence
 from functools import reduce
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -46,12 +47,17 @@ class IndexIds:
         self.union = union
         self.order = list(order)
 
-    def _sql(self) -> tuple[str, tuple]:
-        sql, params = self.union.query.sql_with_params()
+    def _sql(self) -> tuple[str, tuple] | None:
+        try:
+            sql, params = self.union.query.sql_with_params()
+        except EmptyResultSet:  # e.g. "held by my units" for someone without a unit
+            return None
         return f"SELECT * FROM ({sql}) AS ids", tuple(params)
 
     def ids(self, offset: int, limit: int) -> list[int]:
-        sql, params = self._sql()
+        if (query := self._sql()) is None:
+            return []
+        sql, params = query
         # Columns by position: 1 is the id, then the ordering columns in order.
         keys, position = [], 2
         for field in self.order:
@@ -66,7 +72,9 @@ class IndexIds:
 
     def count(self, limit: int) -> int:
         """The number of ids, counting no further than ``limit``."""
-        sql, params = self._sql()
+        if (query := self._sql()) is None:
+            return 0
+        sql, params = query
         with connections[self.union.db].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS capped", (*params, limit))
             return cursor.fetchone()[0]
