@@ -1,8 +1,9 @@
 """Pages of dossier lists that never count a million rows.
 
-A page is read as ids first (one more than it shows), then its rows by primary key: when that row is absent the list ends on this
-page and its length is known without a ``COUNT(*)``; when it is there, the count is taken but
-stops at ``COUNT_CAP`` (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``). Nobody reads 157,342 as a
+A page is read as ids first, one more than it shows, then its rows by primary key. When the
+extra id is absent the list ends on this page and its length is known without a ``COUNT(*)``;
+when it is there, the count is taken but stops at ``COUNT_CAP``
+(``SELECT COUNT(*) FROM (… LIMIT cap + 1)``). Nobody reads 157,342 as a
 number of dossiers waiting; at a million dossiers the exact count over a whole unit cost more
 than the page itself (docs/performance.md, "Worklists").
 """
@@ -97,7 +98,7 @@ class CappedPaginator(Paginator):
         if not ids:
             return []
         source = self.object_list
-        qs = source.model._default_manager.filter(pk__in=ids)
+        qs = source.model._default_manager.filter(pk__in=ids).order_by()  # ordered below
         qs.query.select_related = source.query.select_related
         qs = qs.prefetch_related(*source._prefetch_related_lookups)
         by_id = {row.pk: row for row in qs}
