@@ -79,7 +79,10 @@ class CappedPaginator(Paginator):
         if not rows and (number > 1 or not self.allow_empty_first_page):
             raise EmptyPage(self.error_messages["no_results"])
         seen = bottom + len(rows)
-        if not more:
+        if source is not None and source.total is not None:
+            # The index-served list counted itself while being sorted: exact, and free.
+            self.__dict__["count"], self._capped = source.total, False
+        elif not more:
             # The list ends on this page: its length is known, exactly, whatever the cap.
             self.__dict__["count"], self._capped = seen, False
         elif seen >= self.cap:

@@ -46,6 +46,10 @@ class IndexIds:
     def __init__(self, union: QuerySet, order: Sequence[str]):
         self.union = union
         self.order = list(order)
+        # Set by ids() when it returned rows: the length of the whole list. The union is read
+        # whole to be sorted anyway, so a window count costs nothing, where a separate
+        # COUNT(*) read the union a second time.
+        self.total: int | None = None
 
     def _sql(self) -> tuple[str, tuple] | None:
         try:
@@ -55,6 +59,7 @@ class IndexIds:
         return f"SELECT * FROM ({sql}) AS ids", tuple(params)
 
     def ids(self, offset: int, limit: int) -> list[int]:
+        self.total = None
         if (query := self._sql()) is None:
             return []
         sql, params = query
@@ -65,10 +70,14 @@ class IndexIds:
             col = 1 if name in ("id", "pk") else position
             position += col != 1
             keys.append(f"{col} {'DESC' if field.startswith('-') else 'ASC'}")
+        sql = sql.replace("SELECT *", "SELECT *, COUNT(*) OVER ()", 1)
         with connections[self.union.db].cursor() as cursor:
             cursor.execute(f"{sql} ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s",
                            (*params, limit, offset))
-            return [row[0] for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        if rows:
+            self.total = rows[0][-1]
+        return [row[0] for row in rows]
 
     def count(self, limit: int) -> int:
         """The number of ids, counting no further than ``limit``."""
