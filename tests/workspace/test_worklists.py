@@ -199,3 +199,34 @@ def test_center_manager_of_another_center_sees_nothing(world, bring, login, froz
     bring("received")
     other_manager = staff(Role.CENTER_MANAGER, world.foreign_center)
     assert codes(login(other_manager).get(LIST_URL + "?list=all")) == []
+
+
+def test_tiles_stop_counting_past_the_cap(world, bring, login, frozen, monkeypatch):
+    from motcua.workspace import selectors
+
+    for _ in range(3):
+        bring("received")
+    monkeypatch.setattr(selectors, "TILE_COUNT_CAP", 2)
+    html = login(world.receptionist).get("/can-bo/").content.decode()
+    assert re.search(r'id="tile-all">\s*<span class="count">2\+</span>', html)
+    monkeypatch.setattr(selectors, "TILE_COUNT_CAP", 1000)
+    assert tile_count(login(world.receptionist).get("/can-bo/"), "all") == 3
+
+
+def test_a_long_list_says_more_than_and_still_pages_on(world, bring, login, frozen,
+                                                        monkeypatch):
+    from motcua.dossiers import pagination
+    from motcua.workspace import views
+
+    made = [bring("received") for _ in range(4)]
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    client = login(world.receptionist)
+    first = client.get(LIST_URL + "?list=all").content.decode()
+    assert "Hơn 2 hồ sơ" in first and "Trang 1<" in first and "Trang 1/" not in first
+    seen = []
+    for n in range(1, 5):
+        seen += codes(client.get(f"{LIST_URL}?list=all&page={n}"))
+    assert sorted(seen) == sorted(d.code for d in made)
+    last = client.get(LIST_URL + "?list=all&page=4").content.decode()
+    assert "4 hồ sơ" in last and "Trang 4/4" in last and "Trang sau" not in last

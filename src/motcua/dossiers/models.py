@@ -156,13 +156,22 @@ class Dossier(models.Model):
         verbose_name_plural = _("hồ sơ")
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["current_unit", "status"], name="dossier_unit_status"),
             models.Index(fields=["holder", "status"], name="dossier_holder_status"),
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_recv_unit_at"),
             models.Index(fields=["competent_unit", "received_at"], name="dossier_comp_unit_at"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             # Lists filtered by status, newest first (worklists at a million dossiers).
             models.Index(fields=["status", "received_at"], name="dossier_status_received"),
+            # Narrowed lists (selectors.dossier_list): each arm of the unit OR reads one range
+            # per unit column and status (and of due times for overdue / due soon), and finds
+            # the ordering columns in the index too, so a page of ids and the count never
+            # touch the table. The first replaces (current_unit, status).
+            models.Index(fields=["current_unit", "status", "due_at", "received_at"],
+                         name="dossier_cur_status_due"),
+            models.Index(fields=["receiving_unit", "status", "due_at", "received_at"],
+                         name="dossier_recv_status_due"),
+            models.Index(fields=["competent_unit", "status", "due_at", "received_at"],
+                         name="dossier_comp_status_due"),
         ]
 
     def __str__(self) -> str:
@@ -270,6 +279,10 @@ class DossierStep(models.Model):
 
     class Meta:
         ordering = ["dossier", "order", "id"]
+        indexes = [
+            # Visibility: "a step of my unit" is probed per candidate dossier.
+            models.Index(fields=["unit", "dossier"], name="dossier_step_unit"),
+        ]
 
 
 class PauseKind(models.TextChoices):

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Sequence
+from functools import reduce
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput, NotAllowed
@@ -29,10 +34,90 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
     return Q(status__in=RUNNING, due_at__lt=now)
 
 
+class IndexIds:
+    """The ids of a narrowed list, in list order, read from covering indexes only.
+
+    ``union`` is ``arm UNION arm …`` (or one query) of ``(id, ordering columns…)`` rows. Ordered by the
+    caller's columns *outside* the union: given an ``ORDER BY`` on the union itself, SQLite
+    pushes it into every arm and may then walk a ``(status, received_at)`` index through the
+    table to avoid a sort, which is the scan this exists to avoid.
+    """
+
+    def __init__(self, union: QuerySet, order: Sequence[str]):
+        self.union = union
+        self.order = list(order)
+        # Set by ids() when it returned rows: the length of the whole list. The union is read
+        # whole to be sorted anyway, so a window count costs nothing, where a separate
+        # COUNT(*) read the union a second time.
+        self.total: int | None = None
+
+    def _sql(self) -> tuple[str, tuple] | None:
+        try:
+            sql, params = self.union.query.sql_with_params()
+        except EmptyResultSet:  # e.g. "held by my units" for someone without a unit
+            return None
+        return f"SELECT * FROM ({sql}) AS ids", tuple(params)
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        self.total = None
+        if (query := self._sql()) is None:
+            return []
+        sql, params = query
+        # Columns by position: 1 is the id, then the ordering columns in order.
+        keys, position = [], 2
+        for field in self.order:
+            name = field.lstrip("-")
+            col = 1 if name in ("id", "pk") else position
+            position += col != 1
+            keys.append(f"{col} {'DESC' if field.startswith('-') else 'ASC'}")
+        sql = sql.replace("SELECT *", "SELECT *, COUNT(*) OVER ()", 1)
+        with connections[self.union.db].cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s",
+                           (*params, limit, offset))
+            rows = cursor.fetchall()
+        if rows:
+            self.total = rows[0][-1]
+        return [row[0] for row in rows]
+
+    def count(self, limit: int) -> int:
+        """The number of ids, counting no further than ``limit``."""
+        if (query := self._sql()) is None:
+            return 0
+        sql, params = query
+        with connections[self.union.db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS capped", (*params, limit))
+            return cursor.fetchone()[0]
+
+
+class DossierQuerySet(QuerySet):
+    """A dossier list. ``index_ids``, when set, reads the same dossiers in the same order
+    (``IndexIds``) without touching the table, for a paginator's page of ids and its count.
+    Set only by ``dossier_list`` on the queryset it returns; a clone (any further filter or
+    order) does not carry it, since it would no longer describe the same list.
+    """
+
+    index_ids: IndexIds | None = None
+
+
 def _base() -> QuerySet[Dossier]:
-    return Dossier.objects.select_related(
+    return DossierQuerySet(model=Dossier).select_related(
         "procedure_version", "procedure_version__procedure", "field", "receiving_unit",
         "competent_unit", "current_unit", "holder", "current_step",
+    )
+
+
+def _visible_q(units) -> Q:
+    """The visibility rule as one condition on a dossier row.
+
+    The steps test is a correlated ``EXISTS`` probing ``dossier_step_unit`` for the candidate
+    row rather than ``id IN (every step of my units)``, which the database materialises in full
+    before the first row (a unit that took part in half a million dossiers would pay for all
+    of them on every page).
+    """
+    steps = DossierStep.objects.filter(dossier_id=OuterRef("pk"), unit_id__in=units)
+    return (
+        Q(receiving_unit_id__in=units) | Q(competent_unit_id__in=units)
+        | Q(current_unit_id__in=units) | Q(Exists(steps))
     )
 
 
@@ -41,14 +126,10 @@ def visible_to(user) -> QuerySet[Dossier]:
     qs = _base()
     if getattr(user, "is_superuser", False):
         return qs
-    units = permissions.staff_units(user)
+    units = sorted(permissions.staff_units(user))
     if not units:
         return qs.none()
-    step_dossiers = DossierStep.objects.filter(unit_id__in=units).values("dossier_id")
-    return qs.filter(
-        Q(receiving_unit_id__in=units) | Q(competent_unit_id__in=units)
-        | Q(current_unit_id__in=units) | Q(pk__in=step_dossiers)
-    )
+    return qs.filter(_visible_q(units))
 
 
 def _dt(value, name: str) -> dt.datetime:
@@ -65,51 +146,143 @@ def _dt(value, name: str) -> dt.datetime:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
-def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None = None
+def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None = None,
+                 where: Sequence[Q] = (), order: Sequence[str] = ("-received_at", "-id"),
+                 candidates: Q | None = None, candidates_visible: bool = False,
                  ) -> QuerySet[Dossier]:
-    """Dossiers visible to ``user``, filtered.
+    """Dossiers visible to ``user``, filtered, newest first.
 
     Filters: unit (id: receiving, competent or current), status (internal, comma list),
     national_status, overdue (bool), due_before, procedure (code), field (code),
     received_from / received_to (dates, inclusive), holder (user id), q (code prefix or name).
+    ``where``: further conditions of a worklist (they narrow the list like a status filter);
+    ``order``: model field names, ending with ``id`` or ``-id`` so the order is total;
+    ``candidates``: a condition with an index of its own that contains the whole list (a
+    worklist's "held by me", "held by my units"): the list is read from it alone, checking
+    visibility per row unless ``candidates_visible`` says the user may see all of them.
+
+    How the query is built, and why (measured at 1M dossiers, docs/performance.md): who may see
+    a dossier, and ``?unit=``, are ORs over the three unit columns (plus "a step of my unit");
+    no single index serves an OR, so SQLite walked the whole ``received_at`` index. When the
+    list is narrowed (a status list, overdue, a worklist), each OR arm becomes a subquery of
+    its own, served by a ``(unit column, status, due_at, received_at)`` index, and the list is
+    ``id IN (arm UNION arm …)``: a few thousand index entries instead of a million rows. The
+    same union carrying the ordering columns (``index_ids``) gives a page of ids and a count
+    from the indexes alone. Without a narrowing filter the list is most of what the user sees,
+    so one OR query is kept: walking ``received_at`` newest first finds a page at once.
     """
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
-    qs = visible_to(user)
-    if "unit" in filters:
-        u = filters["unit"]
-        qs = qs.filter(Q(receiving_unit_id=u) | Q(competent_unit_id=u) | Q(current_unit_id=u))
+    conds: list[Q] = list(where)
+    narrowed = bool(conds)
     if "status" in filters:
         statuses = [s.strip() for s in str(filters["status"]).split(",") if s.strip()]
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:
             raise InvalidInput("filter_invalid", "Trạng thái lọc không hợp lệ.", field="status")
-        qs = qs.filter(status__in=statuses)
+        conds.append(Q(status__in=statuses))
+        narrowed = True
     if "national_status" in filters:
-        qs = qs.filter(national_status=filters["national_status"])
+        conds.append(Q(national_status=filters["national_status"]))
     if "overdue" in filters:
         flag = str(filters["overdue"]).lower() in ("1", "true", "yes", "on")
-        qs = qs.filter(overdue_q(now)) if flag else qs.exclude(overdue_q(now))
+        conds.append(overdue_q(now) if flag else ~overdue_q(now))
+        narrowed = narrowed or flag
     if "due_before" in filters:
-        qs = qs.filter(due_at__lt=_dt(filters["due_before"], "due_before"))
+        conds.append(Q(due_at__lt=_dt(filters["due_before"], "due_before")))
     if "procedure" in filters:
-        qs = qs.filter(procedure_version__procedure__code=filters["procedure"])
+        conds.append(Q(procedure_version__procedure__code=filters["procedure"]))
     if "field" in filters:
-        qs = qs.filter(field__code=filters["field"])
+        conds.append(Q(field__code=filters["field"]))
     if "received_from" in filters:
-        qs = qs.filter(received_at__gte=_dt(filters["received_from"], "received_from"))
+        conds.append(Q(received_at__gte=_dt(filters["received_from"], "received_from")))
     if "received_to" in filters:
         end = _dt(filters["received_to"], "received_to")
         if end.time() == dt.time():
-            end += dt.timedelta(days=1)
-            qs = qs.filter(received_at__lt=end)
+            conds.append(Q(received_at__lt=end + dt.timedelta(days=1)))
         else:
-            qs = qs.filter(received_at__lte=end)
+            conds.append(Q(received_at__lte=end))
     if "holder" in filters:
-        qs = qs.filter(holder_id=filters["holder"])
+        conds.append(Q(holder_id=filters["holder"]))
     if "q" in filters:
         q = str(filters["q"]).strip()
-        qs = qs.filter(Q(code__istartswith=q) | Q(applicant_name__icontains=q))
-    return qs.order_by("-received_at", "-id")
+        conds.append(Q(code__istartswith=q) | Q(applicant_name__icontains=q))
+    unit = _unit_id(filters.get("unit"))
+    if candidates is not None:
+        return _from_candidates(user, unit, candidates, candidates_visible, conds, order)
+    arms = _arms(user, unit, narrowed=narrowed)
+    if arms is None:
+        return _base().filter(*conds).order_by(*order)
+    if not arms:
+        return _base().none()
+    if not narrowed:
+        return _base().filter(reduce(operator.or_, arms), *conds).order_by(*order)
+    per_arm = [Dossier.objects.filter(arm, *conds).order_by() for arm in arms]
+    ids = [a.values("id") for a in per_arm]
+    qs = _base().filter(pk__in=ids[0].union(*ids[1:])).order_by(*order)
+    rows = [a.values_list("id", *_ordering_columns(order)) for a in per_arm]
+    qs.index_ids = IndexIds(rows[0].union(*rows[1:]), order)
+    return qs
+
+
+def _ordering_columns(order: Sequence[str]) -> list[str]:
+    return [f.lstrip("-") for f in order if f.lstrip("-") not in ("id", "pk")]
+
+
+def _from_candidates(user, unit: int | None, candidates: Q, visible: bool, conds: list[Q],
+                     order: Sequence[str]) -> QuerySet[Dossier]:
+    if unit is not None:
+        conds = [*conds, Q(receiving_unit_id=unit) | Q(competent_unit_id=unit)
+                 | Q(current_unit_id=unit)]
+    if visible or getattr(user, "is_superuser", False):
+        rows = Dossier.objects.filter(candidates, *conds)
+    else:
+        units = sorted(permissions.staff_units(user))
+        if not units:
+            return _base().none()
+        # The candidates as an IN list first: given the visibility OR in the same WHERE,
+        # SQLite misjudged a mostly-NULL holder column and scanned the table (0.75 s).
+        inner = Dossier.objects.filter(candidates, *conds).order_by().values("pk")
+        rows = Dossier.objects.filter(Q(pk__in=inner), _visible_q(units))
+    qs = _base().filter(pk__in=rows.order_by().values("pk")).order_by(*order)
+    qs.index_ids = IndexIds(rows.order_by().values_list("id", *_ordering_columns(order)), order)
+    return qs
+
+
+def _arms(user, unit: int | None, *, narrowed: bool) -> list[Q] | None:
+    """The list's scope as OR arms (``[]``: nothing visible, None: no scope at all).
+
+    Narrowed lists get index-friendly arms, each read on its own (the steps arm as a join);
+    otherwise the visibility rule stays one row condition (the steps test as ``EXISTS``).
+    """
+    superuser = getattr(user, "is_superuser", False)
+    units = sorted(permissions.staff_units(user))
+    if unit is not None:
+        arms = [Q(receiving_unit_id=unit), Q(competent_unit_id=unit), Q(current_unit_id=unit)]
+        if not superuser and unit not in units:
+            # Someone else's unit: only what my units may see of it.
+            return [arm & _visible_q(units) for arm in arms] if units else []
+        # Otherwise visibility is implied: every dossier received, decided or held by one of
+        # my units is visible to me, so the four-test visibility OR would only cost.
+        return arms
+    if superuser:
+        return None
+    if not units:
+        return []
+    if narrowed:
+        return [Q(receiving_unit_id__in=units), Q(competent_unit_id__in=units),
+                Q(current_unit_id__in=units), Q(steps__unit_id__in=units)]
+    return [_visible_q(units)]
+
+
+def _unit_id(value) -> int | None:
+    """The ``unit`` filter as an id (a non-number used to fail deep in the ORM with a 500)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise InvalidInput("filter_invalid", "Giá trị lọc “unit” không hợp lệ.",
+                           field="unit") from None
 
 
 def dossier_get(*, user, code: str) -> Dossier:

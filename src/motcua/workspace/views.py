@@ -15,7 +15,6 @@ import urllib.parse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from motcua.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from motcua.dossiers import identity, services
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import CounterGuidance, Dossier
+from motcua.dossiers.pagination import CappedPaginator
 from motcua.dossiers.states import NATIONAL_NAME
 from motcua.dossiers.transitions import TRANSITIONS, check_state
 from motcua.org import permissions
@@ -40,6 +40,7 @@ from motcua.workspace.forms import (
     action_form_class,
     attach_domain_error,
 )
+from motcua.workspace.templatetags.workspace_tags import vn_int
 
 PAGE_SIZE = 25
 
@@ -82,13 +83,20 @@ def action_label(action: str) -> str:
 # ----------------------------------------------------------------------------- worklists
 
 
+def _tile_count(n: int) -> str:
+    """Vietnamese digit grouping; "1.000+" past the tile cap."""
+    if n > selectors.TILE_COUNT_CAP:
+        return vn_int(selectors.TILE_COUNT_CAP) + "+"
+    return vn_int(n)
+
+
 @require_GET
 @staff_required
 def home(request):
     now = timezone.now()
     counts = selectors.worklist_counts(user=request.user, now=now)
-    lists = [{"key": w.key, "label": w.label, "help": w.help, "count": counts[w.key]}
-             for w in selectors.WORKLISTS]
+    lists = [{"key": w.key, "label": w.label, "help": w.help, "count": counts[w.key],
+              "shown": _tile_count(counts[w.key])} for w in selectors.WORKLISTS]
     roles = [
         {"role": Role(r).label, "unit": u}
         for u, r in sorted(permissions.memberships(request.user))
@@ -118,7 +126,8 @@ def dossier_list(request):
     except InvalidInput as exc:
         attach_domain_error(form, exc)
         qs = Dossier.objects.none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count stops at COUNT_CAP ("hơn 10.000 hồ sơ") and is skipped on a list's last page.
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.mark_rows(page.object_list, now=now)
     query = request.GET.copy()
     query.pop("page", None)

@@ -27,3 +27,9 @@ def field_errors(form, name: str):
 def person(user) -> str:
     """A staff member's name as written in Vietnamese: family name first (Đặng Văn Khoa)."""
     return selectors.person_name(user)
+
+
+@register.filter
+def vn_int(n) -> str:
+    """12345 -> "12.345" (Vietnamese digit grouping, whatever the active format settings)."""
+    return f"{int(n):,}".replace(",", ".")

@@ -1,0 +1,147 @@
+"""Pages of dossier lists that never count a million rows.
+
+A page is read as ids first, one more than it shows, then its rows by primary key. When the
+extra id is absent the list ends on this page and its length is known without a ``COUNT(*)``;
+when it is there, the count is taken but stops at ``COUNT_CAP``
+(``SELECT COUNT(*) FROM (… LIMIT cap + 1)``). Nobody reads 157,342 as a
+number of dossiers waiting; at a million dossiers the exact count over a whole unit cost more
+than the page itself (docs/performance.md, "Worklists").
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+COUNT_CAP = 10_000
+
+
+def capped_count(qs, cap: int) -> int:
+    """``qs.count()``, but stops at ``cap + 1`` (a result above ``cap`` means "more than cap").
+
+    Uses the list's ``index_ids`` when it has them (``dossiers.selectors.dossier_list``).
+    """
+    source = getattr(qs, "index_ids", None)
+    if source is not None:
+        return source.count(cap + 1)
+    return qs.order_by().values("pk")[:cap + 1].count()
+
+
+class CappedPage(Page):
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        # Known from the extra row, so a capped count does not end the list early.
+        return self.more
+
+
+class CappedPaginator(Paginator):
+    """``django.core.paginator.Paginator`` with a capped, often skipped, count.
+
+    ``count`` is exact up to ``cap`` and ``cap`` beyond it, with ``capped`` set. Pages past the
+    cap can still be read. ``orphans`` is not supported.
+    """
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True,
+                 *, cap: int | None = None):
+        super().__init__(object_list, per_page, 0, allow_empty_first_page)
+        self.cap = COUNT_CAP if cap is None else cap
+        self._capped = False
+
+    def validate_number(self, number) -> int:
+        # Whether a page exists is known once it is read, not from the count.
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number) -> CappedPage:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        source = getattr(self.object_list, "index_ids", None)
+        if source is not None:
+            ids = source.ids(bottom, self.per_page + 1)
+        else:
+            ids = list(self.object_list.values_list("pk", flat=True)[
+                bottom:bottom + self.per_page + 1])
+        more = len(ids) > self.per_page
+        ids = ids[:self.per_page]
+        rows = self._rows(ids)
+        if not rows and (number > 1 or not self.allow_empty_first_page):
+            raise EmptyPage(self.error_messages["no_results"])
+        seen = bottom + len(rows)
+        if source is not None and source.total is not None:
+            # The index-served list counted itself while being sorted: exact, and free.
+            self.__dict__["count"], self._capped = source.total, False
+        elif not more:
+            # The list ends on this page: its length is known, exactly, whatever the cap.
+            self.__dict__["count"], self._capped = seen, False
+        elif seen >= self.cap:
+            self.__dict__["count"], self._capped = self.cap, True
+        return CappedPage(rows, number, self, more=more)
+
+    def _rows(self, ids: list) -> list:
+        """The rows of ``ids``, in that order, fetched by primary key.
+
+        Ordering a few thousand matches by ``received_at`` costs little when the sort carries
+        only ids; carrying every joined column of the page query through the sort cost several
+        times more (SQLite joins before it sorts). The conditions are not repeated: they were
+        applied when the ids were read. Keeps ``select_related`` and ``prefetch_related``,
+        which is all the dossier lists use (no annotations).
+        """
+        if not ids:
+            return []
+        source = self.object_list
+        qs = source.model._default_manager.filter(pk__in=ids).order_by()  # ordered below
+        qs.query.select_related = source.query.select_related
+        qs = qs.prefetch_related(*source._prefetch_related_lookups)
+        by_id = {row.pk: row for row in qs}
+        return [by_id[i] for i in ids if i in by_id]
+
+    @cached_property
+    def count(self) -> int:
+        n = capped_count(self.object_list, self.cap)
+        if n > self.cap:
+            self._capped = True
+            return self.cap
+        return n
+
+    @property
+    def capped(self) -> bool:
+        """True: there are more than ``count`` rows."""
+        self.count  # noqa: B018 - counting is what tells
+        return self._capped
+
+
+class CappedPagination(PageNumberPagination):
+    """DRF page-number pagination over ``CappedPaginator``: the same ``count``, ``next``,
+    ``previous``, ``results``, plus ``count_capped`` (true: there are more than ``count``)."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.page.paginator.count,
+            "count_capped": self.page.paginator.capped,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"true: more than `count` ({COUNT_CAP}) dossiers match; "
+                           "count only to the cap.",
+        }
+        return schema

@@ -1,0 +1,294 @@
+"""Dossier lists built for a million dossiers (index-served arms, ids-first pages, capped
+counts) give exactly the dossiers, in exactly the order, of the straightforward rule they
+replaced; and they do it in a fixed number of queries.
+
+The reference is computed in Python from the rule as documented (visible: receiving,
+competent or current unit, or a step, is one of mine; superusers see everything), then
+ordered by the database with a plain ``ORDER BY`` so NULL placement is the database's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from motcua.dossiers import pagination, selectors
+from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.pagination import CappedPaginator
+from motcua.dossiers.states import PAUSED, Status
+from motcua.org.models import Membership, Role
+from motcua.workspace import selectors as ws_selectors
+from tests.factories import UnitFactory, UserFactory, published_procedure, staff, vn
+
+NOW = vn(2026, 3, 10, 9, 0)
+OPEN = set(selectors.OPEN)
+RUNNING = set(selectors.RUNNING)
+
+
+class Province:
+    pass
+
+
+@pytest.fixture
+def province(db):
+    """Five units, 160 dossiers spread over them at random (seeded), some with steps in a
+    fourth unit, tied receipt times, missing due times; staff of one, two and no unit."""
+    rng = random.Random(20261126)
+    p = Province()
+    p.units = [UnitFactory(code=f"000.00.{i:02d}.H15") for i in range(1, 6)]
+    a, b, c, d, e = p.units
+    p.leader_a = staff(Role.LEADER, a, username="lanhdao_a")
+    p.specialist_c = staff(Role.SPECIALIST, c, username="cv_c")
+    p.two_units = staff(Role.LEADER, b, username="hai_don_vi")
+    Membership.objects.create(user=p.two_units, unit=d, role=Role.SPECIALIST)
+    p.nobody = UserFactory(username="khong_don_vi")
+    p.root = UserFactory(username="quantri", is_superuser=True)
+    holders = [None, None, p.specialist_c, p.leader_a, p.two_units]
+    version = published_procedure(agency=a, receiving_units=[b])
+    times = [vn(2026, 3, day, hour, 0) for day in (2, 3, 4) for hour in (8, 14)]
+    statuses = list(Status.values)
+    for i in range(160):
+        status = rng.choice(statuses)
+        dossier = Dossier(
+            code=f"T-{i:04d}", procedure_version=version, field=version.field,
+            receiving_unit=rng.choice(p.units), competent_unit=rng.choice(p.units),
+            current_unit=rng.choice(p.units), holder=rng.choice(holders), channel=1,
+            applicant_name=rng.choice(["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]),
+            received_at=rng.choice(times),
+            due_at=rng.choice([None, *[NOW + dt.timedelta(hours=h) for h in (-50, -1, 3, 30)]]),
+        )
+        dossier.set_status(status)
+        dossier.save()
+        for order, unit in enumerate(rng.sample(p.units, rng.choice([0, 0, 1, 2])), start=1):
+            DossierStep.objects.create(dossier=dossier, order=order, name="Bước", role="leader",
+                                       unit=unit, hours=Decimal(4))
+    p.users = [p.leader_a, p.specialist_c, p.two_units, p.nobody, p.root]
+    return p
+
+
+def units_of(user) -> set[int]:
+    return set(Membership.objects.filter(user=user).values_list("unit_id", flat=True))
+
+
+def visible(user, d: Dossier) -> bool:
+    if user.is_superuser:
+        return True
+    mine = units_of(user)
+    steps = set(DossierStep.objects.filter(dossier=d).values_list("unit_id", flat=True))
+    return bool({d.receiving_unit_id, d.competent_unit_id, d.current_unit_id} & mine
+                or steps & mine)
+
+
+def ordered(ids, order=("-received_at", "-id")) -> list[str]:
+    return list(Dossier.objects.filter(pk__in=ids).order_by(*order)
+                .values_list("code", flat=True))
+
+
+def codes(rows) -> list[str]:
+    return [d.code for d in rows]
+
+
+def matches(d: Dossier, f: dict) -> bool:
+    if "unit" in f and int(f["unit"]) not in (d.receiving_unit_id, d.competent_unit_id,
+                                               d.current_unit_id):
+        return False
+    if "status" in f and d.status not in f["status"].split(","):
+        return False
+    overdue = d.status in RUNNING and d.due_at is not None and d.due_at < NOW
+    if "overdue" in f and overdue != (f["overdue"] == "1"):
+        return False
+    if "due_before" in f and not (d.due_at is not None and d.due_at < f["due_before"]):
+        return False
+    return not ("holder" in f and d.holder_id != f["holder"])
+
+
+def filter_sets(p) -> list[dict]:
+    a, b, c, d, e = (u.pk for u in p.units)
+    return [
+        {}, {"unit": a}, {"unit": str(d)}, {"unit": e},
+        {"status": "appraising"}, {"status": "appraising,supplement_requested,returned"},
+        {"unit": a, "status": "appraising"}, {"unit": b, "status": "received,transferred"},
+        {"unit": e, "status": "appraising,awaiting_approval"},
+        {"overdue": "1"}, {"overdue": "0"}, {"overdue": "1", "unit": a},
+        {"overdue": "1", "unit": c}, {"overdue": "1", "status": "appraising"},
+        {"status": "supplement_requested", "due_before": NOW},
+        {"holder": p.specialist_c.pk, "status": ",".join(sorted(OPEN))},
+    ]
+
+
+def test_dossier_list_matches_the_reference_for_every_user_and_filter(province):
+    everything = list(Dossier.objects.all())
+    for user in province.users:
+        for f in filter_sets(province):
+            expected = ordered([x.pk for x in everything if visible(user, x) and matches(x, f)])
+            listed = selectors.dossier_list(user=user, filters=f, now=NOW)
+            assert codes(listed) == expected, (user.username, f)
+            assert listed.count() == len(expected), (user.username, f)
+
+
+@pytest.mark.parametrize("per_page", [1, 7, 50])
+def test_pages_and_counts_match_the_reference(province, per_page):
+    """Ids-first pages (index_ids or not) concatenate to the whole list; counts are exact
+    below the cap, the cap with ``capped`` above it (unless counting was free)."""
+    everything = list(Dossier.objects.all())
+    for user in province.users:
+        for f in filter_sets(province):
+            expected = ordered([x.pk for x in everything if visible(user, x) and matches(x, f)])
+            for cap in (3, 10_000):
+                paginator = CappedPaginator(
+                    selectors.dossier_list(user=user, filters=f, now=NOW), per_page, cap=cap)
+                seen, number = [], 1
+                while True:
+                    page = paginator.page(number)
+                    seen += codes(page.object_list)
+                    if not page.has_next():
+                        break
+                    number += 1
+                assert seen == expected, (user.username, f, per_page)
+                # Once the last page has been read the length is known exactly.
+                assert paginator.count == len(expected) and not paginator.capped
+                fresh = CappedPaginator(
+                    selectors.dossier_list(user=user, filters=f, now=NOW), per_page, cap=cap)
+                fresh.page(1)
+                # Exact when the first page shows the end, or when an index-served list
+                # counted itself while sorting.
+                exact = len(expected) <= per_page or fresh.object_list.index_ids is not None
+                assert fresh.count == (len(expected) if exact else min(len(expected), cap))
+                assert fresh.capped == (not exact and len(expected) > cap)
+
+
+WORKLIST_RULES = {
+    "mine": lambda u, d, units: d.holder_id == u.pk and d.status in OPEN,
+    "unit": lambda u, d, units: d.current_unit_id in units and d.status in OPEN,
+    "due_soon": lambda u, d, units: (d.status in RUNNING and d.due_at is not None
+                                     and NOW <= d.due_at <= ws_selectors.warning_horizon(NOW)),
+    "overdue": lambda u, d, units: (d.status in RUNNING and d.due_at is not None
+                                    and d.due_at < NOW),
+    "paused": lambda u, d, units: d.status in PAUSED,
+    "to_return": lambda u, d, units: (d.status in (Status.ISSUED, Status.RESULT_READY)
+                                      and d.receiving_unit_id in units),
+    "all": lambda u, d, units: True,
+}
+
+
+def test_worklists_match_the_reference(province):
+    everything = list(Dossier.objects.all())
+    for user in province.users:
+        units = units_of(user)
+        for key, rule in WORKLIST_RULES.items():
+            order = ("-received_at", "-id") if key == "all" else ("due_at", "id")
+            for f in ({}, {"unit": province.units[0].pk}, {"status": "appraising"}):
+                expected = ordered([x.pk for x in everything if visible(user, x)
+                                    and rule(user, x, units) and matches(x, f)], order)
+                listed = ws_selectors.worklist(user=user, key=key, filters=f, now=NOW)
+                assert codes(listed) == expected, (user.username, key, f)
+                paginator = CappedPaginator(listed, 5)
+                pages = [codes(paginator.page(n).object_list)
+                         for n in range(1, (len(expected) + 4) // 5 + 1)]
+                assert sum(pages, []) == expected, (user.username, key, f)
+            counts = ws_selectors.worklist_counts(user=user, now=NOW)
+            assert counts[key] == len([x for x in everything if visible(user, x)
+                                       and rule(user, x, units)]), (user.username, key)
+
+
+def test_tile_counts_stop_past_the_cap(province, monkeypatch):
+    monkeypatch.setattr(ws_selectors, "TILE_COUNT_CAP", 2)
+    counts = ws_selectors.worklist_counts(user=province.root, now=NOW)
+    assert counts["all"] == 3  # "more than 2"
+
+
+# ----------------------------------------------------------------------------- the API
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_count_is_exact_below_the_cap_and_flagged_above(province, monkeypatch):
+    unit = province.units[0].pk
+    expected = ordered([x.pk for x in Dossier.objects.all()
+                        if matches(x, {"unit": unit})])
+    assert len(expected) > 50
+    body = api(province.leader_a).get("/api/v1/dossiers", {"unit": unit}).json()
+    assert body["count"] == len(expected) and body["count_capped"] is False
+    assert [r["code"] for r in body["results"]] == expected[:50]
+    assert body["next"].endswith(f"?page=2&unit={unit}") and body["previous"] is None
+    body = api(province.leader_a).get("/api/v1/dossiers", {"unit": unit, "page": 2}).json()
+    assert body["count"] == len(expected) and body["next"] is None
+    assert body["previous"].endswith(f"?unit={unit}")
+    assert [r["code"] for r in body["results"]] == expected[50:]
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 4)
+    monkeypatch.setattr(pagination.CappedPagination, "page_size", 3)
+    first = api(province.leader_a).get("/api/v1/dossiers", {"unit": unit}).json()
+    assert first["count"] == 4 and first["count_capped"] is True
+    assert [r["code"] for r in first["results"]] == expected[:3]
+    assert first["next"].endswith(f"?page=2&unit={unit}")
+    # Pages past the cap are still there; the last one says so by having no next.
+    last_page = (len(expected) + 2) // 3
+    last = api(province.leader_a).get("/api/v1/dossiers", {"unit": unit, "page": last_page})
+    assert last.status_code == 200
+    assert [r["code"] for r in last.json()["results"]] == expected[(last_page - 1) * 3:]
+    assert last.json()["next"] is None
+    assert api(province.leader_a).get(
+        "/api/v1/dossiers", {"unit": unit, "page": last_page + 1}).status_code == 404
+
+
+def test_api_status_label_is_the_status_display(province):
+    body = api(province.root).get("/api/v1/dossiers").json()
+    for row in body["results"]:
+        assert row["status_label"] == Dossier(status=row["status"]).get_status_display()
+
+
+def test_a_unit_that_is_not_a_number_is_a_400(province):
+    response = api(province.leader_a).get("/api/v1/dossiers", {"unit": "abc"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "filter_invalid"
+    assert "unit" in response.json()["fields"]
+
+
+@pytest.mark.parametrize("query", [
+    {}, {"status": "appraising"}, {"overdue": "1"}, {"overdue": "1", "unit": "UNIT"},
+    {"unit": "UNIT", "status": "appraising,supplement_requested"},
+])
+def test_api_list_query_count(province, django_assert_max_num_queries, query):
+    """Memberships, the page's ids, its rows (select_related), the capped count: 4, whatever
+    the page holds (the count is skipped when the page shows where the list ends)."""
+    query = {k: (province.units[0].pk if v == "UNIT" else v) for k, v in query.items()}
+    client = api(province.leader_a)
+    with django_assert_max_num_queries(4):
+        response = client.get("/api/v1/dossiers", query)
+    assert response.status_code == 200
+
+
+def test_workspace_home_query_count(province, client, django_assert_max_num_queries):
+    """Session, user, memberships, seven capped counts, the calendar's freshness checks (4),
+    unit names: the counts do not grow with the number of dossiers."""
+    client.force_login(province.two_units)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("workspace:home")).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite query plans")
+def test_narrowed_lists_read_indexes_not_the_table(province):
+    """The regression that cost seconds at a million dossiers: a plan walking the whole table
+    (or the received_at index) for a unit + status list or the overdue list."""
+    unit = province.units[0].pk
+    for user, f in [(province.leader_a, {"unit": unit, "status": "appraising"}),
+                    (province.leader_a, {"overdue": "1"}),
+                    (province.leader_a, {"overdue": "1", "unit": unit})]:
+        index_ids = selectors.dossier_list(user=user, filters=f, now=NOW).index_ids
+        sql, params = index_ids._sql()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " | ".join(row[3] for row in cursor.fetchall())
+        assert "SCAN dossiers_dossier" not in plan, plan
+        assert "COVERING INDEX dossier_" in plan, plan
