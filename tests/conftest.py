@@ -1,10 +1,20 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The access log remembers "already logged" in the cache by user and dossier id; ids are
+    # reused after each test's rollback, so a previous test's entry must not hide a read.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

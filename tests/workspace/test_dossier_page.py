@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.audit.models import AuditEvent
+from motcua.audit.models import AccessLog, AuditEvent
 from tests.factories import UserFactory
 
 
@@ -38,11 +38,17 @@ def test_page_shows_header_applicant_documents_due_and_timeline(world, bring, lo
 
 def test_opening_the_page_records_the_read_of_personal_data(world, bring, login, frozen):
     d = bring("appraising")
-    before = AuditEvent.objects.filter(event_type="dossier.viewed", dossier=d).count()
-    login(world.specialist).get(url(d))
-    events = AuditEvent.objects.filter(event_type="dossier.viewed", dossier=d)
-    assert events.count() == before + 1
-    assert events.order_by("-id").first().actor_id == world.specialist.pk
+    before = AccessLog.objects.filter(dossier=d).count()
+    client = login(world.specialist)
+    client.get(url(d))
+    reads = AccessLog.objects.filter(dossier=d)
+    assert reads.count() == before + 1
+    read = reads.order_by("-id").first()
+    assert (read.actor_id, read.channel) == (world.specialist.pk, "web")
+    # A reload within the window is the same access; a read is not a change of the dossier.
+    client.get(url(d))
+    assert reads.count() == before + 1
+    assert not AuditEvent.objects.filter(event_type="dossier.viewed", dossier=d).exists()
 
 
 def test_only_the_actions_of_this_user_in_this_state_are_offered(world, bring, login, frozen):
@@ -93,10 +99,10 @@ def test_unknown_code_is_404(world, login):
 
 def test_foreign_unit_gets_403_and_no_read_is_logged(world, bring, login, frozen):
     d = bring("appraising")
-    before = AuditEvent.objects.filter(event_type="dossier.viewed").count()
+    before = AccessLog.objects.count()
     for user in (world.foreign_leader, world.foreign_receptionist):
         assert login(user).get(url(d)).status_code == 403
-    assert AuditEvent.objects.filter(event_type="dossier.viewed").count() == before
+    assert AccessLog.objects.count() == before
 
 
 def test_anonymous_goes_to_login_and_roleless_user_gets_403(client, world, bring, frozen):

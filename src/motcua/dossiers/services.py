@@ -1367,15 +1367,6 @@ def supplements_close_expired(*, now: dt.datetime | None = None,
     return closed
 
 
-def dossier_mark_viewed(*, actor, dossier: Dossier, channel: str = "", ip: str | None = None,
-                        at: dt.datetime | None = None) -> None:
-    """Log a staff read of personal data (dossier.viewed)."""
-    with transaction.atomic():
-        _lock(dossier)
-        audit_record(actor=actor, event_type="dossier.viewed", dossier=dossier, at=_now(at),
-                     channel=channel, ip=ip)
-
-
 def dossier_recompute_due(*, dossier: Dossier, dry_run: bool = False, actor=None):
     """Recompute the legal due time under today's calendar; returns (old, new) or None.
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
-from motcua.dossiers import identity, services
+from motcua.dossiers import access, identity, services
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import CounterGuidance, Dossier
 from motcua.dossiers.pagination import CappedPaginator
@@ -214,10 +214,9 @@ def _dossier_context(request, dossier: Dossier, *, success: str = "", error: str
 @staff_required
 def dossier_detail(request, code: str):
     dossier = _get_dossier(request.user, code)
-    # Opening the page shows the applicant's personal data: that read is audited (domain §7).
-    services.dossier_mark_viewed(
-        actor=request.user, dossier=dossier, channel="web", ip=request.META.get("REMOTE_ADDR")
-    )
+    # Opening the page shows the applicant's personal data: that read is logged (domain §7).
+    access.record_view(actor=request.user, dossier=dossier, channel=access.WEB,
+                       ip=request.META.get("REMOTE_ADDR"))
     return render(request, "workspace/dossier_detail.html", _dossier_context(request, dossier))
 
 
