@@ -250,11 +250,11 @@ def _short(fig: dict) -> str:
 
 def bench_database(db: str, args, secret: str, data: dict) -> dict:
     """Fill ``data`` as figures come in, so a late failure keeps the earlier ones."""
-    workdir = args.workdir / db
+    workdir, pg_name = dataset_place(db, args)
     url = (f"sqlite:///{workdir / 'bench.sqlite3'}" if db == "sqlite"
-           else f"postgres://postgres@127.0.0.1:5432/{PG_NAME}")
+           else f"postgres://postgres@127.0.0.1:5432/{pg_name}")
     env = server.production_env(url, args.workdir, secret_key=secret)
-    reused = args.reuse and _kept(db, workdir, args.n)
+    reused = args.reuse and _kept(db, workdir, args.n, pg_name)
     try:
         if reused:
             log(f"{db}: reusing the kept {args.n:,} dossiers (migrate only)")
@@ -265,7 +265,7 @@ def bench_database(db: str, args, secret: str, data: dict) -> dict:
             shutil.rmtree(workdir, ignore_errors=True)
             workdir.mkdir(parents=True)
             if db == "postgresql":
-                pg_recreate(PG_NAME)
+                pg_recreate(pg_name)
             log(f"{db}: building {args.n:,} dossiers")
             t0 = time.perf_counter()
             run_child("prepare", env, args, workdir)
@@ -291,14 +291,21 @@ def bench_database(db: str, args, secret: str, data: dict) -> dict:
     finally:
         if not args.keep:
             if db == "postgresql":
-                pg_recreate(PG_NAME, drop_only=True)
+                pg_recreate(pg_name, drop_only=True)
             else:
                 for f in workdir.glob("bench.sqlite3*"):
                     f.unlink()
     return data
 
 
-def _kept(db: str, workdir: Path, n: int) -> bool:
+def dataset_place(db: str, args) -> tuple[Path, str]:
+    """Work folder and PostgreSQL database of one dataset: the default size has the plain
+    names, other sizes their own, so a kept 10M dataset survives a 1M run."""
+    suffix = "" if args.n == MILLION else f"_{args.n}"
+    return args.workdir / f"{db}{suffix.replace('_', '-')}", PG_NAME + suffix
+
+
+def _kept(db: str, workdir: Path, n: int, pg_name: str = PG_NAME) -> bool:
     """Whether ``workdir`` holds a finished dataset of ``n`` dossiers for ``db``."""
     fixtures = workdir / "fixtures.json"
     if not fixtures.exists():
@@ -312,7 +319,7 @@ def _kept(db: str, workdir: Path, n: int) -> bool:
 
     with psycopg.connect(PG_ADMIN) as conn:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                            (PG_NAME,)).fetchone() is not None
+                            (pg_name,)).fetchone() is not None
 
 
 def main(argv=None) -> int:

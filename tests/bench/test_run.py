@@ -28,3 +28,12 @@ def test_fixtures_of_older_runs_are_sized_by_their_status_counts(tmp_path):
                                                                       "appraising": 300}}))
     (tmp_path / "bench.sqlite3").write_bytes(b"")
     assert run._kept("sqlite", tmp_path, 1000)
+
+
+def test_each_size_has_its_own_dataset_place(tmp_path):
+    one = run.parse_args(["--workdir", str(tmp_path)])
+    ten = run.parse_args(["--workdir", str(tmp_path), "--scale", "10"])
+    assert run.dataset_place("postgresql", one) == (tmp_path / "postgresql", "motcua_bench")
+    assert run.dataset_place("postgresql", ten) == (tmp_path / "postgresql-10000000",
+                                                    "motcua_bench_10000000")
+    assert run.dataset_place("sqlite", ten)[0] == tmp_path / "sqlite-10000000"
