@@ -62,21 +62,27 @@ def test_openapi_schema_is_served(client):
     assert response.status_code == 200
 
 
-def test_plugin_and_supplement_settings_come_from_the_environment(tmp_path):
+def settings_in_a_fresh_process(tmp_path, expression: str, **environ):
+    """``expression`` over ``motcua.config.settings`` (as ``s``) read in a new interpreter with
+    only ``environ`` set: settings are read once, at import."""
     import json
     import subprocess
     import sys
 
-    code = ("import json, motcua.config.settings as s; print(json.dumps(["
-            "s.MOTCUA_NOTIFICATION_CHANNELS, s.MOTCUA_SIGNATURE_BACKEND,"
-            " s.MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS]))")
-    env = {"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path),
-           "MOTCUA_NOTIFICATION_CHANNELS": "a.Sms, b.Zalo",
-           "MOTCUA_SIGNATURE_BACKEND": "c.Pades",
-           "MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS": "15"}
+    code = f"import json, motcua.config.settings as s; print(json.dumps({expression}))"
+    env = {"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path), **environ}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)
-    assert json.loads(out.stdout) == [["a.Sms", "b.Zalo"], "c.Pades", 15]
+    return json.loads(out.stdout)
+
+
+def test_plugin_and_supplement_settings_come_from_the_environment(tmp_path):
+    assert settings_in_a_fresh_process(
+        tmp_path, "[s.MOTCUA_NOTIFICATION_CHANNELS, s.MOTCUA_SIGNATURE_BACKEND,"
+                  " s.MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS]",
+        MOTCUA_NOTIFICATION_CHANNELS="a.Sms, b.Zalo", MOTCUA_SIGNATURE_BACKEND="c.Pades",
+        MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS="15",
+    ) == [["a.Sms", "b.Zalo"], "c.Pades", 15]
 
 
 def test_plugin_defaults_are_the_shipped_plugins(settings):
@@ -89,19 +95,12 @@ def test_plugin_defaults_are_the_shipped_plugins(settings):
 
 
 def test_redis_url_gives_a_shared_cache(tmp_path):
-    import json
-    import subprocess
-    import sys
-
-    code = ("import json, motcua.config.settings as s; "
-            "print(json.dumps([s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'],"
-            " s.HUEY['huey_class']]))")
-    env = {"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path),
-           "MOTCUA_REDIS_URL": "redis://127.0.0.1:6379/3"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
-    assert json.loads(out.stdout) == ["django.core.cache.backends.redis.RedisCache",
-                                      "redis://127.0.0.1:6379/3", "huey.RedisHuey"]
+    assert settings_in_a_fresh_process(
+        tmp_path, "[s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'],"
+                  " s.HUEY['huey_class']]",
+        MOTCUA_REDIS_URL="redis://127.0.0.1:6379/3",
+    ) == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/3",
+          "huey.RedisHuey"]
 
 
 def test_connections_persist_only_when_asked(tmp_path):
@@ -113,19 +112,12 @@ def test_connections_persist_only_when_asked(tmp_path):
 
 
 def test_production_keeps_connections_by_default(tmp_path):
-    import subprocess
-    import sys
-
-    code = "import motcua.config.settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])"
-    env = {"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_ENV": "production",
-           "MOTCUA_SECRET_KEY": "x" * 50, "MOTCUA_ALLOWED_HOSTS": "example.vn"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "60"
-    env["MOTCUA_DB_CONN_MAX_AGE"] = "0"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "0"
+    production = {"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "x" * 50,
+                  "MOTCUA_ALLOWED_HOSTS": "example.vn"}
+    age = "s.DATABASES['default']['CONN_MAX_AGE']"
+    assert settings_in_a_fresh_process(tmp_path, age, **production) == 60
+    assert settings_in_a_fresh_process(tmp_path, age, **production,
+                                       MOTCUA_DB_CONN_MAX_AGE="0") == 0
 
 
 @pytest.mark.django_db
