@@ -140,7 +140,7 @@ def table(results: dict) -> str:
                 f"{_fmt(fig['baseline_rps'], ',.0f'):>12}{_fmt(fig['ratio'], '.2f'):>7}  "
                 f">= {target:.0%} {_verdict(ok)} {fig.get('note', '')}".rstrip()
             )
-        for name, fig in (data.get("worklists") or {}).items():
+        for name, fig in _worklist_rows(data):
             ok = None if fig.get("p95_ms") is None else fig["p95_ms"] < WORKLIST_P95_MS
             lines.append(
                 f"{db:<11}{('worklist ' + name)[:27]:<28}{_fmt(fig.get('rps'), ',.0f'):>9}"
@@ -174,6 +174,13 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _worklist_rows(data: dict):
+    """Worklist figures under the run's load, then the same lists one request at a time."""
+    yield from (data.get("worklists") or {}).items()
+    for name, fig in (data.get("worklists_one_connection") or {}).items():
+        yield f"{name} 1 conn", fig
+
+
 def markdown(results: dict) -> str:
     """The results as Markdown tables, for docs/performance.md."""
     m = results.get("machine", {})
@@ -204,7 +211,7 @@ def markdown(results: dict) -> str:
                 f"{_fmt(f['baseline_rps'], ',.0f')} | {_fmt(f['ratio'], '.2f')} | "
                 f">= {target:.0%}{ok} {f.get('note', '')} |"
             )
-        for name, f in (data.get("worklists") or {}).items():
+        for name, f in _worklist_rows(data):
             ok = "" if f.get("p95_ms") is None else (" ok" if f["p95_ms"] < WORKLIST_P95_MS else " **missed**")
             out.append(
                 f"| {db} | worklist {name} | {_fmt(f.get('rps'), ',.0f')} | {_fmt(f.get('p50_ms'), '.1f')} | "

@@ -68,3 +68,16 @@ def test_scale_flag():
     assert parse_args([]).n == 1_000_000
     assert parse_args(["--dossiers", "500", "--scale", "3"]).n == 500
     assert parse_args(["--db", "sqlite"]).dbs == ["sqlite"]
+
+
+def test_one_connection_worklists_are_shown_beside_the_loaded_ones():
+    sample = _sample()
+    slow = Figure(rps=100.0, p50_ms=60.0, p95_ms=90.0, p99_ms=99.0, requests=1000, errors=0)
+    sample["sqlite"]["worklists"]["unit_status"] = slow.as_dict()
+    sample["sqlite"]["worklists_one_connection"] = {"unit_status": _fig(200.0).as_dict()}
+    text = results.table(sample)
+    loaded = next(line for line in text.splitlines() if "worklist unit_status " in line
+                  and "1 conn" not in line)
+    alone = next(line for line in text.splitlines() if "worklist unit_status 1 conn" in line)
+    assert "MISSED" in loaded and "p95 < 50 ms ok" in alone
+    assert "| sqlite | worklist unit_status 1 conn | 200 |" in results.markdown(sample)
