@@ -95,14 +95,15 @@ class CappedPaginator(Paginator):
         Ordering a few thousand matches by ``received_at`` costs little when the sort carries
         only ids; carrying every joined column of the page query through the sort cost several
         times more (SQLite joins before it sorts). The conditions are not repeated: they were
-        applied when the ids were read. Keeps ``select_related`` and ``prefetch_related``,
-        which is all the dossier lists use (no annotations).
+        applied when the ids were read. Keeps ``select_related``, ``only``/``defer`` and
+        ``prefetch_related``, which is all the dossier lists use (no annotations).
         """
         if not ids:
             return []
         source = self.object_list
         qs = source.model._default_manager.filter(pk__in=ids).order_by()  # ordered below
         qs.query.select_related = source.query.select_related
+        qs.query.deferred_loading = source.query.deferred_loading
         qs = qs.prefetch_related(*source._prefetch_related_lookups)
         by_id = {row.pk: row for row in qs}
         return [by_id[i] for i in ids if i in by_id]

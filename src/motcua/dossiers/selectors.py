@@ -99,6 +99,25 @@ class DossierQuerySet(QuerySet):
     index_ids: IndexIds | None = None
 
 
+# What a row of the API list shows (serializers.DossierListSerializer): a procedure version
+# alone has 26 columns, its legal texts among them, and the holder and current step rows are
+# not shown at all. Loading only these halved the cost of fetching a 50-row page.
+LIST_RELATED = ("procedure_version__procedure", "field", "receiving_unit", "competent_unit",
+                "current_unit")
+LIST_COLUMNS = (
+    "code", "status", "national_status", "applicant_name", "channel", "received_at", "due_at",
+    "procedure_version__name", "procedure_version__procedure__code", "field__code",
+    "receiving_unit__code", "competent_unit__code", "current_unit__code",
+)
+
+
+def list_rows(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """``qs`` loading only the columns a list row shows; keeps its ``index_ids``."""
+    narrow = qs.select_related(None).select_related(*LIST_RELATED).only(*LIST_COLUMNS)
+    narrow.index_ids = getattr(qs, "index_ids", None)
+    return narrow
+
+
 def _base() -> QuerySet[Dossier]:
     return DossierQuerySet(model=Dossier).select_related(
         "procedure_version", "procedure_version__procedure", "field", "receiving_unit",
