@@ -165,13 +165,15 @@ class Dossier(models.Model):
             # Narrowed lists (selectors.dossier_list): each arm of the unit OR reads one range
             # per unit column and status (and of due times for overdue / due soon), and finds
             # the ordering columns in the index too, so a page of ids and the count never
-            # touch the table. The first replaces (current_unit, status).
+            # touch the table. The first replaces (current_unit, status). SQLite keeps the
+            # rowid (= id) in every index; PostgreSQL needs it INCLUDEd for an index-only scan
+            # (Django leaves INCLUDE out on SQLite).
             models.Index(fields=["current_unit", "status", "due_at", "received_at"],
-                         name="dossier_cur_status_due"),
+                         include=["id"], name="dossier_cur_status_due"),
             models.Index(fields=["receiving_unit", "status", "due_at", "received_at"],
-                         name="dossier_recv_status_due"),
+                         include=["id"], name="dossier_recv_status_due"),
             models.Index(fields=["competent_unit", "status", "due_at", "received_at"],
-                         name="dossier_comp_status_due"),
+                         include=["id"], name="dossier_comp_status_due"),
         ]
 
     def __str__(self) -> str:

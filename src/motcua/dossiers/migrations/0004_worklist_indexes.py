@@ -20,15 +20,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['current_unit', 'status', 'due_at', 'received_at'], name='dossier_cur_status_due'),
+            index=models.Index(fields=['current_unit', 'status', 'due_at', 'received_at'], include=['id'], name='dossier_cur_status_due'),
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['receiving_unit', 'status', 'due_at', 'received_at'], name='dossier_recv_status_due'),
+            index=models.Index(fields=['receiving_unit', 'status', 'due_at', 'received_at'], include=['id'], name='dossier_recv_status_due'),
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['competent_unit', 'status', 'due_at', 'received_at'], name='dossier_comp_status_due'),
+            index=models.Index(fields=['competent_unit', 'status', 'due_at', 'received_at'], include=['id'], name='dossier_comp_status_due'),
         ),
         migrations.AddIndex(
             model_name='dossierstep',
