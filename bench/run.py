@@ -71,7 +71,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="run reports_rebuild after loading (never: time the exact report path)")
     p.add_argument("--merge", action="store_true",
                    help="keep the other databases' figures (and worktime, if skipped) from --out")
-    p.add_argument("--phase", choices=["prepare", "report", "vacuum"], help=argparse.SUPPRESS)
+    p.add_argument("--phase", choices=["prepare", "report", "refresh"], help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.n = args.dossiers if args.dossiers is not None else int(args.scale * MILLION)
     args.dbs = [d.strip() for d in args.db.split(",") if d.strip()]
@@ -92,9 +92,8 @@ def child(args) -> None:
     workdir = args.workdir
     if args.phase == "prepare":
         phases.prepare(dossiers=args.n, workdir=workdir, rebuild=args.rebuild, log=log)
-    elif args.phase == "vacuum":
-        phases.setup()
-        phases.vacuum({}, log)
+    elif args.phase == "refresh":
+        phases.refresh(workdir, log)
     else:
         ledger = workdir / "ledger.json"
         rebuilt = ledger.exists() and json.loads(ledger.read_text())["rebuilt"]
@@ -281,7 +280,7 @@ def bench_database(db: str, args, secret: str, data: dict) -> dict:
             log(f"{db}: reusing the kept {args.n:,} dossiers (migrate only)")
             subprocess.run([sys.executable, "-m", "motcua", "migrate", "--noinput", "-v", "0"],
                            env=env, cwd=ROOT, check=True)
-            run_child("vacuum", env, args, workdir)  # new indexes, earlier runs' intakes
+            run_child("refresh", env, args, workdir)  # vacuum, a session under this key
             data["reused"] = True
         else:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -94,13 +94,23 @@ class Gunicorn:
         return False
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    # wrk does not follow redirects either: a page answering 302 (say, to the login page, when
+    # the session is not valid) must show as 302, not as the 200 of the page it points to.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
 def fetch(url: str, *, method: str = "GET", body: bytes | None = None, headers: dict | None = None,
           timeout: float = 60):
     """One request: (status, body text); status 0 when it timed out or the connection failed.
     Used to check an endpoint before loading it."""
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with _NO_REDIRECTS.open(req, timeout=timeout) as resp:
             return resp.status, resp.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode("utf-8", "replace")

@@ -80,3 +80,14 @@ def test_report_times_the_exact_report_without_a_ledger(dataset):
     # The generated year is really counted, not an empty report.
     assert out["report_received"] and out["report_rows"]
     assert "note" not in out
+
+
+def test_refresh_logs_the_leader_in_again(dataset, tmp_path, client):
+    wl = phases.worklist_requests(tmp_path, random.Random(1))
+    wl["session"] = "sessionid=stale"
+    (tmp_path / "fixtures.json").write_text(json.dumps({"worklists": wl}))
+    phases.refresh(tmp_path, log=lambda msg: None)
+    fresh = json.loads((tmp_path / "fixtures.json").read_text())["worklists"]["session"]
+    assert fresh != "sessionid=stale"
+    client.cookies["sessionid"] = fresh.split("=", 1)[1]
+    assert client.get("/can-bo/").status_code == 200

@@ -37,3 +37,29 @@ def test_each_size_has_its_own_dataset_place(tmp_path):
     assert run.dataset_place("postgresql", ten) == (tmp_path / "postgresql-10000000",
                                                     "motcua_bench_10000000")
     assert run.dataset_place("sqlite", ten)[0] == tmp_path / "sqlite-10000000"
+
+
+def test_a_probe_reports_a_redirect_instead_of_following_it():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from bench import server
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302 if self.path == "/can-bo/" else 200)
+            self.send_header("Location", "/dang-nhap/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        status, _ = server.fetch(f"http://127.0.0.1:{httpd.server_address[1]}/can-bo/")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert status == 302
