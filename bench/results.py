@@ -197,6 +197,8 @@ def markdown(results: dict) -> str:
     labels = {"intake": "intake `POST /api/v1/dossiers`", "lookup": "lookup `GET /api/v1/dossiers/{code}`",
               "lookup_page": "lookup page `/tra-cuu/{code}/`"}
     for db in ("sqlite", "postgresql"):
+        if db not in results:
+            continue  # not asked for in this run (--db)
         data = results.get(db) or {}
         if data.get("skipped"):
             out.append(f"| {db} | n/a ({data['skipped']}) | | | | | | | |")

@@ -81,3 +81,10 @@ def test_one_connection_worklists_are_shown_beside_the_loaded_ones():
     alone = next(line for line in text.splitlines() if "worklist unit_status 1 conn" in line)
     assert "MISSED" in loaded and "p95 < 50 ms ok" in alone
     assert "| sqlite | worklist unit_status 1 conn | 200 |" in results.markdown(sample)
+
+
+def test_markdown_leaves_out_a_database_the_run_did_not_measure():
+    sample = _sample()
+    del sample["postgresql"]
+    text = results.markdown(sample)
+    assert "| sqlite | intake" in text and "| postgresql |" not in text
