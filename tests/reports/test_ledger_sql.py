@@ -196,3 +196,32 @@ def test_hook_moves_a_stock_changed_before_the_receipt_on_the_receipt_day(versio
             raise Rollback
     except Rollback:
         pass
+
+
+@pytest.mark.django_db
+def test_merge_statements_do_not_grow_with_the_number_of_dossiers(version, center):
+    # A legacy import merges a million dossiers at once: their ids must never be written into
+    # one statement (SQLite refuses past 250,000 bound variables: "too many SQL variables").
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def merge(n: int, prefix: str) -> int:
+        ids = []
+        for i in range(n):
+            d = Dossier.objects.create(
+                code=f"{prefix}-{i}", procedure_version=version, field=version.field,
+                receiving_unit=center, competent_unit=version.agency, current_unit=center,
+                channel=1, applicant_name="F", received_at=vn(2026, 3, 2, 8),
+                due_at=vn(2026, 3, 4, 17), status=Status.RECEIVED, national_status=2,
+            )
+            StatusChange.objects.create(dossier=d, to_status=Status.RECEIVED, action="import",
+                                        at=vn(2026, 3, 2, 8), due_at=vn(2026, 3, 4, 17))
+            ids.append(d.pk)
+        with CaptureQueriesContext(connection) as captured:
+            ledger_merge(ids)
+        assert LedgerState.objects.filter(dossier_id__in=ids).count() == n
+        return sum(len(q["sql"]) for q in captured.captured_queries
+                   if "INSERT INTO motcua_merge_ids" not in q["sql"])
+
+    few, many = merge(2, "P"), merge(200, "Q")
+    assert many - few < 40  # 198 more ids inline would add more than a thousand characters

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
 from django.db.models import Min
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
@@ -383,28 +384,28 @@ def ledger_merge(dossier_ids: list[int] | None = None, *, progress: Callable | N
         dossiers = Dossier.objects.filter(id__gte=id_range[0], id__lte=id_range[1]).exclude(
             id__in=LedgerState.objects.values("dossier_id")
         )
+        where = (
+            "d.id BETWEEN %s AND %s AND NOT EXISTS (SELECT 1 FROM reports_ledgerstate ls"
+            " WHERE ls.dossier_id = d.id)"
+        )
+        params = tuple(id_range)
     else:
-        dossiers = Dossier.objects.filter(id__in=dossier_ids or [])
-    first = dossiers.filter(received_at__isnull=False).aggregate(m=Min("received_at"))["m"]
-    if first is None:
-        return
-    if sql_ledger_usable(dossiers):
-        if id_range is not None:
-            where = (
-                "d.id BETWEEN %s AND %s AND NOT EXISTS (SELECT 1 FROM reports_ledgerstate ls"
-                " WHERE ls.dossier_id = d.id)"
-            )
-            params = tuple(id_range)
-        else:
-            where, params = "d.id IN (SELECT id FROM motcua_merge_ids)", ()
-            _temp_ids(dossier_ids)
-        try:
+        # The ids go into a temporary table, never into the SQL text: an import of a million
+        # rows is a million ids, past SQLite's limit on bound variables (250,000 here).
+        _temp_ids(dossier_ids or [])
+        dossiers = Dossier.objects.filter(id__in=RawSQL("SELECT id FROM motcua_merge_ids", ()))
+        where, params = "d.id IN (SELECT id FROM motcua_merge_ids)", ()
+    try:
+        first = dossiers.filter(received_at__isnull=False).aggregate(m=Min("received_at"))["m"]
+        if first is None:
+            return
+        if sql_ledger_usable(dossiers):
             _sql_ledger(progress=progress, merge=True, where=where, params=params)
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("DROP TABLE IF EXISTS motcua_merge_ids")
-    else:
-        _python_merge(list(dossiers.values_list("id", flat=True)), progress)
+        else:
+            _python_merge(list(dossiers.values_list("id", flat=True)), progress)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS motcua_merge_ids")
     rollup_refresh(since=local_day(first))
 
 
