@@ -17,7 +17,22 @@ class AppendOnlyError(Exception):
     pass
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """A row is written once: saving it again or deleting it raises ``AppendOnlyError``."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEvent(AppendOnly):
     chain = models.CharField(_("chuỗi"), max_length=64, db_index=True)
     seq = models.PositiveIntegerField(_("số thứ tự trong chuỗi"))
     event_type = models.CharField(_("loại sự kiện"), max_length=64, db_index=True)
@@ -50,16 +65,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.event_type} {self.chain}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit events are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit events are append-only.")
-
-
-class AccessLog(models.Model):
+class AccessLog(AppendOnly):
     """A staff read of a dossier's personal data (nhật ký truy cập dữ liệu cá nhân).
 
     Who looked at whose data, when and through which channel. Kept apart from ``AuditEvent``
@@ -95,11 +102,3 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.channel} {self.actor_id} → {self.dossier_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Access log rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Access log rows are append-only.")
