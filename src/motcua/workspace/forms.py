@@ -12,6 +12,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Field
 from motcua.dossiers.models import ApplicantKind, Gender, ProvidedAs
@@ -77,7 +78,8 @@ class IntakeForm(forms.Form):
 
     unit = forms.ChoiceField(label=_("Nơi tiếp nhận"))
     q = forms.CharField(label=_("Tìm thủ tục"), required=False)
-    procedure = forms.ChoiceField(label=_("Thủ tục hành chính"))
+    # The portal's plain msgid is its plural page title ("Administrative procedures").
+    procedure = forms.ChoiceField(label=pgettext_lazy("cán bộ", "Thủ tục hành chính"))
     applicant_kind = forms.ChoiceField(
         label=_("Người nộp là"), choices=ApplicantKind.choices, initial=ApplicantKind.PERSON,
         widget=forms.RadioSelect,

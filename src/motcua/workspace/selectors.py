@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from motcua.catalog.selectors import procedures_search
 from motcua.dossiers import selectors as dossier_selectors
@@ -145,7 +146,8 @@ def timeline(*, dossier: Dossier) -> list[dict]:
         t = TRANSITIONS.get(c.action)
         events.append({
             "at": c.at,
-            "title": t.label if t else c.action,
+            # Same words as the action buttons (views.transition_text).
+            "title": pgettext("thao tác", t.label) if t else c.action,
             "from": Status(c.from_status).label if c.from_status else "",
             "to": Status(c.to_status).label if c.to_status else "",
             "actor": _full_name(c.actor),

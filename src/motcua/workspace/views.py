@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
@@ -77,7 +77,17 @@ def _is_htmx(request) -> bool:
 
 def action_label(action: str) -> str:
     t = TRANSITIONS.get(action)
-    return str(t.label) if t else str(EXTRA_ACTIONS.get(action, action))
+    return transition_text(t.label) if t else str(EXTRA_ACTIONS.get(action, action))
+
+
+def transition_text(text: str) -> str:
+    """A label or description of the transitions table in the page's language.
+
+    The table keeps plain Vietnamese strings: the service and API messages and the docs table
+    use them as they are. Its own context keeps an action ("Dừng xử lý", stop) apart from the
+    state of the same name (stopped).
+    """
+    return pgettext("thao tác", text) if text else ""
 
 
 # ----------------------------------------------------------------------------- worklists
@@ -172,7 +182,8 @@ def _action_forms(dossier, names, bound=None) -> list[dict]:
             dossier=dossier, prefix=name
         )
         result.append({"name": name, "label": action_label(name), "form": form,
-                       "description": getattr(TRANSITIONS.get(name), "description", ""),
+                       "description": transition_text(
+                           getattr(TRANSITIONS.get(name), "description", "")),
                        "open": bool(bound and bound[0] == name)})
     return result
 
