@@ -357,3 +357,27 @@ def test_available_forms_follow_the_state(received, make_dossier):
     assert [f["key"] for f in forms.available_forms(refused)] == ["mau-03"]
     withdrawn = make_dossier(status=Status.WITHDRAWN)
     assert [f["key"] for f in forms.available_forms(withdrawn)] == ["mau-01", "mau-05", "mau-06"]
+
+
+def test_forms_are_rendered_in_vietnamese_whatever_the_page_language(received, rf):
+    # A translated label that reaches a sheet lazily (here the online channel, which the
+    # portal translates) must print in Vietnamese: the form is an official document.
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from motcua.dossiers.states import Channel
+    from motcua.printing.editions import FormKey
+    from motcua.printing.views import _template, document_html
+
+    data = {**forms.receipt_context(received), "delivery": Channel.ONLINE.label}
+    with translation.override("en"):
+        assert str(Channel.ONLINE.label) == "Online"
+        pdf_html = document_html(data, FormKey.RECEIPT)
+        request = rf.get("/")
+        request.user = received.received_by
+        screen = render_to_string("printing/screen.html", {
+            "form": data, "sheet_template": _template(FormKey.RECEIPT), "pdf": False,
+        }, request=request)
+    for html in (pdf_html, screen):
+        assert "Đăng ký nhận kết quả tại: Trực tuyến" in html
+        assert "tại: Online" not in html
