@@ -68,11 +68,13 @@ class _Server(ThreadingHTTPServer):
 
 @pytest.fixture
 def server():
-    _Recorder.seen = []
-    httpd = _Server(("127.0.0.1", 0), _Recorder)
+    # A handler class of its own per server: a request of the previous test that its server
+    # is still finishing must not land in this test's list.
+    recorder = type("Recorder", (_Recorder,), {"seen": []})
+    httpd = _Server(("127.0.0.1", 0), recorder)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", _Recorder.seen
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", recorder.seen
     httpd.shutdown()
     httpd.server_close()
 
