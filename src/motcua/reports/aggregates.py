@@ -37,6 +37,7 @@ from motcua.reports.ledger import (
     replay,
 )
 from motcua.reports.models import (
+    DIM_FIELDS,
     FLOW_METRICS,
     STOCK_METRICS,
     DailyStat,
@@ -47,9 +48,6 @@ from motcua.reports.models import (
     StockBalance,
 )
 
-DIM_FIELDS = (
-    "receiving_unit_id", "competent_unit_id", "field_id", "procedure_id", "level", "channel",
-)
 DOSSIER_VALUES = (
     "id", "received_at", "status", "receiving_unit_id", "competent_unit_id", "field_id",
     "procedure_version_id", "procedure_version__procedure_id", "procedure_version__level",

@@ -32,18 +32,32 @@ class Metric(models.TextChoices):
     LATE = "late", _("Đã xử lý quá hạn")
 
 
-class DailyStat(models.Model):
-    """Signed count of one metric on one day for one reporting key."""
+# The reporting key every ledger row is counted under (khóa thống kê), in this order.
+DIM_FIELDS = (
+    "receiving_unit_id", "competent_unit_id", "field_id", "procedure_id", "level", "channel",
+)
 
-    day = models.DateField()
-    metric = models.CharField(max_length=8, choices=Metric.choices)
-    # Plain ids (no FK constraint): the ledger is derived data, rebuilt by reports_rebuild.
+
+class ReportingKey(models.Model):
+    """Who received, who decides, which field, procedure, level and channel. Plain ids, no FK
+    constraint: the ledger is derived data, rebuilt by ``reports_rebuild``."""
+
     receiving_unit_id = models.BigIntegerField()
     competent_unit_id = models.BigIntegerField()
     field_id = models.BigIntegerField()
     procedure_id = models.BigIntegerField()
     level = models.CharField(max_length=4)
     channel = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class DailyStat(ReportingKey):
+    """Signed count of one metric on one day for one reporting key."""
+
+    day = models.DateField()
+    metric = models.CharField(max_length=8, choices=Metric.choices)
     # For OPEN: local date of (statistical due + 1 µs), so "overdue at the end of day A" is
     # due_day <= A. NO_DUE otherwise.
     due_day = models.DateField(default=NO_DUE)
@@ -64,17 +78,11 @@ class DailyStat(models.Model):
         indexes = [models.Index(fields=["metric", "day"], name="daily_stat_metric_day")]
 
 
-class LedgerState(models.Model):
+class LedgerState(ReportingKey):
     """What one dossier currently contributes to the ledger (derived, rebuildable)."""
 
     dossier_id = models.BigIntegerField(primary_key=True)
     procedure_version_id = models.BigIntegerField()
-    receiving_unit_id = models.BigIntegerField()
-    competent_unit_id = models.BigIntegerField()
-    field_id = models.BigIntegerField()
-    procedure_id = models.BigIntegerField()
-    level = models.CharField(max_length=4)
-    channel = models.PositiveSmallIntegerField()
     received_at = models.DateTimeField()
     digitised = models.BooleanField(default=False)
     fee = models.BooleanField(default=False)
@@ -99,33 +107,25 @@ FLOW_METRICS = (
 )
 STOCK_METRICS = (Metric.OPEN, Metric.PAUSED_IN_TIME, Metric.PAUSED_OVERDUE)
 
-_DIMS = ("receiving_unit_id", "competent_unit_id", "field_id", "procedure_id", "level", "channel")
 
-
-class MonthlyStat(models.Model):
+class MonthlyStat(ReportingKey):
     """Flow counts of one whole month (sổ tháng): the sum of that month's ``DailyStat`` flow
     rows, for the months before ``RollupMark.until``. A year report reads 12 of these per key
     instead of ~250 days."""
 
     month = models.DateField()  # first day of the month
     metric = models.CharField(max_length=8, choices=Metric.choices)
-    receiving_unit_id = models.BigIntegerField()
-    competent_unit_id = models.BigIntegerField()
-    field_id = models.BigIntegerField()
-    procedure_id = models.BigIntegerField()
-    level = models.CharField(max_length=4)
-    channel = models.PositiveSmallIntegerField()
     count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("thống kê theo tháng")
         verbose_name_plural = _("thống kê theo tháng")
         constraints = [
-            models.UniqueConstraint(fields=["month", "metric", *_DIMS], name="monthly_stat_unique_key")
+            models.UniqueConstraint(fields=["month", "metric", *DIM_FIELDS], name="monthly_stat_unique_key")
         ]
 
 
-class StockBalance(models.Model):
+class StockBalance(ReportingKey):
     """Stocks at 00:00 on the first day of ``month`` (số dư đầu tháng): the sum of every
     ``DailyStat`` stock row before that day, so "carried over" and "in process at the end of
     the period" do not sum the ledger since the beginning of time. Open dossiers already
@@ -133,12 +133,6 @@ class StockBalance(models.Model):
 
     month = models.DateField()
     metric = models.CharField(max_length=8, choices=Metric.choices)
-    receiving_unit_id = models.BigIntegerField()
-    competent_unit_id = models.BigIntegerField()
-    field_id = models.BigIntegerField()
-    procedure_id = models.BigIntegerField()
-    level = models.CharField(max_length=4)
-    channel = models.PositiveSmallIntegerField()
     due_day = models.DateField(default=NO_DUE)
     count = models.IntegerField(default=0)
 
@@ -147,7 +141,7 @@ class StockBalance(models.Model):
         verbose_name_plural = _("số dư đầu tháng")
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "metric", *_DIMS, "due_day"], name="stock_balance_unique_key"
+                fields=["month", "metric", *DIM_FIELDS, "due_day"], name="stock_balance_unique_key"
             )
         ]
 
