@@ -17,6 +17,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils import timezone
 
+from motcua.core.language import in_vietnamese
 from motcua.dossiers.models import (
     Apology,
     ApplicantKind,
@@ -229,6 +230,7 @@ def _delivery(dossier: Dossier) -> str:
 # --- Mẫu 01 ---------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def receipt_context(dossier: Dossier) -> dict:
     """Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
     dossier = _load(dossier)
@@ -262,6 +264,7 @@ def receipt_context(dossier: Dossier) -> dict:
 # --- Mẫu 02 ---------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def supplement_context(dossier: Dossier, pause: DossierPause | None = None) -> dict:
     """Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, for a supplement requested after
     acceptance (a supplement pause); the latest one unless ``pause`` is given."""
@@ -290,6 +293,7 @@ def supplement_context(dossier: Dossier, pause: DossierPause | None = None) -> d
     return context
 
 
+@in_vietnamese
 def guidance_context(guidance: CounterGuidance) -> dict:
     """Mẫu 02 for a guidance slip handed back at the counter, before any dossier exists
     (hướng dẫn bổ sung một lần tại quầy): no dossier code and no QR."""
@@ -327,6 +331,7 @@ def guidance_context(guidance: CounterGuidance) -> dict:
 # --- Mẫu 03 ---------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def refusal_context(dossier: Dossier) -> dict:
     """Mẫu 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ (refusal at reception)."""
     dossier = _load(dossier)
@@ -352,6 +357,7 @@ def refusal_context(dossier: Dossier) -> dict:
 # --- Mẫu 04 ---------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def apology_context(dossier: Dossier) -> dict:
     """Mẫu 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (TT 01/2018: Phiếu xin
     lỗi và hẹn lại ngày trả kết quả), issued by the late agency."""
@@ -391,6 +397,7 @@ def apology_context(dossier: Dossier) -> dict:
 # --- Mẫu 05 ---------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def stop_context(dossier: Dossier) -> dict:
     """Mẫu 05 Thông báo dừng giải quyết hồ sơ (stop notice; NĐ 118 Art. 21, TT 03/2025 Art. 7).
 
@@ -450,6 +457,7 @@ def _unit_and_person(unit: Unit | None, user) -> str:
     return f"{unit.name} ({name})" if name else unit.name
 
 
+@in_vietnamese
 def control_context(dossier: Dossier, *, now: dt.datetime | None = None) -> dict:
     """Mẫu 06 Phiếu kiểm soát quá trình giải quyết hồ sơ (processing control slip).
 
@@ -518,6 +526,7 @@ def control_context(dossier: Dossier, *, now: dt.datetime | None = None) -> dict
 # --- Mẫu 07 ---------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def register_context(
     unit: Unit, start: dt.date, end: dt.date, field=None, *, printed_at: dt.datetime | None = None
 ) -> dict:

@@ -16,10 +16,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Field
+from motcua.core.language import in_vietnamese
 from motcua.dossiers.models import CounterGuidance, Dossier, DossierPause
 from motcua.org.models import RECEIVING_KINDS, Unit
 from motcua.printing import forms as form_data
@@ -50,14 +51,12 @@ def _template(key: FormKey) -> str:
     return f"printing/forms/{key.value.replace('-', '_')}.html"
 
 
+@in_vietnamese
 def document_html(form: dict, key: FormKey) -> str:
-    """The standalone HTML of a form that WeasyPrint turns into the PDF (always Vietnamese:
-    an official form, whatever language the officer reads the site in)."""
-    with translation.override("vi"):
-        return render_to_string(
-            "printing/document.html",
-            {"form": form, "sheet_template": _template(key), "pdf": True},
-        )
+    """The standalone HTML of a form that WeasyPrint turns into the PDF."""
+    return render_to_string(
+        "printing/document.html", {"form": form, "sheet_template": _template(key), "pdf": True}
+    )
 
 
 def _output(request, *, form: dict, key: FormKey, pdf: bool, pdf_url: str, filename: str,
@@ -121,11 +120,9 @@ def dossier_form(request, code: str, form: str, fmt: str | None = None):
             pause = DossierPause.objects.filter(pk=_int(request.GET["pause"]), dossier=dossier).first()
             if pause is None:
                 raise FormNotApplicable(_("Không tìm thấy yêu cầu bổ sung này của hồ sơ."))
-            with translation.override("vi"):
-                context = form_data.supplement_context(dossier, pause)
+            context = form_data.supplement_context(dossier, pause)
         else:
-            with translation.override("vi"):  # labels the builder turns into text
-                context = form_data.BUILDERS[key](dossier)
+            context = form_data.BUILDERS[key](dossier)
     except FormNotApplicable as exc:
         return _not_applicable(request, exc.message, code)
     pdf = _wants_pdf(request, fmt)
@@ -162,11 +159,9 @@ def guidance_form(request, pk: int, fmt: str | None = None):
         actor=request.user, form=FormKey.SUPPLEMENT.value, fmt="pdf" if pdf else "html",
         unit=guidance.unit, obj=guidance,
     )
-    with translation.override("vi"):
-        form = form_data.guidance_context(guidance)
     return _output(
         request,
-        form=form,
+        form=form_data.guidance_context(guidance),
         key=FormKey.SUPPLEMENT,
         pdf=pdf,
         pdf_url=reverse("printing:guidance_form_pdf", kwargs={"pk": pk}),
@@ -240,8 +235,7 @@ def register(request, fmt: str | None = None):
                 raise BadRequest(_("Không có lĩnh vực “%(code)s”.") % {"code": field_code})
     except BadRequest as exc:
         return _register_invalid(request, exc.message, unit_choices, start_text, end_text)
-    with translation.override("vi"):
-        context = form_data.register_context(unit, start, end, field)
+    context = form_data.register_context(unit, start, end, field)
     pdf = _wants_pdf(request, fmt)
     form_print_record(
         actor=request.user, form=FormKey.REGISTER.value, fmt="pdf" if pdf else "html", unit=unit,

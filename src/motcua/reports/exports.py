@@ -4,13 +4,12 @@ CSV list of the underlying dossiers."""
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 
 from django.template.loader import render_to_string
-from django.utils import translation
 
+from motcua.core.language import in_vietnamese
 from motcua.dossiers.states import NATIONAL_CODE, NATIONAL_NAME, Channel
 from motcua.reports.engine import Report, ReportRow, Window, dossier_lines
 from motcua.reports.ledger import VN
@@ -44,19 +43,6 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
 COLUMNS = [getter for _, subs in GROUPS for _, getter in subs]
 
 
-def official(func):
-    """Run an export in Vietnamese whatever language the caller's thread has active: the
-    official report form, its headers and the national status and channel names are Vietnamese
-    by law, and a page request in English must not leak into a file."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with translation.override("vi"):
-            return func(*args, **kwargs)
-
-    return wrapper
-
-
 def _fmt_dt(value) -> str:
     return value.astimezone(VN).strftime("%d/%m/%Y %H:%M") if value else ""
 
@@ -70,7 +56,7 @@ def header_lines(report: Report) -> list[str]:
     ]
 
 
-@official
+@in_vietnamese
 def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
@@ -79,7 +65,7 @@ def _cells(row: ReportRow) -> list:
     return [getattr(row, name) for name in COLUMNS]
 
 
-@official
+@in_vietnamese
 def to_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -149,7 +135,7 @@ def _number(value) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-@official
+@in_vietnamese
 def to_html(report: Report) -> str:
     rows = [
         {"number": i, "label": row.label, "cells": [_number(v) for v in _cells(row)]}
@@ -169,7 +155,7 @@ def to_html(report: Report) -> str:
     )
 
 
-@official
+@in_vietnamese
 def to_pdf(report: Report) -> bytes:
     from weasyprint import HTML
 
@@ -187,7 +173,7 @@ VERDICT = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá h
 _IN_TIME = "Trong hạn"
 
 
-@official
+@in_vietnamese
 def write_csv(window: Window, filters: dict, out) -> int:
     """The dossiers behind the report (status as of the report instant); returns the count."""
     writer = csv.writer(out)
