@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput
-from motcua.dossiers import deadlines
+from motcua.dossiers import deadlines, events
 from motcua.dossiers.models import Dossier, DossierStep, StatusChange
 from motcua.notifications import Message, notify
-from motcua.reports import hooks as report_hooks
 from motcua.worktime import WorkCalendar
 
 
@@ -51,14 +50,14 @@ def dossier_calendar(dossier: Dossier) -> WorkCalendar:
 
 
 def record_history(dossier, *, action, from_status, actor, unit_id, at, reason="", step=None):
-    """Write the StatusChange row of an action (and tell the statistics ledger, in the same
-    transaction)."""
+    """Write the StatusChange row of an action and emit ``events.status_changed`` (the
+    statistics ledger listens), in the caller's transaction."""
     change = StatusChange.objects.create(
         dossier=dossier, from_status=from_status, to_status=dossier.status, action=action,
         actor=actor if getattr(actor, "pk", None) else None, unit_id=unit_id, at=at,
         reason=reason, due_at=dossier.due_at, step=step or dossier.current_step,
     )
-    report_hooks.on_status_change(dossier=dossier, change=change)
+    events.emit_status_changed(dossier=dossier, change=change)
     written = getattr(dossier, "_written_rows", None)
     if written is not None:
         written.setdefault("status_changes", []).append(change)
