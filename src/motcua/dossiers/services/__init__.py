@@ -10,6 +10,8 @@ and imports can record the past. Import the services from here
 - ``actions``: ``dossier_act``, the dispatcher of the transitions table, with ``handlers`` and
   ``pauses`` (one function per action, with a typed ``ActionContext``);
 - ``apologies``: xin lỗi, hẹn lại; giải trình; báo cáo UBND chủ quản;
+- ``perform``: ``dossier_perform``, the one entry point of the API and the staff pages for any
+  action on a dossier (a transition or an apology action);
 - ``jobs``: the periodic deadline warnings and supplement closing;
 - ``recompute``: legal due times after a calendar change.
 """
@@ -58,6 +60,7 @@ from motcua.dossiers.services.intake import (
     written_rows,
 )
 from motcua.dossiers.services.jobs import deadline_warnings_send, supplements_close_expired
+from motcua.dossiers.services.perform import dossier_perform
 from motcua.dossiers.services.recompute import dossier_recompute_due
 
 __all__ = [
@@ -81,6 +84,7 @@ __all__ = [
     "dossier_consult_done",
     "dossier_interagency_done",
     "dossier_issue",
+    "dossier_perform",
     "dossier_receive",
     "dossier_receive_result",
     "dossier_recompute_due",

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from motcua.audit.services import audit_record
+from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import handlers, pauses
 from motcua.dossiers.services.common import (
@@ -25,7 +26,6 @@ from motcua.dossiers.services.common import (
 )
 from motcua.dossiers.services.steps import advance
 from motcua.dossiers.transitions import TRANSITIONS, Transition, check_state, get_transition
-from motcua.org import permissions
 
 Handler = Callable[..., None]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
+from motcua.dossiers import permissions
 from motcua.dossiers.models import Apology, Dossier
 from motcua.dossiers.services.common import (
     dossier_calendar,
@@ -23,7 +24,6 @@ from motcua.dossiers.services.common import (
 from motcua.dossiers.states import Status
 from motcua.dossiers.transitions import PROCESSING
 from motcua.notifications import Message, notify
-from motcua.org import permissions
 from motcua.org.models import Role, Unit, UnitKind
 
 
@@ -49,7 +49,7 @@ def dossier_apologise(*, actor, dossier: Dossier, reason: str, new_due_at: dt.da
         raise InvalidInput("new_due_invalid", "Ngày hẹn mới không hợp lệ.", field="new_due_at")
     with transaction.atomic():
         d = lock_dossier(dossier)
-        if not permissions.can_apologise(actor, d):
+        if not permissions.may_apologise(actor, d):
             if not permissions.memberships(actor) or not any(
                 r == Role.LEADER for _, r in permissions.memberships(actor)
             ):
@@ -100,7 +100,7 @@ def apology_record_explanation(*, actor, apology: Apology, explanation: str,
     if not (explanation or "").strip():
         raise InvalidInput("explanation_required", "Cần nội dung giải trình.",
                            field="explanation")
-    if not permissions.has_role(actor, Role.LEADER, apology.unit_id):
+    if not permissions.may_explain(actor, apology):
         raise NotAllowed("unit_not_allowed", "Chỉ lãnh đạo đơn vị trễ hạn được giải trình.")
     with transaction.atomic():
         lock_dossier(apology.dossier)
@@ -128,10 +128,7 @@ def apology_escalate(*, actor, apology: Apology, at: dt.datetime | None = None) 
     receiving center, or the late unit's leader)."""
     at = resolve_now(at)
     dossier = apology.dossier
-    if not (
-        permissions.has_role(actor, Role.CENTER_MANAGER, dossier.receiving_unit_id)
-        or permissions.has_role(actor, Role.LEADER, apology.unit_id)
-    ):
+    if not permissions.may_escalate(actor, dossier, apology):
         raise NotAllowed("role_not_allowed",
                          "Chỉ quản lý trung tâm hoặc lãnh đạo đơn vị trễ hạn được báo cáo.")
     target = escalation_target(apology.unit)

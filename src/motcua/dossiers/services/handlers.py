@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 
 from motcua.catalog.models import StepRole
 from motcua.core.errors import Conflict, InvalidInput
-from motcua.dossiers import deadlines
+from motcua.dossiers import deadlines, permissions
 from motcua.dossiers.models import DossierStep
 from motcua.dossiers.services.common import (
     ActionContext,
@@ -32,7 +32,6 @@ from motcua.dossiers.services.steps import (
     step_plan,
 )
 from motcua.dossiers.states import DeliveryMethod, Status
-from motcua.org import permissions
 from motcua.org.calendars import calendar_for_unit
 from motcua.org.models import Role, Unit
 from motcua.signing import get_backend

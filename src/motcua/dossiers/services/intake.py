@@ -16,6 +16,7 @@ from django.db import transaction
 from motcua.audit.services import audit_record
 from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.core.errors import InvalidInput
+from motcua.dossiers import permissions
 from motcua.dossiers.identity import normalise_phone
 from motcua.dossiers.models import (
     CounterGuidance,
@@ -36,7 +37,6 @@ from motcua.dossiers.services.common import (
 from motcua.dossiers.services.steps import insert_steps, start_clock, step_plan
 from motcua.dossiers.states import Channel, Status
 from motcua.dossiers.transitions import TRANSITIONS
-from motcua.org import permissions
 from motcua.org.models import Unit, UnitKind
 
 
