@@ -1,7 +1,7 @@
 """Periodic jobs (huey) of the reports: roll the monthly aggregates forward after a month ends.
 
-The first aggregate report after a month ends would roll it itself; doing it at night keeps that
-cost (a few grouped statements over one month of DailyStat) off a leader's first click."""
+Reports never write: until a month that has ended is rolled, the aggregate report reads its days
+from DailyStat (same figures, more rows). ``motcua reports_rollup`` does the same by hand."""
 
 from __future__ import annotations
 
