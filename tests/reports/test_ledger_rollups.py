@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from motcua.dossiers.states import Status
-from motcua.reports.aggregates import ledger_rebuild, ledger_snapshot, rollup_snapshot
+from motcua.reports.aggregates import ledger_rebuild, ledger_snapshot
 from motcua.reports.engine import end_of_day, official_report
 from motcua.reports.models import MonthlyStat, RollupMark, StockBalance
+from motcua.reports.rollups import rollup_snapshot
 from tests.factories import UnitFactory, vn
 from tests.reports.helpers import make_dossier, record
 from tests.reports.test_ledger import Rollback, build, dossier_spec

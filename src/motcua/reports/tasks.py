@@ -8,8 +8,8 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from motcua.reports.aggregates import rollup_refresh
 from motcua.reports.models import RollupMark
+from motcua.reports.rollups import rollup_refresh
 
 
 # Daily rather than on the 2nd only: a missed night (server down) is caught up the next one,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from motcua.reports.aggregates import rollup_refresh
 from motcua.reports.models import RollupMark
+from motcua.reports.rollups import rollup_refresh
 
 
 class Command(BaseCommand):
