@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -123,3 +125,32 @@ def published_procedure(
 def vn(*args) -> dt.datetime:
     """An aware datetime in Vietnam time: vn(2026, 3, 2, 8, 0)."""
     return dt.datetime(*args, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+class _CursorEditor:
+    """The part of a schema editor ``motcua.core.dbrules`` uses, over a plain cursor (a test's
+    transaction cannot open a SQLite schema editor)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def execute(self, sql):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+@contextlib.contextmanager
+def catalog_unfrozen():
+    """Lift the database's freeze of published versions for a test that empties the catalog,
+    as an operator with the migration's rights could; the freeze is back afterwards."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("motcua.catalog.migrations.0004_published_versions_frozen")
+    editor = _CursorEditor(connection)
+    migration.unfreeze(django_apps, editor)
+    try:
+        yield
+    finally:
+        migration.freeze(django_apps, editor)
