@@ -79,9 +79,13 @@ def published_procedure(
     time_unit: str = TimeUnit.WORKING_DAYS,
     documents: list[tuple[str, bool]] = (("Đơn đề nghị", True), ("Bản vẽ thiết kế", True)),
     steps: list[tuple[str, str, float]] | None = None,
+    publish: bool = True,
     **version_fields,
 ) -> ProcedureVersion:
-    """A procedure with one published version, its documents and process steps."""
+    """A procedure with one published version, its documents and process steps.
+
+    ``publish=False`` leaves it a draft for the test to adjust, then ``publish_version``: the
+    database refuses changes to a published version."""
     code = code or f"1.{Procedure.objects.count() + 100000:06d}"
     procedure = Procedure.objects.create(code=code, national_code=code[:8])
     version = ProcedureVersion.objects.create(
@@ -114,9 +118,17 @@ def published_procedure(
         ProcessStep.objects.create(
             version=version, order=order, name=step_name, role=role, hours=Decimal(str(hours))
         )
+    if publish:
+        publish_version(version)
+    return version
+
+
+def publish_version(version: ProcedureVersion) -> ProcedureVersion:
+    """Publish a draft made by ``published_procedure(publish=False)`` and make it current."""
     version.status = VersionStatus.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = version.published_at or timezone.now()
     version.save(update_fields=["status", "published_at"])
+    procedure = version.procedure
     procedure.current = version
     procedure.save(update_fields=["current"])
     return version
