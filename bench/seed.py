@@ -117,20 +117,22 @@ def _stand_in(*, communes: int) -> None:
         )
         unit = TIME_UNITS.get(row["time_unit"] or "", "")
         version = ProcedureVersion(
-            procedure=procedure, number=1, status=VersionStatus.PUBLISHED, published_at=now,
+            procedure=procedure, number=1, status=VersionStatus.DRAFT, published_at=now,
             name=row["name"][:500], search_text=fold(f"{row['code']} {row['name']}"),
             field=fields[row["field"]], agency=agencies[agency_name], level=level,
             legal_time_value=Decimal(row["time_limit"]) if unit and row["time_limit"] else None,
             legal_time_unit=unit if row["time_limit"] else "",
             fee_text=row["fee"] or "", source=row["source"], note=row["note"] or "",
         )
-        # bulk-style insert: published versions refuse save() edits, and this is a fresh row.
+        # Written as a draft and published once its parts are in: the database refuses parts
+        # added to a published version.
         ProcedureVersion.objects.bulk_create([version])
         version.receiving_units.set(centers if level == Level.COMMUNE else [center])
         RequiredDocument.objects.bulk_create(
             RequiredDocument(version=version, order=i, name=name, mandatory=i <= 2)
             for i, name in enumerate(row["documents"] or ["Đơn đề nghị"], start=1)
         )
+        ProcedureVersion.objects.filter(pk=version.pk).update(status=VersionStatus.PUBLISHED)
         Procedure.objects.filter(pk=procedure.pk).update(current=version)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -77,9 +79,13 @@ def published_procedure(
     time_unit: str = TimeUnit.WORKING_DAYS,
     documents: list[tuple[str, bool]] = (("Đơn đề nghị", True), ("Bản vẽ thiết kế", True)),
     steps: list[tuple[str, str, float]] | None = None,
+    publish: bool = True,
     **version_fields,
 ) -> ProcedureVersion:
-    """A procedure with one published version, its documents and process steps."""
+    """A procedure with one published version, its documents and process steps.
+
+    ``publish=False`` leaves it a draft for the test to adjust, then ``publish_version``: the
+    database refuses changes to a published version."""
     code = code or f"1.{Procedure.objects.count() + 100000:06d}"
     procedure = Procedure.objects.create(code=code, national_code=code[:8])
     version = ProcedureVersion.objects.create(
@@ -112,9 +118,17 @@ def published_procedure(
         ProcessStep.objects.create(
             version=version, order=order, name=step_name, role=role, hours=Decimal(str(hours))
         )
+    if publish:
+        publish_version(version)
+    return version
+
+
+def publish_version(version: ProcedureVersion) -> ProcedureVersion:
+    """Publish a draft made by ``published_procedure(publish=False)`` and make it current."""
     version.status = VersionStatus.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = version.published_at or timezone.now()
     version.save(update_fields=["status", "published_at"])
+    procedure = version.procedure
     procedure.current = version
     procedure.save(update_fields=["current"])
     return version
@@ -123,3 +137,32 @@ def published_procedure(
 def vn(*args) -> dt.datetime:
     """An aware datetime in Vietnam time: vn(2026, 3, 2, 8, 0)."""
     return dt.datetime(*args, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+class _CursorEditor:
+    """The part of a schema editor ``motcua.core.dbrules`` uses, over a plain cursor (a test's
+    transaction cannot open a SQLite schema editor)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def execute(self, sql):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+@contextlib.contextmanager
+def catalog_unfrozen():
+    """Lift the database's freeze of published versions for a test that empties the catalog,
+    as an operator with the migration's rights could; the freeze is back afterwards."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("motcua.catalog.migrations.0004_published_versions_frozen")
+    editor = _CursorEditor(connection)
+    migration.unfreeze(django_apps, editor)
+    try:
+        yield
+    finally:
+        migration.freeze(django_apps, editor)

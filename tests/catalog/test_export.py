@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import catalog_records
 from tests.catalog.conftest import sample
+from tests.factories import catalog_unfrozen
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,11 @@ def import_file(path) -> str:
 
 def empty_catalog():
     """Back to a database with units but no catalog."""
-    Procedure.objects.update(current=None)
-    ProcedureVersion.objects.all().delete()
-    Procedure.objects.all().delete()
-    Field.objects.all().delete()
+    with catalog_unfrozen():
+        Procedure.objects.update(current=None)
+        ProcedureVersion.objects.all().delete()
+        Procedure.objects.all().delete()
+        Field.objects.all().delete()
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])

@@ -13,7 +13,14 @@ from motcua.audit.services import audit_verify
 from motcua.catalog.models import Fee, ProcedureVersion, VersionStatus
 from motcua.catalog.services import procedure_version_new_draft, procedure_version_publish
 from motcua.core.errors import Conflict
-from tests.factories import CenterFactory, UnitFactory, UserFactory, published_procedure, vn
+from tests.factories import (
+    CenterFactory,
+    UnitFactory,
+    UserFactory,
+    publish_version,
+    published_procedure,
+    vn,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +28,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def version():
     center = CenterFactory()
-    version = published_procedure(agency=UnitFactory(), receiving_units=[center], fee_text="50.000")
+    version = published_procedure(agency=UnitFactory(), receiving_units=[center], fee_text="50.000",
+                                  publish=False)
     version.documents.filter(order=2).update(mandatory=False, condition="nếu có")
-    version.status = VersionStatus.DRAFT
-    version.save(update_fields=["status"])
     Fee.objects.create(version=version, name="Lệ phí", amount=50000)
-    version.status = VersionStatus.PUBLISHED
-    version.save(update_fields=["status"])
+    publish_version(version)
     return version
 
 

@@ -22,7 +22,14 @@ from motcua.dossiers.models import (
 )
 from motcua.org.models import Role, UnitKind
 from tests.dossiers.conftest import APPLICANT, documents_for
-from tests.factories import CenterFactory, UnitFactory, published_procedure, staff, vn
+from tests.factories import (
+    CenterFactory,
+    UnitFactory,
+    publish_version,
+    published_procedure,
+    staff,
+    vn,
+)
 
 
 def _counts():
@@ -114,9 +121,10 @@ def test_document_marked_not_provided_counts_as_missing(world, receive):
 @pytest.mark.django_db
 def test_version_without_time_limit_cannot_be_received(world, receive):
     version = published_procedure(agency=world.agency, receiving_units=[world.center],
-                                  time_value=1)
+                                  time_value=1, publish=False)
     type(version).objects.filter(pk=version.pk).update(legal_time_value=None)
     version.refresh_from_db()
+    publish_version(version)
     before = _counts()
     with pytest.raises(InvalidInput) as err:
         receive(version=version)

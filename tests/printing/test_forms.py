@@ -119,7 +119,7 @@ def test_supplement_from_the_latest_pause(received, agency):
     )
     DossierPause.objects.create(
         dossier=received, kind=PauseKind.PAYMENT, started_at=vn(2026, 3, 4, 10, 0),
-        resume_status=Status.APPRAISING,
+        ended_at=vn(2026, 3, 5, 15, 0), resume_status=Status.APPRAISING,
     )
     DossierPause.objects.create(
         dossier=received, kind=PauseKind.SUPPLEMENT, started_at=vn(2026, 3, 5, 15, 40),
@@ -145,7 +145,7 @@ def test_supplement_from_the_latest_pause(received, agency):
 def test_supplement_not_applicable_without_a_supplement_pause(received):
     DossierPause.objects.create(
         dossier=received, kind=PauseKind.PAYMENT, started_at=vn(2026, 3, 4, 10, 0),
-        resume_status=Status.APPRAISING,
+        ended_at=vn(2026, 3, 5, 15, 0), resume_status=Status.APPRAISING,
     )
     with pytest.raises(FormNotApplicable, match="yêu cầu bổ sung"):
         forms.supplement_context(received)
@@ -233,7 +233,8 @@ def test_apology_of_an_old_dossier_has_the_2018_title(make_dossier, agency, rece
 
 def test_apology_to_an_organisation_is_addressed_by_its_name(make_dossier, agency, receptionist):
     dossier = make_dossier(
-        applicant_kind=ApplicantKind.ORGANISATION, applicant_name="Công ty CP Cà phê Buôn Ma Thuột"
+        applicant_kind=ApplicantKind.ORGANISATION, applicant_name="Công ty CP Cà phê Buôn Ma Thuột",
+        organisation_tax_code="6000123456",
     )
     Apology.objects.create(
         dossier=dossier, unit=agency, reason="Chậm", previous_due_at=dossier.due_at,

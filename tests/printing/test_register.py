@@ -46,7 +46,8 @@ def test_one_query_whatever_the_number_of_rows(make_dossier, center):
 def test_register_context_columns(make_dossier, center, agency):
     returned = make_dossier(
         status=Status.RETURNED, returned_at=vn(2026, 3, 20, 15, 30),
-        delivery_method=DeliveryMethod.POST, returned_to="Nguyễn Văn Hùng",
+        delivery_method=DeliveryMethod.POST, delivery_address="12 Lê Duẩn, Buôn Ma Thuột",
+        returned_to="Nguyễn Văn Hùng",
     )
     rescheduled = make_dossier(
         received_at=vn(2026, 3, 3, 8, 0), due_at=vn(2026, 3, 30, 8, 0),

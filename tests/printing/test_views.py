@@ -335,6 +335,7 @@ def test_register_asks_for_a_unit_when_the_user_has_several(client, center, rece
 def test_an_earlier_supplement_request_by_its_pause(client, dossiers, receptionist):
     dossier = dossiers["mau-02"]
     first = DossierPause.objects.get(dossier=dossier)
+    DossierPause.objects.filter(pk=first.pk).update(ended_at=vn(2026, 3, 4, 8, 0))
     DossierPause.objects.create(
         dossier=dossier, kind=PauseKind.SUPPLEMENT, started_at=vn(2026, 3, 4, 9, 0),
         resume_status=Status.APPRAISING, items="Tờ khai mới", reason="Lần hai",

@@ -9,7 +9,7 @@ from motcua.dossiers.importer import COLUMNS, dossiers_import
 from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import Status
 from motcua.reports.engine import official_report
-from tests.factories import vn
+from tests.factories import catalog_unfrozen, vn
 
 GOOD = {
     "code": "000.00.00.H15-200106-0001",
@@ -65,8 +65,10 @@ def test_imports_history_and_computes_due(version, center, tmp_path):
 def test_version_in_force_at_reception(version, center, tmp_path):
     from motcua.catalog.models import ProcedureVersion, VersionStatus
 
-    # Published versions are immutable through save(); the fixture's date is just moved back.
-    ProcedureVersion.objects.filter(pk=version.pk).update(published_at=vn(2019, 1, 1, 0, 0))
+    # Published versions are immutable, in the database too; the shared fixture's publication
+    # date is moved back as an operator lifting the freeze could.
+    with catalog_unfrozen():
+        ProcedureVersion.objects.filter(pk=version.pk).update(published_at=vn(2019, 1, 1, 0, 0))
     newer = ProcedureVersion.objects.create(
         procedure=version.procedure, number=2, name="Mới", field=version.field,
         agency=version.agency, level=version.level, legal_time_value=5,

@@ -175,6 +175,24 @@ class Dossier(models.Model):
             models.Index(fields=["competent_unit", "status", "due_at", "received_at"],
                          include=["id"], name="dossier_comp_status_due"),
         ]
+        # Rules the services check too: here so that no write path (an import, a script, a
+        # hand-edited row) can store a dossier the services would have refused.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(time_value__isnull=True) | models.Q(time_value__gt=0),
+                name="dossier_time_value_positive",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(delivery_method=DeliveryMethod.POST)
+                | ~models.Q(delivery_address=""),
+                name="dossier_post_needs_address",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(applicant_kind=ApplicantKind.ORGANISATION)
+                | ~models.Q(organisation_tax_code=""),
+                name="dossier_organisation_needs_tax_code",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -285,6 +303,13 @@ class DossierStep(models.Model):
             # Visibility: "a step of my unit" is probed per candidate dossier.
             models.Index(fields=["unit", "dossier"], name="dossier_step_unit"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(finished_at__isnull=True) | models.Q(started_at__isnull=True)
+                | models.Q(finished_at__gte=models.F("started_at")),
+                name="step_finishes_after_start",
+            ),
+        ]
 
 
 class PauseKind(models.TextChoices):
@@ -308,6 +333,19 @@ class DossierPause(models.Model):
 
     class Meta:
         ordering = ["started_at", "id"]
+        constraints = [
+            # The state table allows one stop of the clock at a time; two open pauses would
+            # make the paused time ambiguous.
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(ended_at__isnull=True),
+                name="pause_one_open_per_dossier",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("started_at")),
+                name="pause_ends_after_start",
+            ),
+        ]
 
 
 class Apology(models.Model):
