@@ -17,8 +17,9 @@ def drop_guards() -> None:
     them off first (rolled back with the test's transaction)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for table in AUDIT_TABLES:
-                cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+            # A superuser's switch that skips every trigger for this transaction (ALTER TABLE
+            # ... DISABLE TRIGGER would also do, outside a transaction with pending checks).
+            cursor.execute("SET LOCAL session_replication_role = replica")
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
                            f"({', '.join('%s' for _ in AUDIT_TABLES)})", list(AUDIT_TABLES))

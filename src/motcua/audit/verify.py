@@ -153,10 +153,13 @@ class _EventPass:
                     return "reordered", (
                         f"dòng bị đổi chỗ: được ghi là sự kiện #{moved['gseq']} "
                         f"(chuỗi {ev['chain']} #{moved['seq']})")
-        vouched = (
-            AuditEvent.objects.filter(chain=ev["chain"], prev_hash=ev["hash"]).exists()
-            or AuditCheckpoint.objects.filter(events_mac=ev["hash"]).exists()
-        )
+        # Vouched for: a genuine (MAC-valid) next event of the chain, or a checkpoint, still
+        # names the stored MAC, so the MAC is the one written and the content changed since.
+        successors = AuditEvent.objects.filter(chain=ev["chain"], prev_hash=ev["hash"]).values()
+        vouched = any(
+            _mac_ok(nxt["key_id"], event_message(event_payload(nxt)), nxt["hash"])
+            for nxt in successors[:3]
+        ) or AuditCheckpoint.objects.filter(events_mac=ev["hash"]).exists()
         if vouched:
             return "edited", "nội dung bị sửa sau khi ghi (MAC không còn khớp)"
         if self.head_seq is not None and ev["gseq"] > self.head_seq:
@@ -313,10 +316,17 @@ def _verify_access(head: int | None, sealed: dict[int, tuple[int, str]]) -> list
                 missing_keys.add(row["key_id"])
                 add("key", f"khóa {row['key_id']!r} không có ở đây: không kiểm được")
         elif not ok:
-            if head is not None and s > head:
+            payload = access_payload(row)
+            moved = next((s + d for d in range(-_REORDER_WINDOW, _REORDER_WINDOW + 1)
+                          if d and s + d > 0 and keys.check(
+                              row["key_id"], access_message(dict(payload, seq=s + d)),
+                              row["mac"])), None)
+            if moved is not None:
+                add("reordered", f"dòng bị đổi chỗ: được ghi là lượt xem #{moved}")
+            elif head is not None and s > head:
                 add("inserted", "dòng nằm ngoài đầu nhật ký và MAC không khớp: bị chèn thêm")
             else:
-                add("forged", "MAC không khớp: dòng bị sửa (hoặc chèn) bởi người không có khóa")
+                add("edited", "MAC không khớp: dòng bị sửa (hoặc thay) bởi người không có khóa")
         if row["id"] < last_id:
             add("reordered", "thứ tự lưu (id) trái với số thứ tự ghi")
         last_id = max(last_id, row["id"])
