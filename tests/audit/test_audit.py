@@ -171,3 +171,27 @@ def test_a_key_change_without_a_rotation_event_is_reported():
     with pytest.raises(CommandError, match="Chỗ hỏng đầu tiên: sự kiện #2"):
         with override_settings(MOTCUA_AUDIT_KEYS=NEW_KEYS):
             call_command("audit_verify")
+
+
+@pytest.mark.django_db
+def test_the_periodic_job_and_the_command_seal_the_heads(capsys):
+    from motcua.audit.models import AuditCheckpoint
+    from motcua.audit.tasks import seal_audit_log
+
+    actor = UserFactory()
+    record(actor, "A", 2)
+    record(actor, "B", 1)
+    assert seal_audit_log.call_local() == 1
+    cp = AuditCheckpoint.objects.get()
+    assert (cp.events_gseq, cp.heads) == (3, {
+        "A": [2, AuditEvent.objects.get(chain="A", seq=2).hash],
+        "B": [1, AuditEvent.objects.get(chain="B", seq=1).hash],
+    })
+    assert seal_audit_log.call_local() is None  # nothing new
+    record(actor, "A", 1)
+    call_command("audit_checkpoint")
+    out = capsys.readouterr().out
+    assert "Điểm niêm phong #2: sự kiện đến #4" in out and '"number": 2' in out
+    assert AuditCheckpoint.objects.get(number=2).heads == {
+        "A": [3, AuditEvent.objects.get(chain="A", seq=3).hash]}
+    assert audit_verify() == []

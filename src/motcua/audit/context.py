@@ -25,11 +25,12 @@ class Origin:
     ip: str | None = None
 
 
-_origin: ContextVar[Origin] = ContextVar("motcua_audit_origin", default=Origin())
+_NOWHERE = Origin()
+_origin: ContextVar[Origin | None] = ContextVar("motcua_audit_origin", default=None)
 
 
 def current() -> Origin:
-    return _origin.get()
+    return _origin.get() or _NOWHERE
 
 
 @contextlib.contextmanager
