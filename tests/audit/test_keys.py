@@ -59,3 +59,25 @@ def test_keygen_prints_a_usable_key(capsys):
     call_command("audit_keygen", "--id", "k2027")
     line = capsys.readouterr().out.strip()
     assert load_keys(key=line, old_keys=[], key_file=None, production=True)[0] == "k2027"
+
+
+def _settings_process(tmp_path, **env):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", "import motcua.config.settings as s; print(s.MOTCUA_AUDIT_KEY_ID)"],
+        env={"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_ENV": "production",
+             "MOTCUA_SECRET_KEY": "x" * 50, "MOTCUA_ALLOWED_HOSTS": "example.vn", **env},
+        capture_output=True, text=True,
+    )
+
+
+def test_production_settings_refuse_to_start_without_an_audit_key(tmp_path):
+    result = _settings_process(tmp_path)
+    assert result.returncode != 0 and "MOTCUA_AUDIT_KEY" in result.stderr
+    keyfile = tmp_path / "audit-keys"
+    keyfile.write_text("k2025:" + "o" * 40 + "\nk2026:" + "n" * 40 + "\n")
+    result = _settings_process(tmp_path, MOTCUA_AUDIT_KEY_FILE=str(keyfile))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "k2026"
