@@ -38,8 +38,8 @@ from django.utils import timezone
 from motcua.audit.models import AccessLog
 from motcua.audit.services import access_record
 from motcua.core.errors import NotAllowed
+from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, DossierStep, StatusChange
-from motcua.org import permissions
 
 log = logging.getLogger(__name__)
 
