@@ -43,6 +43,8 @@ def evidence_export(*, chain: str) -> dict:
                   .order_by("number").first())
     if checkpoint is None:
         checkpoint = audit_checkpoint()
+    if chain not in checkpoint.heads:  # only when the checkpoint itself was tampered with
+        raise LookupError(f"checkpoint #{checkpoint.number} does not seal {chain}; run verify")
     leaves = head_leaves(checkpoint.heads)
     index = sorted(checkpoint.heads).index(chain)
     dossier_ids = {e["dossier_id"] for e in events if e["dossier_id"]}
