@@ -195,3 +195,13 @@ def test_the_periodic_job_and_the_command_seal_the_heads(capsys):
     assert AuditCheckpoint.objects.get(number=2).heads == {
         "A": [3, AuditEvent.objects.get(chain="A", seq=3).hash]}
     assert audit_verify() == []
+
+
+@pytest.mark.django_db
+def test_a_naive_time_is_read_in_the_project_zone_and_verifies():
+    with transaction.atomic():
+        event = audit_record(actor=None, event_type="test.naive", chain="N",
+                             at=dt.datetime(2026, 3, 2, 8, 0))
+    event.refresh_from_db()
+    assert event.at == dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    assert audit_verify() == []

@@ -55,7 +55,7 @@ def audit_record(
         raise RuntimeError("audit_record must run inside the service's transaction")
     origin = context.current()
     chain = chain or (dossier.code if dossier is not None else SYSTEM_CHAIN)
-    at = at or timezone.now()
+    at = _aware(at or timezone.now())
     key_id = keys.current_key_id()
     gseq, previous_key = _next(AuditHead.EVENTS, key_id)
     if previous_key and previous_key != key_id:
@@ -68,6 +68,12 @@ def audit_record(
         channel=channel or origin.channel, ip=ip or origin.ip, dossier=dossier, obj=obj,
         data=data or {},
     )
+
+
+def _aware(at):
+    """A naive time is read in the project's zone, as Django stores it; the MAC must cover the
+    instant the database will hand back."""
+    return timezone.make_aware(at) if timezone.is_naive(at) else at
 
 
 def _write_event(*, gseq, key_id, chain, event_type, actor, at, channel, ip, dossier=None,
@@ -140,7 +146,7 @@ def access_record(*, dossier, actor, channel: str, ip: str | None, at=None) -> A
     key_id = keys.current_key_id()
     with transaction.atomic():
         seq, _ = _next(AuditHead.ACCESS, key_id)
-        row = AccessLog(dossier=dossier, actor=actor, at=at or timezone.now(),
+        row = AccessLog(dossier=dossier, actor=actor, at=_aware(at or timezone.now()),
                         channel=(channel or "")[:16], ip=context.normalise_ip(ip), seq=seq,
                         key_id=key_id)
         row.mac = keys.sign(key_id, access_message(access_payload(row)))
