@@ -29,6 +29,8 @@ def production_env(database_url: str, var_dir: Path, *, secret_key: str | None =
     env.update({
         "MOTCUA_ENV": "production",
         "MOTCUA_SECRET_KEY": secret_key or secrets.token_urlsafe(50),
+        # A throwaway audit key: production refuses to start without one (docs/security.md).
+        "MOTCUA_AUDIT_KEY": "bench:" + secrets.token_urlsafe(48),
         "MOTCUA_ALLOWED_HOSTS": "127.0.0.1",
         "MOTCUA_SECURE_COOKIES": "0",
         "MOTCUA_DATABASE_URL": database_url,

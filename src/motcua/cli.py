@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> None:
         args[1:3] = [f"{args[1]}_{args[2]}"]
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(args)
+    from motcua.audit.context import CLI, audit_context
+
+    # Events written by a command say so (requests served by runserver set their own).
+    with audit_context(channel=CLI):
+        execute_from_command_line(args)
 
 
 if __name__ == "__main__":

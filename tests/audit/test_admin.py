@@ -29,3 +29,23 @@ def test_access_log_is_listed_read_only(client, dossier_for_admin):
     row = AccessLog.objects.get()
     assert client.post(f"/quan-tri/audit/accesslog/{row.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AccessLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_checkpoints_are_listed_read_only(client):
+    from django.db import transaction
+
+    from motcua.audit.models import AuditCheckpoint
+    from motcua.audit.services import audit_checkpoint, audit_record
+
+    admin_user = get_user_model().objects.create_superuser("quantri", password="x")
+    client.force_login(admin_user)
+    with transaction.atomic():
+        audit_record(actor=admin_user, event_type="test.event", chain="A")
+    audit_checkpoint()
+    assert client.get("/quan-tri/audit/auditcheckpoint/").status_code == 200
+    assert client.get("/quan-tri/audit/auditevent/").status_code == 200
+    assert client.get("/quan-tri/audit/auditcheckpoint/add/").status_code == 403
+    row = AuditCheckpoint.objects.get()
+    assert client.post(f"/quan-tri/audit/auditcheckpoint/{row.pk}/delete/",
+                       {"post": "yes"}).status_code == 403

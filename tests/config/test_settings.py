@@ -113,7 +113,7 @@ def test_connections_persist_only_when_asked(tmp_path):
 
 def test_production_keeps_connections_by_default(tmp_path):
     production = {"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "x" * 50,
-                  "MOTCUA_ALLOWED_HOSTS": "example.vn"}
+                  "MOTCUA_ALLOWED_HOSTS": "example.vn", "MOTCUA_AUDIT_KEY": "t:" + "a" * 40}
     age = "s.DATABASES['default']['CONN_MAX_AGE']"
     assert settings_in_a_fresh_process(tmp_path, age, **production) == 60
     assert settings_in_a_fresh_process(tmp_path, age, **production,

@@ -24,11 +24,12 @@ from tests.factories import UnitFactory, publish_version, published_procedure, v
 # receiving units (1; its documents, steps and fees are frozen once published and read once
 # per process), calendar fingerprint (1); in the transaction (savepoint/release under the
 # test's transaction): code (1), dossier, documents, steps (3), current step (1), history (1),
-# ledger (state, history, one upsert of all its rows, new state: 4), audit (2). PostgreSQL adds
-# the audit chain's advisory lock.
+# ledger (state, history, one upsert of all its rows, new state: 4), audit (3: the log's head
+# number, the chain's last MAC, the event; issue 12 — the head replaced PostgreSQL's advisory
+# lock and added one statement on SQLite).
 # Before issue #6: 56 for this procedure (6 steps, 2 documents, a fee), 38 in the transaction.
-MAX_QUERIES = 20 if connection.vendor == "sqlite" else 21
-MAX_IN_TRANSACTION = 12 if connection.vendor == "sqlite" else 13
+MAX_QUERIES = 21
+MAX_IN_TRANSACTION = 13
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from motcua.audit.models import AccessLog, AuditEvent
+from motcua.audit.models import AccessLog, AuditCheckpoint, AuditEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -18,7 +18,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdmin):
-    list_display = ("at", "channel", "actor", "dossier", "ip")
+    list_display = ("seq", "at", "channel", "actor", "dossier", "ip", "key_id")
     list_filter = ("channel",)
     search_fields = ("dossier__code", "actor__username")
     date_hierarchy = "at"
@@ -28,7 +28,14 @@ class AccessLogAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "event_type", "chain", "seq", "actor_label", "channel")
+    list_display = ("gseq", "at", "event_type", "chain", "seq", "actor_label", "channel", "ip",
+                    "key_id")
     list_filter = ("event_type",)
     search_fields = ("chain", "actor_label", "object_id")
+    date_hierarchy = "at"
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("number", "at", "events_gseq", "access_seq", "key_id")
     date_hierarchy = "at"

@@ -1,8 +1,14 @@
-"""Append-only audit log (nhật ký hệ thống), hash-chained per chain.
+"""Append-only audit log (nhật ký hệ thống) and access log, protected by a keyed MAC.
 
-Every service writes one event in its own transaction. Each row carries the hash of the
-previous row of its chain (a dossier's code, or "system"), so an edited or deleted row breaks
-the chain and ``motcua audit verify`` finds it.
+Every service writes one event in its own transaction. Each event carries
+* its place in its chain (a dossier's code, or "system", "catalog", ...: ``chain``/``seq``) and
+  in the whole log (``gseq``, gap-free over every event),
+* ``hash``: HMAC-SHA256 under the key ``key_id`` (held outside the database, ``audit.keys``)
+  over every stored field and the MAC of the previous event of its chain (``prev_hash``).
+``AuditHead`` hands out the gap-free numbers; ``AuditCheckpoint`` rows periodically seal the
+head of the log and of every chain changed since the previous checkpoint, so deleting the last
+event of a chain, a whole chain or the newest events is detected by ``motcua audit verify``.
+How and why: docs/security.md, "Audit trail".
 """
 
 from __future__ import annotations
@@ -51,6 +57,10 @@ class AuditEvent(AppendOnly):
     object_type = models.CharField(_("đối tượng"), max_length=64, blank=True)
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     data = models.JSONField(_("dữ liệu"), default=dict, encoder=DjangoJSONEncoder)
+    # Gap-free position over the whole log (None only while migration 0004 runs).
+    gseq = models.BigIntegerField(_("số thứ tự toàn nhật ký"), null=True, unique=True)
+    key_id = models.CharField(_("khóa ký"), max_length=16, blank=True)
+    # MAC of the previous event of the chain, and this event's MAC (HMAC-SHA256, hex).
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
@@ -89,6 +99,10 @@ class AccessLog(AppendOnly):
     at = models.DateTimeField(_("thời điểm"))
     channel = models.CharField(_("kênh"), max_length=16)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    # Gap-free number over the access log and the row's MAC over all its fields (as AuditEvent).
+    seq = models.BigIntegerField(_("số thứ tự"), null=True, unique=True)
+    key_id = models.CharField(_("khóa ký"), max_length=16, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("lượt xem dữ liệu cá nhân")
@@ -102,3 +116,57 @@ class AccessLog(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.channel} {self.actor_id} → {self.dossier_id}"
+
+
+class AuditHead(models.Model):
+    """The last number handed out in one log ("events", "access") and the key that wrote it.
+
+    Bumping this row is what serialises writers (the row lock is held until commit, so numbers
+    are gap-free even when a transaction rolls back) and tells ``verify`` how far the log
+    reached, so deleting the newest rows without also fixing this row is detected.
+    """
+
+    EVENTS = "events"
+    ACCESS = "access"
+
+    name = models.CharField(max_length=16, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    key_id = models.CharField(max_length=16, blank=True)
+    prev_key_id = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("đầu nhật ký")
+        verbose_name_plural = _("đầu nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.seq}"
+
+
+class AuditCheckpoint(AppendOnly):
+    """A sealed record of where the logs stood (điểm niêm phong nhật ký).
+
+    ``heads`` maps each chain changed since the previous checkpoint to ``[seq, mac]`` of its
+    last event; ``heads_root`` is the Merkle root over them, so one dossier's evidence can prove
+    its chain's head with a short path instead of every other chain. Checkpoints are numbered
+    without gaps and chained by ``prev_mac``; ``mac`` covers every other field.
+    """
+
+    number = models.PositiveIntegerField(_("số"), unique=True)
+    at = models.DateTimeField(_("thời điểm"))
+    key_id = models.CharField(_("khóa ký"), max_length=16)
+    events_gseq = models.BigIntegerField(default=0)
+    events_mac = models.CharField(max_length=64, blank=True)
+    access_seq = models.BigIntegerField(default=0)
+    access_mac = models.CharField(max_length=64, blank=True)
+    heads = models.JSONField(default=dict)
+    heads_root = models.CharField(max_length=64, blank=True)
+    prev_mac = models.CharField(max_length=64, blank=True)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("điểm niêm phong nhật ký")
+        verbose_name_plural = _("điểm niêm phong nhật ký")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.at:%d/%m/%Y %H:%M} → {self.events_gseq}/{self.access_seq}"

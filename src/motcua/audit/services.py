@@ -1,39 +1,36 @@
-"""Writing and verifying the audit chain."""
+"""Writing the audit log, the access log and their checkpoints (ghi nhật ký, niêm phong).
+
+Cost per audit event, inside the caller's transaction: one UPDATE of the log's head row (a
+gap-free number, and the lock that serialises writers until commit), one read of the chain's
+last MAC, one INSERT. Verification lives in ``audit.verify``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
-from dataclasses import dataclass
+import logging
 
-from django.core.serializers.json import DjangoJSONEncoder
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.audit.models import AuditEvent
+from motcua.audit import context, keys
+from motcua.audit.canonical import (
+    access_message,
+    access_payload,
+    checkpoint_message,
+    checkpoint_payload,
+    event_message,
+    event_payload,
+    head_leaves,
+    merkle_root,
+)
+from motcua.audit.models import AccessLog, AuditCheckpoint, AuditEvent, AuditHead
+
+log = logging.getLogger(__name__)
 
 SYSTEM_CHAIN = "system"
-
-
-def _digest(prev_hash: str, payload: dict) -> str:
-    body = json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
-
-
-def _payload(event: AuditEvent) -> dict:
-    return {
-        "chain": event.chain,
-        "seq": event.seq,
-        "event_type": event.event_type,
-        "actor": event.actor_id,
-        # The database hands times back in UTC; hash the same form whatever zone was passed in.
-        "at": event.at.astimezone(dt.UTC).isoformat(),
-        "dossier": event.dossier_id,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "data": json.loads(json.dumps(event.data, cls=DjangoJSONEncoder)),
-    }
+KEY_ROTATED = "audit.key_rotated"
 
 
 def audit_record(
@@ -50,68 +47,183 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. Call inside the service's transaction.
 
-    Writers of one chain are serialised (``_lock_chain``); the unique (chain, seq) constraint
-    is the last line of defence.
+    ``channel`` and ``ip`` default to the request's (``audit.context``: web/api and the client
+    address, set by the middleware) or the command's. The first event written under a new key
+    is preceded by an ``audit.key_rotated`` event, so every key change is on record.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
+    origin = context.current()
     chain = chain or (dossier.code if dossier is not None else SYSTEM_CHAIN)
-    at = at or timezone.now()
-    _lock_chain(chain)
+    at = _aware(at or timezone.now())
+    key_id = keys.current_key_id()
+    gseq, previous_key = _next(AuditHead.EVENTS, key_id)
+    if previous_key and previous_key != key_id:
+        _write_event(gseq=gseq, key_id=key_id, chain=SYSTEM_CHAIN, event_type=KEY_ROTATED,
+                     actor=None, at=at, channel=channel or origin.channel,
+                     ip=ip or origin.ip, data={"from": previous_key, "to": key_id})
+        gseq, _ = _next(AuditHead.EVENTS, key_id)
+    return _write_event(
+        gseq=gseq, key_id=key_id, chain=chain, event_type=event_type, actor=actor, at=at,
+        channel=channel or origin.channel, ip=ip or origin.ip, dossier=dossier, obj=obj,
+        data=data or {},
+    )
+
+
+def _aware(at):
+    """A naive time is read in the project's zone, as Django stores it; the MAC must cover the
+    instant the database will hand back."""
+    return timezone.make_aware(at) if timezone.is_naive(at) else at
+
+
+def _write_event(*, gseq, key_id, chain, event_type, actor, at, channel, ip, dossier=None,
+                 obj=None, data=None) -> AuditEvent:
     last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
     event = AuditEvent(
+        gseq=gseq,
+        key_id=key_id,
         chain=chain,
         seq=(last["seq"] + 1) if last else 1,
         event_type=event_type,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if actor is not None else "",
+        actor_label=str(actor)[:255] if actor is not None else "",
         at=at,
-        channel=channel,
-        ip=ip,
+        channel=(channel or "")[:32],
+        ip=context.normalise_ip(ip),
         dossier=dossier,
         object_type=type(obj).__name__ if obj is not None else "",
-        object_id=str(getattr(obj, "pk", "")) if obj is not None else "",
+        object_id=str(getattr(obj, "pk", ""))[:64] if obj is not None else "",
         data=data or {},
         prev_hash=last["hash"] if last else "",
     )
-    event.hash = _digest(event.prev_hash, _payload(event))
+    event.hash = keys.sign(key_id, event_message(event_payload(event)))
     event.save()
     return event
 
 
-def _lock_chain(chain: str) -> None:
-    """Serialise writers of one chain until their transaction ends.
+def _next(name: str, key_id: str, *, using=None) -> tuple[int, str]:
+    """Bump the head row of one log: (the new number, the key id of the previous write).
 
-    SQLite already runs one write transaction at a time (IMMEDIATE mode). On PostgreSQL a
-    transaction-scoped advisory lock keyed by the chain name does it, so two writers of a
-    shared chain ("system", "catalog") never compute the same sequence number.
+    The UPDATE takes the row's lock, held until the caller's transaction ends: writers of the
+    log queue here, and a rolled-back writer gives its number back, so numbers have no gaps.
     """
-    connection = transaction.get_connection()
-    if connection.vendor != "postgresql":
-        return
-    key = int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)
+    connection = transaction.get_connection(using)
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        for _ in range(2):
+            cursor.execute(
+                f"UPDATE {table} SET seq = seq + 1, prev_key_id = key_id, key_id = %s "
+                "WHERE name = %s RETURNING seq, prev_key_id",
+                [key_id, name],
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                return int(row[0]), row[1]
+            _create_head(cursor, connection, name)
+    raise RuntimeError(f"audit head {name!r} could not be created")
 
 
-@dataclass(frozen=True)
-class ChainBreak:
-    chain: str
-    seq: int
-    reason: str
+def _create_head(cursor, connection, name: str) -> None:
+    """A head row for a log that has none (a fresh or flushed database): it starts where the
+    log's rows end, so a head that someone deleted comes back without renumbering."""
+    q = connection.ops.quote_name
+    if name == AuditHead.EVENTS:
+        source, column = AuditEvent._meta.db_table, "gseq"
+    else:
+        source, column = AccessLog._meta.db_table, "seq"
+    cursor.execute(
+        f"INSERT INTO {q(AuditHead._meta.db_table)} (name, seq, key_id, prev_key_id) "
+        # WHERE TRUE: SQLite needs it to parse an upsert after INSERT ... SELECT.
+        f"SELECT %s, COALESCE(MAX({q(column)}), 0), '', '' FROM {q(source)} WHERE TRUE "
+        "ON CONFLICT (name) DO NOTHING",
+        [name],
+    )
 
 
-def audit_verify() -> list[ChainBreak]:
-    """Recompute every chain; return where each one breaks (empty list: intact)."""
-    breaks: list[ChainBreak] = []
-    prev: dict[str, tuple[int, str]] = {}
-    for event in AuditEvent.objects.order_by("chain", "seq").iterator(chunk_size=2000):
-        last_seq, last_hash = prev.get(event.chain, (0, ""))
-        if event.seq != last_seq + 1:
-            breaks.append(ChainBreak(event.chain, event.seq, f"missing rows after {last_seq}"))
-        if event.prev_hash != last_hash:
-            breaks.append(ChainBreak(event.chain, event.seq, "previous hash does not match"))
-        if _digest(event.prev_hash, _payload(event)) != event.hash:
-            breaks.append(ChainBreak(event.chain, event.seq, "row content was changed"))
-        prev[event.chain] = (event.seq, event.hash)
-    return breaks
+def access_record(*, dossier, actor, channel: str, ip: str | None, at=None) -> AccessLog:
+    """Append one read of a dossier's personal data to the access log (one small transaction:
+    the head's number, then the row with its MAC)."""
+    key_id = keys.current_key_id()
+    with transaction.atomic():
+        seq, _ = _next(AuditHead.ACCESS, key_id)
+        row = AccessLog(dossier=dossier, actor=actor, at=_aware(at or timezone.now()),
+                        channel=(channel or "")[:16], ip=context.normalise_ip(ip), seq=seq,
+                        key_id=key_id)
+        row.mac = keys.sign(key_id, access_message(access_payload(row)))
+        row.save()
+    return row
+
+
+def _head_seq(name: str) -> int:
+    """The head's number, locked until the transaction ends (0 when the log is empty)."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET seq = seq WHERE name = %s RETURNING seq", [name])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def audit_checkpoint(*, at=None, force: bool = False) -> AuditCheckpoint | None:
+    """Seal the current head of both logs and of every chain changed since the last checkpoint
+    (niêm phong). None when nothing was written since (unless ``force``)."""
+    key_id = keys.current_key_id()
+    with transaction.atomic():
+        events_gseq = _head_seq(AuditHead.EVENTS)
+        access_seq = _head_seq(AuditHead.ACCESS)
+        prev = AuditCheckpoint.objects.order_by("-number").first()
+        prev_gseq = prev.events_gseq if prev else 0
+        prev_access = prev.access_seq if prev else 0
+        if prev and not force and (events_gseq, access_seq) == (prev_gseq, prev_access):
+            return None
+        heads: dict[str, list] = {}
+        rows = (AuditEvent.objects.filter(gseq__gt=prev_gseq, gseq__lte=events_gseq)
+                .order_by("gseq").values_list("chain", "seq", "hash"))
+        for chain, seq, mac in rows.iterator(chunk_size=5000):
+            heads[chain] = [seq, mac]
+        checkpoint = AuditCheckpoint(
+            number=(prev.number + 1) if prev else 1,
+            at=at or timezone.now(),
+            key_id=key_id,
+            events_gseq=events_gseq,
+            events_mac=_mac_at(AuditEvent, "gseq", events_gseq, "hash"),
+            access_seq=access_seq,
+            access_mac=_mac_at(AccessLog, "seq", access_seq, "mac"),
+            heads=heads,
+            heads_root=merkle_root(head_leaves(heads)),
+            prev_mac=prev.mac if prev else "",
+        )
+        checkpoint.mac = keys.sign(key_id, checkpoint_message(checkpoint_payload(checkpoint)))
+        checkpoint.save()
+        if settings.MOTCUA_AUDIT_ANCHOR_FILE:
+            transaction.on_commit(lambda: _anchor(checkpoint))
+    return checkpoint
+
+
+def _mac_at(model, field: str, position: int, mac_field: str) -> str:
+    if not position:
+        return ""
+    return (model.objects.filter(**{field: position}).values_list(mac_field, flat=True).first()
+            or "")
+
+
+def anchor_line(checkpoint: AuditCheckpoint) -> str:
+    return json.dumps({"number": checkpoint.number, "events_gseq": checkpoint.events_gseq,
+                       "access_seq": checkpoint.access_seq, "mac": checkpoint.mac},
+                      sort_keys=True)
+
+
+def _anchor(checkpoint: AuditCheckpoint) -> None:
+    """Append the checkpoint to the anchor file, outside the database's reach."""
+    try:
+        with open(settings.MOTCUA_AUDIT_ANCHOR_FILE, "a", encoding="utf-8") as fh:
+            fh.write(anchor_line(checkpoint) + "\n")
+    except OSError:
+        log.exception("audit checkpoint #%s could not be anchored", checkpoint.number)
+
+
+def audit_verify():
+    """Every problem found in the logs, first one first (empty: intact). See ``audit.verify``."""
+    from motcua.audit.verify import verify_database
+
+    return verify_database()

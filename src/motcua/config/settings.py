@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from motcua.audit.keys import load_keys as load_audit_keys
 from motcua.config.database import database_from_url
 from motcua.config.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "motcua.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -202,6 +204,21 @@ MOTCUA_SIGNATURE_BACKEND = env_str(
 MOTCUA_VIEW_LOG_WINDOW_SECONDS = env_int("MOTCUA_VIEW_LOG_WINDOW_SECONDS", 300)
 if MOTCUA_VIEW_LOG_WINDOW_SECONDS < 0:
     raise ImproperlyConfigured("MOTCUA_VIEW_LOG_WINDOW_SECONDS must be 0 or more.")
+# The audit MAC keys live outside the database (docs/security.md): a key file or the
+# environment; required in production, a public development key elsewhere.
+MOTCUA_AUDIT_KEY_ID, MOTCUA_AUDIT_KEYS = load_audit_keys(
+    key=env_str("MOTCUA_AUDIT_KEY"),
+    old_keys=env_list("MOTCUA_AUDIT_OLD_KEYS", []),
+    key_file=env_str("MOTCUA_AUDIT_KEY_FILE"),
+    production=PRODUCTION,
+)
+# Each checkpoint is also appended here (a file the database cannot reach), so that deleting
+# the newest checkpoints and events together is detected too; empty: not kept.
+MOTCUA_AUDIT_ANCHOR_FILE = env_str("MOTCUA_AUDIT_ANCHOR_FILE", "")
+# Minutes between the periodic checkpoints that seal every chain's head (huey).
+MOTCUA_AUDIT_CHECKPOINT_MINUTES = env_int("MOTCUA_AUDIT_CHECKPOINT_MINUTES", 10)
+if not 1 <= MOTCUA_AUDIT_CHECKPOINT_MINUTES <= 60:
+    raise ImproperlyConfigured("MOTCUA_AUDIT_CHECKPOINT_MINUTES must be between 1 and 60.")
 
 REDIS_URL = env_str("MOTCUA_REDIS_URL")
 HUEY = {

@@ -9,9 +9,11 @@ an eighth of the speed of a plain indexed select.
 
 The log of reads is now ``audit.AccessLog``, written here:
 
-* **One plain INSERT, outside any transaction and lock.** A read changes nothing in the dossier,
+* **One small transaction of its own, no dossier lock.** A read changes nothing in the dossier,
   so it has no place in the dossier's chain of changes and needs neither the row lock nor the
-  chain lock; the row is append-only like the audit log (the model refuses updates and deletes).
+  chain lock. ``audit.services.access_record`` takes the access log's next gap-free number and
+  writes the row with its keyed MAC (two statements), so edits, insertions and deletions are
+  found by ``motcua audit verify`` (docs/security.md).
 * **At most one row per officer, dossier, channel and client address per window**
   (``MOTCUA_VIEW_LOG_WINDOW_SECONDS``, default 300 s; 0 logs every read). An officer who keeps a
   dossier open and reloads it is one access, not twenty. The window is remembered in Django's
@@ -34,6 +36,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from motcua.audit.models import AccessLog
+from motcua.audit.services import access_record
 from motcua.core.errors import NotAllowed
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, DossierStep, StatusChange
@@ -76,8 +79,8 @@ def record_view(*, actor, dossier: Dossier, channel: str, ip: str | None = None,
     key = _window_key(actor=actor, dossier=dossier, channel=channel, ip=ip) if window > 0 else ""
     if key and _seen_recently(key):
         return None
-    row = AccessLog.objects.create(dossier=dossier, actor=actor, at=at or timezone.now(),
-                                   channel=channel, ip=ip or None)
+    row = access_record(dossier=dossier, actor=actor, at=at or timezone.now(), channel=channel,
+                        ip=ip)
     if key:
         _remember(key, window)
     return row
