@@ -148,6 +148,27 @@ def dossier_list(request):
     })
 
 
+@require_GET
+@staff_required
+def search(request):
+    """GET /can-bo/tim/?q=…: the header's search box (tìm hồ sơ).
+
+    A full or partial code, a name with or without diacritics, or a scanned receipt QR (its
+    lookup URL or code) over every dossier the user may see; one match opens the dossier,
+    otherwise the list of all dossiers filtered by the term.
+    """
+    term = dossier_selectors.search_term(request.GET.get("q", ""))[:200]
+    list_url = reverse("workspace:list") + "?" + urllib.parse.urlencode(
+        {"list": "all", **({"q": term} if term else {})})
+    if not term:
+        return redirect(list_url)
+    found = list(selectors.worklist(user=request.user, key="all", filters={"q": term})
+                 .values_list("code", flat=True)[:2])
+    if len(found) == 1:
+        return redirect("workspace:dossier", code=found[0])
+    return redirect(list_url)
+
+
 # ----------------------------------------------------------------------------- dossier page
 
 
