@@ -82,8 +82,16 @@ def _public_row(code: str) -> dict | None:
 
 
 def dossier_public_status(code: str, *, now=None) -> dict | None:
-    """What the receipt's QR code shows (tra cứu hồ sơ): progress only, never the applicant."""
-    row = _public_row(code.strip())
+    """What the receipt's QR code shows (tra cứu hồ sơ): progress only, never the applicant.
+
+    The code is trimmed and matched case-insensitively: codes are issued in upper case (the
+    unit code's letters, "…H15-…"), so a miss as typed is retried upper-cased; both reads use
+    the unique index, where ``iexact`` would scan every dossier.
+    """
+    code = code.strip()
+    row = _public_row(code)
+    if row is None and code.upper() != code:
+        row = _public_row(code.upper())
     if row is None:
         return None
     # Dossier.is_overdue holds the rule; run it on an unsaved copy holding only these fields.
