@@ -238,3 +238,51 @@ def test_english_is_available_through_the_language_switch(client, catalog):
     detail = _text(client.get("/thu-tuc/1.014063/"))
     assert "Legal time limit" in detail
     assert "Required documents" in detail
+
+
+def _with_catalog_notes(version):
+    ProcedureVersion.objects.filter(pk=version.pk).update(
+        source="chatbot-tthc/chatbot_tthc@53229487610b:scripts/crawler/data/raw/x.json",
+        note="Trang nguồn ghi thời hạn là '1' nhưng không ghi đơn vị.",
+        legal_basis="Luật Xây dựng 2014\nQuyết định công bố TTHC số 56/QĐ-BXD",
+    )
+
+
+def test_citizens_see_no_crawler_source_nor_the_load_date(client, catalog):
+    _with_catalog_notes(catalog["permit"])
+    text = _text(client.get("/thu-tuc/1.013236/"))
+    assert "chatbot-tthc" not in text and "Nguồn" not in text
+    assert "không ghi đơn vị" not in text
+    # The date the catalog was loaded is not a publication date; the announcing decision is.
+    assert "công bố ngày" not in text and "đưa lên hệ thống" not in text
+    assert "Quyết định công bố Quyết định công bố TTHC số 56/QĐ-BXD" in text
+    # The one-stop step names its role once.
+    assert "Tiếp nhận hồ sơ Bộ phận một cửa 4 giờ" in text
+    assert "Bộ phận một cửa – Bộ phận một cửa" not in text
+
+
+def test_staff_still_see_the_source_of_the_catalog_entry(client, catalog):
+    from motcua.org.models import Role
+    from tests.factories import staff
+
+    _with_catalog_notes(catalog["permit"])
+    client.force_login(staff(Role.RECEPTIONIST, catalog["building"]))
+    text = _text(client.get("/thu-tuc/1.013236/"))
+    assert "Nguồn: chatbot-tthc/" in text
+    assert "không ghi đơn vị" in text
+    assert "đưa lên hệ thống ngày" in text
+
+
+def test_english_pages_translate_time_limits_hours_and_document_forms(client, catalog):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    permit = _text(client.get("/thu-tuc/1.013236/"))
+    for expected in ["20 days", "15 days", "4 hours", "0.5 hours",
+                     "Original", "Copy", "Original or copy", "Partly online", "One-stop desk",
+                     "VND 50,000"]:
+        assert expected in permit, expected
+    for vietnamese in ["ngày làm việc", " giờ ", "Bản chính", "Bản sao", "Một phần"]:
+        assert vietnamese not in permit, vietnamese
+    assert "7 working days" in _text(client.get("/thu-tuc/1.014063/"))
+    assert "7 working days" in _text(client.get("/thu-tuc/", {"q": "can cuoc"}))

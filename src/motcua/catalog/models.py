@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.core.text import fold
 from motcua.org.models import Level, Unit
@@ -179,11 +180,13 @@ class _VersionPart(models.Model):
 
 
 class DocumentForm(models.TextChoices):
-    ORIGINAL = "original", _("Bản chính")
-    COPY = "copy", _("Bản sao")
-    CERTIFIED_COPY = "certified_copy", _("Bản sao chứng thực")
-    PRESENT = "present", _("Xuất trình")
-    ANY = "any", _("Bản chính hoặc bản sao")
+    # A context of their own: the dossier's "provided as" labels share these words and must
+    # stay Vietnamese on the printed forms.
+    ORIGINAL = "original", pgettext_lazy("giấy tờ thủ tục", "Bản chính")
+    COPY = "copy", pgettext_lazy("giấy tờ thủ tục", "Bản sao")
+    CERTIFIED_COPY = "certified_copy", pgettext_lazy("giấy tờ thủ tục", "Bản sao chứng thực")
+    PRESENT = "present", pgettext_lazy("giấy tờ thủ tục", "Xuất trình")
+    ANY = "any", pgettext_lazy("giấy tờ thủ tục", "Bản chính hoặc bản sao")
 
 
 class RequiredDocument(_VersionPart):
