@@ -286,3 +286,48 @@ def test_english_pages_translate_time_limits_hours_and_document_forms(client, ca
         assert vietnamese not in permit, vietnamese
     assert "7 working days" in _text(client.get("/thu-tuc/1.014063/"))
     assert "7 working days" in _text(client.get("/thu-tuc/", {"q": "can cuoc"}))
+
+
+def test_home_tells_where_to_go_from_the_unit_data(client, catalog, center):
+    import datetime as dt
+
+    from motcua.org.models import Counter, UnitKind, WorkSchedule
+
+    center.email = "ttpvhcc@daklak.gov.vn"
+    center.save()
+    commune_center = UnitFactory(code="000.01.41.H15", name="Trung tâm Phục vụ hành chính công phường Tân An",
+                                 kind=UnitKind.COMMUNE_CENTER, level=Level.COMMUNE,
+                                 address="Trụ sở UBND phường Tân An", phone="0262 3111 222")
+    WorkSchedule.objects.create(unit=commune_center, effective_from=dt.date(2020, 1, 1),
+                                sessions="07:30-11:30,13:30-17:00", cutoff=dt.time(16, 0))
+    counter = Counter.objects.create(center=center, number=3, name="Xây dựng",
+                                     agency=catalog["building"])
+    counter.fields.set([catalog["xaydung"]])
+    Counter.objects.create(center=commune_center, number=1, name="Một cửa phường")
+    Counter.objects.create(center=center, number=9, name="Quầy đã đóng", is_active=False)
+    text = _text(client.get("/"))
+    where = text.split("Nơi nộp hồ sơ và nhận kết quả", 1)[1].split("Lĩnh vực Tư pháp", 1)[0]
+    assert where.index("Trung tâm Phục vụ hành chính công tỉnh Đắk Lắk") < where.index("phường Tân An")
+    assert "Địa chỉ 01 Lê Duẩn, phường Buôn Ma Thuột" in where
+    assert "Liên hệ 0262 3979 799 · ttpvhcc@daklak.gov.vn" in where
+    assert "Giờ làm việc Thứ Hai – Thứ Sáu: 07:00–11:30, 13:30–17:00" in where
+    assert "Quầy 3 – Xây dựng (Sở Xây dựng) Lĩnh vực: Xây dựng, bất động sản" in where
+    assert "Quầy đã đóng" not in where
+    # The commune center's own schedule.
+    assert "Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00" in where
+    assert "Hồ sơ nhận sau 16:00 được tính từ ngày làm việc tiếp theo." in where
+    assert "Trụ sở UBND phường Tân An" in where and "Quầy 1 – Một cửa phường" in where
+    assert 'href="tel:02623111222"' in client.get("/").content.decode()
+
+
+def test_home_where_to_go_in_english(client, catalog, center):
+    from django.conf import settings
+
+    from motcua.org.models import Counter
+
+    Counter.objects.create(center=center, number=3, name="Xây dựng")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = _text(client.get("/"))
+    for expected in ["Where to hand in a dossier", "Opening hours Monday – Friday: 07:00–11:30",
+                     "1 reception counter", "Counter 3 – Xây dựng"]:
+        assert expected in text, expected

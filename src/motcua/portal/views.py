@@ -36,6 +36,7 @@ def home(request):
             "agencies": [a for a in agencies if a.level == Level.PROVINCE],
             "communes": [a for a in agencies if a.level == Level.COMMUNE],
             "center": selectors.provincial_center(),
+            "points": selectors.service_points(),
         },
     )
 
