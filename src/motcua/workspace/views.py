@@ -420,7 +420,13 @@ def intake(request):
         return render(request, "workspace/intake.html",
                       {"form": form, "version": version, "unit": unit, "ws_section": "intake"})
     form, version = _intake_form(request, request.POST, units, unit)
-    decision = request.POST.get("decision", "accept")
+    decision = request.POST.get("decision", "")
+    if decision not in ("accept", "guide", "refuse"):
+        # Only a press of one of the three buttons decides: a form sent by Enter in a text
+        # field (or by a script) without one must not accept a dossier.
+        form.is_valid()
+        form.add_error(None, _("Hãy bấm một trong các nút: Tiếp nhận, Hướng dẫn bổ sung "
+                               "hoặc Từ chối tiếp nhận."))
     if form.is_valid() and version is None:
         form.add_error("procedure", _("Hãy chọn thủ tục hành chính."))
     if form.is_valid():
