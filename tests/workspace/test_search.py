@@ -31,6 +31,7 @@ def test_the_header_has_a_search_box_for_staff_only(world, login, client, db):
     assert 'id="staff-search"' not in client.get("/").content.decode()
     html = login(world.receptionist).get("/can-bo/").content.decode()
     assert 'action="/can-bo/tim/"' in html and 'id="staff-search"' in html
+    assert 'id="home-search"' in html and html.count('action="/can-bo/tim/"') == 2
     # The public pages of a logged-in clerk keep the box too.
     assert 'id="staff-search"' in client.get("/thu-tuc/").content.decode()
 
