@@ -131,8 +131,12 @@ def dossier_list(request):
         raise Http404(_("Không có danh sách này."))
     form = WorklistFilterForm(request.GET)
     now = timezone.now()
+    sort = request.GET.get("sort", "")
+    if selectors.sort_order(sort) is None:
+        sort = ""
     try:
-        qs = selectors.worklist(user=request.user, key=key, filters=form.filters(), now=now)
+        qs = selectors.worklist(user=request.user, key=key, filters=form.filters(), now=now,
+                                sort=sort)
     except InvalidInput as exc:
         attach_domain_error(form, exc)
         qs = Dossier.objects.none()
@@ -142,7 +146,10 @@ def dossier_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     current = next(w for w in selectors.WORKLISTS if w.key == key)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     return render(request, "workspace/dossier_list.html", {
+        "sorts": _sort_links(unsorted, sort),
         "worklists": selectors.WORKLISTS, "current": current, "form": form, "page": page,
         "rows": rows, "query": query.urlencode(), "list_key": key, "ws_section": "list",
     })
@@ -167,6 +174,20 @@ def search(request):
     if len(found) == 1:
         return redirect("workspace:dossier", code=found[0])
     return redirect(list_url)
+
+
+def _sort_links(query: QueryDict, current: str) -> dict[str, dict]:
+    """Per sortable column: the link that sorts by it (ascending first, then the reverse) and
+    its ``aria-sort`` state."""
+    links = {}
+    for key in selectors.SORTS:
+        q = query.copy()
+        state = ("ascending" if current == key
+                 else "descending" if current == f"-{key}" else "none")
+        q["sort"] = f"-{key}" if state == "ascending" else key
+        links[key] = {"url": "?" + q.urlencode(), "aria": state,
+                      "mark": {"ascending": " ▲", "descending": " ▼"}.get(state, "")}
+    return links
 
 
 # ----------------------------------------------------------------------------- dossier page
