@@ -85,10 +85,11 @@ def _worklist_where(key: str, *, user, now: dt.datetime) -> tuple[Q | None, bool
     return None, False, []
 
 
-# Columns a worklist can be sorted by (?sort=<key> or -<key>): the dossier's own columns, so
+# Columns a worklist can be sorted by (?sort=<key> or -<key>): the dossier's own columns (names
+# by their folded form, so "Đặng" sorts with "Dang", not after "Z"), so
 # the index-served union of a narrowed list can carry them (dossiers.selectors.IndexIds).
 SORTS = {
-    "code": "code", "applicant": "applicant_name", "status": "status",
+    "code": "code", "applicant": "applicant_name_folded", "status": "status",
     "received": "received_at", "due": "due_at",
 }
 
