@@ -126,6 +126,7 @@ def test_keyboard_and_screen_reader_behaviour(live_server, transactional_db, bro
         # The intake opens on its first field; Enter in a text field accepts nothing.
         page.goto(base + "/can-bo/tiep-nhan/")
         assert page.evaluate("document.activeElement.id") == "id_q"
+        assert page.is_hidden("#intake-form button[disabled]")
         before = Dossier.objects.count()
         page.fill("#id_name", "Nguyễn Văn Enter")
         page.focus("#id_name")

@@ -97,3 +97,14 @@ def test_a_form_sent_without_pressing_a_decision_button_accepts_nothing(world, l
     form = html.split('id="intake-form"', 1)[1]
     first_submit = re.search(r"<button[^>]*>", form).group(0)
     assert 'type="submit"' in first_submit and "disabled" in first_submit
+
+
+def test_the_hidden_default_button_stays_hidden():
+    """Author CSS (``button { display: inline-block }``) beats the ``hidden`` attribute unless
+    the style sheet restores it: the intake's disabled default button showed as a red dot."""
+    from pathlib import Path
+
+    import motcua.core
+
+    css = (Path(motcua.core.__file__).parent / "static/motcua/site.css").read_text()
+    assert "[hidden] { display: none !important; }" in css
