@@ -30,6 +30,8 @@ from typing import NamedTuple
 
 from django.db import connection, transaction
 
+from motcua.core.text import fold
+
 UTC = dt.UTC
 VN = dt.timezone(dt.timedelta(hours=7))
 BATCH = 20_000
@@ -310,6 +312,9 @@ def generate(
             idn, birth.isoformat(), gender, phone(pool_rng),
             f"{pool_rng.randrange(1, 300)} {pool_rng.choice(STREETS)}",
         ))
+    # The staff search reads the folded name (Dossier.applicant_name_folded, set by save()).
+    folded_names = {p[0]: fold(p[0]) for p in people}
+    i_folded = di["applicant_name_folded"]
     pick = random.Random(seed + 2).getrandbits
     day_text: dict[dt.date, str] = {}
     (i_id, i_code, i_pv, i_field, i_recv, i_comp, i_cur, i_channel, i_name, i_idn, i_birth,
@@ -348,6 +353,7 @@ def generate(
             row[i_cur] = current = t.receiving_id if status in AT_RECEPTION_OR_NEW else t.competent_id
             row[i_channel] = channel
             row[i_name] = name
+            row[i_folded] = folded_names[name]
             row[i_idn] = idn
             row[i_birth] = birth
             row[i_gender] = gender

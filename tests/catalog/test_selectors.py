@@ -97,6 +97,48 @@ def test_field_and_agency_counts_count_procedures_in_force(catalog):
 
 
 def test_search_runs_in_one_query(catalog, django_assert_num_queries):
+    procedures_search(q="x").exists()  # the synonym table, read once and cached
     with django_assert_num_queries(1):
         rows = [(v.procedure.code, v.field.name, v.agency.name) for v in procedures_search(q="cap")]
     assert len(rows) == 2
+
+
+# ----------------------------------------------------------------------------- synonyms
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("CCCD", ["2.001159"]),
+    ("cấp đổi cccd", ["2.001159"]),
+    ("GPXD", ["1.009972"]),
+    ("gpxd cap", ["1.009972"]),
+    ("CCCD GPXD", []),  # every word (or its meaning) must still occur
+])
+def test_abbreviations_citizens_use_find_the_procedure(catalog, q, expected):
+    assert codes(procedures_search(q=q)) == expected
+
+
+def test_a_synonym_phrase_and_one_added_by_the_center(catalog):
+    from motcua.catalog.models import SearchSynonym
+
+    published_procedure(agency=catalog["construction"], code="1.000001",
+                        name="Cấp giấy chứng nhận quyền sử dụng đất lần đầu",
+                        field=catalog["building"])
+    assert codes(procedures_search(q="so do")) == ["1.000001"]
+    assert codes(procedures_search(q="QSDĐ")) == ["1.000001"]
+    assert codes(procedures_search(q="thẻ xanh")) == []
+    SearchSynonym.objects.create(term="Thẻ xanh", meaning="thẻ căn cước")
+    assert codes(procedures_search(q="the xanh")) == ["2.001159"]
+
+
+def test_synonym_admin_lists_and_adds(catalog, admin_client):
+    from motcua.catalog.models import SearchSynonym
+
+    page = admin_client.get("/quan-tri/catalog/searchsynonym/")
+    assert page.status_code == 200 and "CCCD" in page.content.decode()
+    response = admin_client.post("/quan-tri/catalog/searchsynonym/add/",
+                                 {"term": "GKS", "meaning": "giấy khai sinh"})
+    assert response.status_code == 302
+    assert SearchSynonym.objects.get(term="GKS").term_folded == "gks"
+    again = admin_client.post("/quan-tri/catalog/searchsynonym/add/",
+                              {"term": "gks", "meaning": "Giấy khai sinh"})
+    assert again.status_code == 200 and "Từ này đã có nghĩa này." in again.content.decode()

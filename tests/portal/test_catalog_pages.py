@@ -238,3 +238,96 @@ def test_english_is_available_through_the_language_switch(client, catalog):
     detail = _text(client.get("/thu-tuc/1.014063/"))
     assert "Legal time limit" in detail
     assert "Required documents" in detail
+
+
+def _with_catalog_notes(version):
+    ProcedureVersion.objects.filter(pk=version.pk).update(
+        source="chatbot-tthc/chatbot_tthc@53229487610b:scripts/crawler/data/raw/x.json",
+        note="Trang nguồn ghi thời hạn là '1' nhưng không ghi đơn vị.",
+        legal_basis="Luật Xây dựng 2014\nQuyết định công bố TTHC số 56/QĐ-BXD",
+    )
+
+
+def test_citizens_see_no_crawler_source_nor_the_load_date(client, catalog):
+    _with_catalog_notes(catalog["permit"])
+    text = _text(client.get("/thu-tuc/1.013236/"))
+    assert "chatbot-tthc" not in text and "Nguồn" not in text
+    assert "không ghi đơn vị" not in text
+    # The date the catalog was loaded is not a publication date; the announcing decision is.
+    assert "công bố ngày" not in text and "đưa lên hệ thống" not in text
+    assert "Quyết định công bố Quyết định công bố TTHC số 56/QĐ-BXD" in text
+    # The one-stop step names its role once.
+    assert "Tiếp nhận hồ sơ Bộ phận một cửa 4 giờ" in text
+    assert "Bộ phận một cửa – Bộ phận một cửa" not in text
+
+
+def test_staff_still_see_the_source_of_the_catalog_entry(client, catalog):
+    from motcua.org.models import Role
+    from tests.factories import staff
+
+    _with_catalog_notes(catalog["permit"])
+    client.force_login(staff(Role.RECEPTIONIST, catalog["building"]))
+    text = _text(client.get("/thu-tuc/1.013236/"))
+    assert "Nguồn: chatbot-tthc/" in text
+    assert "không ghi đơn vị" in text
+    assert "đưa lên hệ thống ngày" in text
+
+
+def test_english_pages_translate_time_limits_hours_and_document_forms(client, catalog):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    permit = _text(client.get("/thu-tuc/1.013236/"))
+    for expected in ["20 days", "15 days", "4 hours", "0.5 hours",
+                     "Original", "Copy", "Original or copy", "Partly online", "One-stop desk",
+                     "VND 50,000"]:
+        assert expected in permit, expected
+    for vietnamese in ["ngày làm việc", " giờ ", "Bản chính", "Bản sao", "Một phần"]:
+        assert vietnamese not in permit, vietnamese
+    assert "7 working days" in _text(client.get("/thu-tuc/1.014063/"))
+    assert "7 working days" in _text(client.get("/thu-tuc/", {"q": "can cuoc"}))
+
+
+def test_home_tells_where_to_go_from_the_unit_data(client, catalog, center):
+    import datetime as dt
+
+    from motcua.org.models import Counter, UnitKind, WorkSchedule
+
+    center.email = "ttpvhcc@daklak.gov.vn"
+    center.save()
+    commune_center = UnitFactory(code="000.01.41.H15", name="Trung tâm Phục vụ hành chính công phường Tân An",
+                                 kind=UnitKind.COMMUNE_CENTER, level=Level.COMMUNE,
+                                 address="Trụ sở UBND phường Tân An", phone="0262 3111 222")
+    WorkSchedule.objects.create(unit=commune_center, effective_from=dt.date(2020, 1, 1),
+                                sessions="07:30-11:30,13:30-17:00", cutoff=dt.time(16, 0))
+    counter = Counter.objects.create(center=center, number=3, name="Xây dựng",
+                                     agency=catalog["building"])
+    counter.fields.set([catalog["xaydung"]])
+    Counter.objects.create(center=commune_center, number=1, name="Một cửa phường")
+    Counter.objects.create(center=center, number=9, name="Quầy đã đóng", is_active=False)
+    text = _text(client.get("/"))
+    where = text.split("Nơi nộp hồ sơ và nhận kết quả", 1)[1].split("Lĩnh vực Tư pháp", 1)[0]
+    assert where.index("Trung tâm Phục vụ hành chính công tỉnh Đắk Lắk") < where.index("phường Tân An")
+    assert "Địa chỉ 01 Lê Duẩn, phường Buôn Ma Thuột" in where
+    assert "Liên hệ 0262 3979 799 · ttpvhcc@daklak.gov.vn" in where
+    assert "Giờ làm việc Thứ Hai – Thứ Sáu: 07:00–11:30, 13:30–17:00" in where
+    assert "Quầy 3 – Xây dựng (Sở Xây dựng) Lĩnh vực: Xây dựng, bất động sản" in where
+    assert "Quầy đã đóng" not in where
+    # The commune center's own schedule.
+    assert "Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00" in where
+    assert "Hồ sơ nhận sau 16:00 được tính từ ngày làm việc tiếp theo." in where
+    assert "Trụ sở UBND phường Tân An" in where and "Quầy 1 – Một cửa phường" in where
+    assert 'href="tel:02623111222"' in client.get("/").content.decode()
+
+
+def test_home_where_to_go_in_english(client, catalog, center):
+    from django.conf import settings
+
+    from motcua.org.models import Counter
+
+    Counter.objects.create(center=center, number=3, name="Xây dựng")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = _text(client.get("/"))
+    for expected in ["Where to hand in a dossier", "Opening hours Monday – Friday: 07:00–11:30",
+                     "1 reception counter", "Counter 3 – Xây dựng"]:
+        assert expected in text, expected

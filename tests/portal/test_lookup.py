@@ -123,3 +123,18 @@ def test_unknown_code_is_a_vietnamese_404(client, db):
     response = client.get("/tra-cuu/000.00.01.H15-260302-9999/")
     assert response.status_code == 404
     assert "Không tìm thấy hồ sơ có mã 000.00.01.H15-260302-9999" in _text(response)
+
+
+@pytest.mark.parametrize("typed", ["000.00.01.h15-260302-0001", " 000.00.01.H15-260302-0001 ",
+                                   "000.00.01.h15-260302-0001  "])
+def test_codes_match_case_insensitively_with_spaces_trimmed(client, dossier, typed):
+    d = dossier()
+    response = client.get("/tra-cuu/", {"ma": typed})
+    assert response.status_code == 302
+    response = client.get(response["Location"], follow=True)
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == f"/tra-cuu/{d.code}/"
+    assert d.code in _text(response)
+    # The page address typed by hand, lower-case, too.
+    direct = client.get(f"/tra-cuu/{typed.strip()}/", follow=True)
+    assert direct.status_code == 200 and d.code in _text(direct)

@@ -347,3 +347,17 @@ def test_an_earlier_supplement_request_by_its_pause(client, dossiers, receptioni
     assert "Bản vẽ móng" in earlier and "Tờ khai mới" not in earlier
     assert f'{_url("mau-02", dossier, pdf=True)}?pause={first.pk}' in earlier
     assert client.get(_url("mau-02", dossier), {"pause": 999999}).status_code == 404
+
+
+def test_register_sheet_is_a_table_in_a_keyboard_scrollable_box(client, make_dossier, center,
+                                                                 receptionist):
+    """On screen the site's layout class ``.grid`` made the register table a CSS grid, its rows
+    overflowing the sheet; the sheet is a focusable region so a keyboard can scroll it."""
+    make_dossier(received_at=vn(2026, 3, 2, 14, 5))
+    client.force_login(receptionist)
+    html = client.get(reverse(REGISTER), {"unit": center.code, "from": "01/03/2026",
+                                          "to": "31/03/2026"}).content.decode()
+    assert '<table class="grid register">' in html
+    assert ".sheet table.grid { display: table; }" in html
+    article = html.split('<article class="paper"', 1)[1].split(">", 1)[0]
+    assert 'tabindex="0"' in article and 'role="region"' in article

@@ -20,6 +20,7 @@ from motcua.catalog.models import (
     ProcedureVersion,
     ProcessStep,
     RequiredDocument,
+    SearchSynonym,
     VersionStatus,
 )
 from motcua.catalog.records import CODE_RE, split_code
@@ -216,3 +217,12 @@ class ProcedureAdmin(admin.ModelAdmin):
         if obj is not None:
             return ("code", "national_code", "local_code", "current")
         return super().get_readonly_fields(request, obj)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Từ viết tắt citizens type in the catalog search ("CCCD" -> "căn cước công dân")."""
+
+    list_display = ("term", "meaning")
+    search_fields = ("term", "meaning", "term_folded", "meaning_folded")
+    ordering = ("term", "meaning")

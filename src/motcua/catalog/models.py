@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.core.text import fold
 from motcua.org.models import Level, Unit
@@ -179,11 +180,13 @@ class _VersionPart(models.Model):
 
 
 class DocumentForm(models.TextChoices):
-    ORIGINAL = "original", _("Bản chính")
-    COPY = "copy", _("Bản sao")
-    CERTIFIED_COPY = "certified_copy", _("Bản sao chứng thực")
-    PRESENT = "present", _("Xuất trình")
-    ANY = "any", _("Bản chính hoặc bản sao")
+    # A context of their own: the dossier's "provided as" labels share these words and must
+    # stay Vietnamese on the printed forms.
+    ORIGINAL = "original", pgettext_lazy("giấy tờ thủ tục", "Bản chính")
+    COPY = "copy", pgettext_lazy("giấy tờ thủ tục", "Bản sao")
+    CERTIFIED_COPY = "certified_copy", pgettext_lazy("giấy tờ thủ tục", "Bản sao chứng thực")
+    PRESENT = "present", pgettext_lazy("giấy tờ thủ tục", "Xuất trình")
+    ANY = "any", pgettext_lazy("giấy tờ thủ tục", "Bản chính hoặc bản sao")
 
 
 class RequiredDocument(_VersionPart):
@@ -261,3 +264,42 @@ class ProcessStep(_VersionPart):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+
+class SearchSynonym(models.Model):
+    """An abbreviation or everyday word citizens type (từ viết tắt, từ đồng nghĩa): "CCCD" for
+    "căn cước công dân", "sổ đỏ" for "quyền sử dụng đất". The catalog search
+    (``selectors.procedures_search``) finds a procedure naming either. Edited by the center in
+    the admin; one row per meaning, so a term may have several.
+    """
+
+    term = models.CharField(_("từ viết tắt / từ thường dùng"), max_length=64)
+    meaning = models.CharField(_("nghĩa đầy đủ"), max_length=255)
+    term_folded = models.CharField(max_length=64, editable=False, db_index=True)
+    meaning_folded = models.CharField(max_length=255, editable=False)
+
+    class Meta:
+        verbose_name = _("từ đồng nghĩa khi tìm thủ tục")
+        verbose_name_plural = _("từ đồng nghĩa khi tìm thủ tục")
+        ordering = ["term", "meaning"]
+        constraints = [models.UniqueConstraint(fields=["term_folded", "meaning_folded"],
+                                               name="search_synonym_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.meaning}"
+
+    def clean(self):
+        # The unique constraint is on the folded columns, which the admin form does not hold.
+        same = SearchSynonym.objects.filter(term_folded=fold(self.term or ""),
+                                            meaning_folded=fold(self.meaning or ""))
+        if not fold(self.term or "") or not fold(self.meaning or ""):
+            raise ValidationError(_("Cần ghi cả từ viết tắt và nghĩa đầy đủ."))
+        if same.exclude(pk=self.pk).exists():
+            raise ValidationError(_("Từ này đã có nghĩa này."))
+
+    def save(self, *args, **kwargs):
+        self.term = self.term.strip()
+        self.meaning = self.meaning.strip()
+        self.term_folded = fold(self.term)
+        self.meaning_folded = fold(self.meaning)
+        super().save(*args, **kwargs)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from motcua.catalog.models import (
     Field,
     ProcedureVersion,
     ProcessStep,
+    SearchSynonym,
     VersionStatus,
 )
 from motcua.catalog.records import VERSION_PREFETCH, VERSION_SELECT, FieldRecord, ProcedureRecord
@@ -36,17 +41,66 @@ def procedures_search(
     """Public search over the versions in force.
 
     Accent-insensitive: ``q`` is folded like ``search_text`` ("cap doi can cuoc" finds "Cấp đổi
-    thẻ căn cước", "dang ky" finds "Đăng ký"), and every word must occur. ``field`` and
-    ``agency`` are codes or model instances.
+    thẻ căn cước", "dang ky" finds "Đăng ký"), and every word must occur. A word or phrase of
+    the synonym table (``SearchSynonym``: "CCCD", "sổ đỏ") matches itself or any of its
+    meanings. ``field`` and ``agency`` are codes or model instances.
     """
     qs = current_versions().select_related("procedure", "field", "agency")
-    for word in fold(q or "").split():
-        qs = qs.filter(search_text__contains=word)
+    for alternatives in search_terms(q):
+        qs = qs.filter(reduce(operator.or_, (Q(search_text__contains=a) for a in alternatives)))
     qs = _by_code(qs, "field", field)
     qs = _by_code(qs, "agency", agency)
     if level:
         qs = qs.filter(level=level)
     return qs.order_by("procedure__code")
+
+
+SYNONYMS_CACHE_KEY = "catalog:search-synonyms"
+# Saving or deleting a synonym clears the key (catalog.apps); the timeout bounds how long
+# another process's local-memory cache can lag behind an edit.
+SYNONYMS_CACHE_SECONDS = 300
+
+
+def synonyms() -> dict[str, list[str]]:
+    """The synonym table, folded: term -> its meanings (a few hundred rows at most)."""
+    table = cache.get(SYNONYMS_CACHE_KEY)
+    if table is None:
+        table = {}
+        for term, meaning in (SearchSynonym.objects.order_by("term_folded", "meaning_folded")
+                              .values_list("term_folded", "meaning_folded")):
+            table.setdefault(term, []).append(meaning)
+        cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
+    return table
+
+
+# The longest synonym phrase looked for in a query, in words ("qsd dat", "so do").
+_PHRASE_WORDS = 3
+
+
+def search_terms(q: str) -> list[list[str]]:
+    """The folded query as groups of alternatives, each group to be found in the text.
+
+    "cấp đổi CCCD" -> [["cap"], ["doi"], ["cccd", "can cuoc cong dan", "the can cuoc", …]].
+    Phrases of the synonym table are matched first, longest first; one query reads the
+    meanings of the words and phrases present.
+    """
+    words = fold(q or "").split()
+    if not words:
+        return []
+    candidates = {" ".join(words[i:i + n]) for n in range(1, _PHRASE_WORDS + 1)
+                  for i in range(len(words) - n + 1)}
+    table = synonyms()
+    meanings = {c: table[c] for c in candidates if c in table}
+    groups: list[list[str]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_PHRASE_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + n])
+            if phrase in meanings or n == 1:
+                groups.append([phrase, *meanings.get(phrase, [])])
+                i += n
+                break
+    return groups
 
 
 def procedure_detail(*, code: str) -> ProcedureVersion | None:

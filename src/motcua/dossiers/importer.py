@@ -24,6 +24,7 @@ from tqdm import tqdm
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Procedure, ProcedureVersion, VersionStatus
 from motcua.core.bulk import fast_insert
+from motcua.core.text import fold
 from motcua.dossiers import events
 from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import NATIONAL_CODE, Status
@@ -292,6 +293,7 @@ def _dossier(parsed: Parsed, due, now: dt.datetime) -> dict:
         "current_unit_id": parsed.unit_id if at_center else v.agency_id,
         "channel": parsed.channel,
         "applicant_name": parsed.applicant_name,
+        "applicant_name_folded": fold(parsed.applicant_name),
         "applicant_id_number": parsed.id_number if len(parsed.id_number) == 12 else "",
         "applicant_legacy_id": parsed.id_number if len(parsed.id_number) == 9 else "",
         "submitted_at": parsed.received_at,

@@ -19,6 +19,7 @@ from motcua.catalog.models import (
     RequiredDocument,
     TimeUnit,
 )
+from motcua.core.text import fold
 from motcua.dossiers.states import NATIONAL_CODE, Channel, DeliveryMethod, Status
 from motcua.org.models import Counter, Unit
 
@@ -86,6 +87,11 @@ class Dossier(models.Model):
         _("loại người nộp"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
     )
     applicant_name = models.CharField(_("họ và tên / tên tổ chức"), max_length=255)
+    # ``core.text.fold(applicant_name)``: "Trần Thị Thu Trang" -> "tran thi thu trang", so a
+    # clerk finds a dossier by a name typed without diacritics. Set by ``save()`` (and by the
+    # raw-SQL loaders, which call the same ``fold``); never edited by hand.
+    applicant_name_folded = models.CharField(max_length=255, blank=True, default="",
+                                             editable=False)
     applicant_id_number = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True, db_index=True)
     applicant_legacy_id = models.CharField(_("số CMND cũ"), max_length=12, blank=True)
     applicant_birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
@@ -174,6 +180,8 @@ class Dossier(models.Model):
                          include=["id"], name="dossier_recv_status_due"),
             models.Index(fields=["competent_unit", "status", "due_at", "received_at"],
                          include=["id"], name="dossier_comp_status_due"),
+            # The staff search by name (selectors.search_q).
+            models.Index(fields=["applicant_name_folded"], name="dossier_applicant_folded"),
         ]
         # Rules the services check too: here so that no write path (an import, a script, a
         # hand-edited row) can store a dossier the services would have refused.
@@ -196,6 +204,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        self.applicant_name_folded = fold(self.applicant_name or "")[:255]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "applicant_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "applicant_name_folded"}
+        super().save(*args, **kwargs)
 
     def set_status(self, status: str) -> None:
         self.status = status

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
+import urllib.parse
 from collections.abc import Sequence
 from functools import reduce
 
@@ -13,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput, NotAllowed
+from motcua.core.text import fold
 from motcua.dossiers import deadlines, permissions
 from motcua.dossiers.models import Apology, Dossier, DossierStep, StatusChange
 from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED, Status
@@ -172,7 +175,7 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
 
     Filters: unit (id: receiving, competent or current), status (internal, comma list),
     national_status, overdue (bool), due_before, procedure (code), field (code),
-    received_from / received_to (dates, inclusive), holder (user id), q (code prefix or name).
+    received_from / received_to (dates, inclusive), holder (user id), q (``search_q``: part of the code, or the name without diacritics).
     ``where``: further conditions of a worklist (they narrow the list like a status filter);
     ``order``: model field names, ending with ``id`` or ``-id`` so the order is total;
     ``candidates``: a condition with an index of its own that contains the whole list (a
@@ -222,8 +225,7 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
     if "holder" in filters:
         conds.append(Q(holder_id=filters["holder"]))
     if "q" in filters:
-        q = str(filters["q"]).strip()
-        conds.append(Q(code__istartswith=q) | Q(applicant_name__icontains=q))
+        conds.append(search_q(str(filters["q"])))
     unit = _unit_id(filters.get("unit"))
     if candidates is not None:
         return _from_candidates(user, unit, candidates, candidates_visible, conds, order)
@@ -240,6 +242,41 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
     rows = [a.values_list("id", *_ordering_columns(order)) for a in per_arm]
     qs.index_ids = IndexIds(rows[0].union(*rows[1:]), order)
     return qs
+
+
+# A receipt's QR code holds the public lookup URL (…/tra-cuu/<code>/); a scanner types it.
+_LOOKUP_URL = re.compile(r"/tra-cuu/([^/?#\s]+)/?(?:[?#].*)?$")
+# Something a clerk types for a code: digits, possibly with dots, dashes and unit letters
+# ("261203-0010", "0010", "000.00.01.H15-261203-0010").
+_CODE_LIKE = re.compile(r"^[0-9A-Za-z.\-]*\d[0-9A-Za-z.\-]*$")
+
+
+def search_term(text: str) -> str:
+    """What a clerk typed or scanned, reduced to the term to look for: the code of a scanned
+    lookup URL, else the text trimmed."""
+    text = (text or "").strip()
+    match = _LOOKUP_URL.search(text)
+    if match:
+        return urllib.parse.unquote(match.group(1)).strip()
+    return text
+
+
+def search_q(text: str) -> Q:
+    """Tìm hồ sơ: a full or partial code, or the applicant's name with or without diacritics.
+
+    A code-like term matches anywhere in the code, case-insensitively ("0010",
+    "261203-0010", "h15-261203-0010"); any term also matches names, each word of the folded
+    term in the folded name ("tran thi thu trang" finds "Trần Thị Thu Trang"). A scanned
+    receipt URL is reduced to its code first.
+    """
+    term = search_term(text)
+    if not term:
+        return Q()
+    words = fold(term).split()
+    by_name = reduce(operator.and_, (Q(applicant_name_folded__contains=w) for w in words))
+    if _CODE_LIKE.match(term):
+        return Q(code__icontains=term) | by_name
+    return by_name
 
 
 def _ordering_columns(order: Sequence[str]) -> list[str]:

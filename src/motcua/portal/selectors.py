@@ -8,15 +8,60 @@ from __future__ import annotations
 import functools
 
 from django.db import connections, router
+from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import NATIONAL_NAME
-from motcua.org.models import Unit, UnitKind
+from motcua.org.calendars import unit_calendar
+from motcua.org.models import Counter, Unit, UnitKind
 
 
 def provincial_center() -> Unit | None:
     return Unit.objects.filter(kind=UnitKind.PROVINCIAL_CENTER, is_active=True).first()
+
+
+_WEEKDAYS = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"),
+             _("Chủ nhật"))
+
+
+def _days_text(weekend) -> str:
+    """"Thứ Hai – Thứ Sáu" for a Monday-to-Friday week, else the days listed."""
+    days = [d for d in range(7) if d not in set(weekend)]
+    if days and days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+        return f"{_WEEKDAYS[days[0]]} – {_WEEKDAYS[days[-1]]}"
+    return ", ".join(str(_WEEKDAYS[d]) for d in days)
+
+
+def service_points() -> list[dict]:
+    """Where a citizen goes (nơi tiếp nhận hồ sơ): the provincial center first, then each
+    commune center, with address, contacts, opening hours from the unit's work schedule
+    (giờ làm việc, ``org.calendars``), and its counters with the fields each serves."""
+    units = list(
+        Unit.objects.filter(is_active=True,
+                            kind__in=[UnitKind.PROVINCIAL_CENTER, UnitKind.COMMUNE_CENTER])
+        .order_by("kind", "code")
+    )
+    units.sort(key=lambda u: (u.kind != UnitKind.PROVINCIAL_CENTER, u.code))
+    counters: dict[int, list[Counter]] = {}
+    for c in (Counter.objects.filter(center__in=units, is_active=True)
+              .select_related("agency").prefetch_related("fields").order_by("number")):
+        counters.setdefault(c.center_id, []).append(c)
+    points = []
+    for unit in units:
+        uc = unit_calendar(unit)
+        sessions = [f"{a:%H:%M}–{b:%H:%M}" for a, b in uc.calendar.sessions]
+        points.append({
+            "unit": unit,
+            "days": _days_text(uc.calendar.weekend),
+            "sessions": sessions,
+            "cutoff": uc.cutoff,
+            "counters": [{"number": c.number, "name": c.name,
+                          "agency": c.agency.name if c.agency else "",
+                          "fields": [f.name for f in c.fields.all()]}
+                         for c in counters.get(unit.pk, [])],
+        })
+    return points
 
 
 def field_by_slug(slug: str) -> Field | None:
@@ -82,8 +127,16 @@ def _public_row(code: str) -> dict | None:
 
 
 def dossier_public_status(code: str, *, now=None) -> dict | None:
-    """What the receipt's QR code shows (tra cứu hồ sơ): progress only, never the applicant."""
-    row = _public_row(code.strip())
+    """What the receipt's QR code shows (tra cứu hồ sơ): progress only, never the applicant.
+
+    The code is trimmed and matched case-insensitively: codes are issued in upper case (the
+    unit code's letters, "…H15-…"), so a miss as typed is retried upper-cased; both reads use
+    the unique index, where ``iexact`` would scan every dossier.
+    """
+    code = code.strip()
+    row = _public_row(code)
+    if row is None and code.upper() != code:
+        row = _public_row(code.upper())
     if row is None:
         return None
     # Dossier.is_overdue holds the rule; run it on an unsaved copy holding only these fields.

@@ -36,6 +36,7 @@ def home(request):
             "agencies": [a for a in agencies if a.level == Level.PROVINCE],
             "communes": [a for a in agencies if a.level == Level.COMMUNE],
             "center": selectors.provincial_center(),
+            "points": selectors.service_points(),
         },
     )
 
@@ -128,4 +129,7 @@ def lookup_result(request, code: str):
     status = selectors.dossier_public_status(code)
     if status is None:
         return render(request, "portal/lookup.html", {"code": code, "missing": True}, status=404)
+    if status["code"] != code:
+        # "…h15-…" or " … " typed: one address per dossier.
+        return redirect(reverse("portal:lookup-result", args=[status["code"]]))
     return render(request, "portal/lookup_result.html", {"d": status})

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Field
+from motcua.core import dates
 from motcua.core.language import in_vietnamese
 from motcua.dossiers.models import CounterGuidance, Dossier, DossierPause
 from motcua.org.models import RECEIVING_KINDS, Unit
@@ -181,11 +182,10 @@ class BadRequest(Exception):
 def parse_day(text: str, what: str) -> dt.date:
     """dd/mm/yyyy (as written in Vietnam) or ISO yyyy-mm-dd."""
     text = (text or "").strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+    try:
+        return dates.parse_day(text)
+    except ValueError:
+        pass
     raise BadRequest(
         _("Ngày %(what)s không hợp lệ: “%(text)s”. Hãy ghi theo dạng dd/mm/yyyy.")
         % {"what": what, "text": text}

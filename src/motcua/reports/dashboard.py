@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field
+from motcua.core.dates import parse_day
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.dossiers.states import Channel
 from motcua.org.models import RECEIVING_KINDS, Unit, UnitKind
@@ -124,12 +125,14 @@ def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _date(value: str, name: str) -> dt.date:
+    """A filter date as typed on the page (dd/mm/yyyy) or as the page's own links carry it."""
     try:
-        return dt.date.fromisoformat(value.strip())
+        return parse_day(value)
     except ValueError:
         raise InvalidInput(
             "invalid_date",
-            gettext("Ngày “%(value)s” không hợp lệ; dùng dạng YYYY-MM-DD.") % {"value": value},
+            gettext("Ngày “%(value)s” không hợp lệ; hãy ghi theo dạng dd/mm/yyyy.")
+            % {"value": value},
             field=name,
         ) from None
 

@@ -72,18 +72,31 @@ class Workload:
     def peak(self) -> int:
         return max((n for _, row in self.heatmap for n in row), default=0)
 
-    def shaded(self) -> list[tuple[str, list[tuple[int, str]]]]:
-        """The heatmap with an opacity per cell (its share of the peak hour)."""
+    def shaded(self) -> list[tuple[str, list[tuple[int, str, bool]]]]:
+        """The heatmap with an opacity per cell (its share of the peak hour) and whether its
+        number is written in white.
+
+        Dark text keeps 4.5:1 on the red up to an opacity of 0.7, white text from 0.8; between
+        the two neither does, so such cells are drawn at 0.7 or 0.8 (WCAG 1.4.3).
+        """
         peak = self.peak or 1
-        return [(name, [(n, f"{n / peak:.2f}") for n in row]) for name, row in self.heatmap]
+        return [(name, [(n, *_shade(n / peak)) for n in row]) for name, row in self.heatmap]
+
+
+def _shade(share: float) -> tuple[str, bool]:
+    if 0.7 < share < 0.8:
+        share = 0.7 if share < 0.75 else 0.8
+    return f"{share:.2f}", share >= 0.8
 
 
 def _lines(rows, days, threshold, flag: bool) -> list[LoadLine]:
     lines = []
     for key, code, label, n in rows:
         rate = per_day(n, days)
+        # No dossier at all (a reserve counter, a field nobody asked for): nothing to move
+        # staff away from, so no "đề xuất điều chuyển cán bộ" (issue 10).
         lines.append(LoadLine(key, code, label, n, rate,
-                              flag and rate is not None and rate < threshold))
+                              flag and n > 0 and rate is not None and rate < threshold))
     return sorted(lines, key=lambda x: (-x.dossiers, x.code, x.label))
 
 

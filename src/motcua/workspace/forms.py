@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Field
+from motcua.core import dates
 from motcua.dossiers.models import ApplicantKind, Gender, ProvidedAs
 from motcua.dossiers.states import DeliveryMethod, Status
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_PLACEHOLDER = "dd/mm/yyyy"
+DATE_FORMATS = list(dates.INPUT_FORMATS)
+DATE_PLACEHOLDER = dates.PLACEHOLDER
 
 
 def _date_field(label, required=False, **kw) -> forms.DateField:

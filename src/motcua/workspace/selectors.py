@@ -85,15 +85,34 @@ def _worklist_where(key: str, *, user, now: dt.datetime) -> tuple[Q | None, bool
     return None, False, []
 
 
+# Columns a worklist can be sorted by (?sort=<key> or -<key>): the dossier's own columns (names
+# by their folded form, so "Đặng" sorts with "Dang", not after "Z"), so
+# the index-served union of a narrowed list can carry them (dossiers.selectors.IndexIds).
+SORTS = {
+    "code": "code", "applicant": "applicant_name_folded", "status": "status",
+    "received": "received_at", "due": "due_at",
+}
+
+
+def sort_order(sort: str) -> tuple[str, str] | None:
+    """``"-due"`` -> ``("-due_at", "-id")``; None for an unknown key."""
+    descending = sort.startswith("-")
+    column = SORTS.get(sort.lstrip("-"))
+    if column is None:
+        return None
+    return (f"-{column}", "-id") if descending else (column, "id")
+
+
 def worklist(*, user, key: str, filters: dict | None = None,
-             now: dt.datetime | None = None) -> QuerySet[Dossier]:
-    """The dossiers of one worklist, filtered; urgent first except for "all".
+             now: dt.datetime | None = None, sort: str = "") -> QuerySet[Dossier]:
+    """The dossiers of one worklist, filtered; urgent first except for "all", or by the
+    column ``sort`` names (``SORTS``, "-" first for descending).
 
     The worklist's conditions go into ``dossier_list`` rather than onto its result, so they
     narrow each index-served part of the query (and the result keeps its ``index_ids``).
     """
     now = now or timezone.now()
-    order = ("-received_at", "-id") if key == "all" else ("due_at", "id")
+    order = sort_order(sort) or (("-received_at", "-id") if key == "all" else ("due_at", "id"))
     candidates, visible, where = _worklist_where(key, user=user, now=now)
     return dossier_selectors.dossier_list(
         user=user, filters=filters, now=now, where=where, order=order,

@@ -6,6 +6,7 @@ app_name = "workspace"
 urlpatterns = [
     path("", views.home, name="home"),
     path("ho-so/", views.dossier_list, name="list"),
+    path("tim/", views.search, name="search"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<slug:action>/", views.dossier_action, name="action"),
     path("tiep-nhan/", views.intake, name="intake"),

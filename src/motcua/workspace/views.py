@@ -130,8 +130,12 @@ def dossier_list(request):
         raise Http404(_("Không có danh sách này."))
     form = WorklistFilterForm(request.GET)
     now = timezone.now()
+    sort = request.GET.get("sort", "")
+    if selectors.sort_order(sort) is None:
+        sort = ""
     try:
-        qs = selectors.worklist(user=request.user, key=key, filters=form.filters(), now=now)
+        qs = selectors.worklist(user=request.user, key=key, filters=form.filters(), now=now,
+                                sort=sort)
     except InvalidInput as exc:
         attach_domain_error(form, exc)
         qs = Dossier.objects.none()
@@ -141,10 +145,48 @@ def dossier_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     current = next(w for w in selectors.WORKLISTS if w.key == key)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     return render(request, "workspace/dossier_list.html", {
+        "sorts": _sort_links(unsorted, sort),
         "worklists": selectors.WORKLISTS, "current": current, "form": form, "page": page,
         "rows": rows, "query": query.urlencode(), "list_key": key, "ws_section": "list",
     })
+
+
+@require_GET
+@staff_required
+def search(request):
+    """GET /can-bo/tim/?q=…: the header's search box (tìm hồ sơ).
+
+    A full or partial code, a name with or without diacritics, or a scanned receipt QR (its
+    lookup URL or code) over every dossier the user may see; one match opens the dossier,
+    otherwise the list of all dossiers filtered by the term.
+    """
+    term = dossier_selectors.search_term(request.GET.get("q", ""))[:200]
+    list_url = reverse("workspace:list") + "?" + urllib.parse.urlencode(
+        {"list": "all", **({"q": term} if term else {})})
+    if not term:
+        return redirect(list_url)
+    found = list(selectors.worklist(user=request.user, key="all", filters={"q": term})
+                 .values_list("code", flat=True)[:2])
+    if len(found) == 1:
+        return redirect("workspace:dossier", code=found[0])
+    return redirect(list_url)
+
+
+def _sort_links(query: QueryDict, current: str) -> dict[str, dict]:
+    """Per sortable column: the link that sorts by it (ascending first, then the reverse) and
+    its ``aria-sort`` state."""
+    links = {}
+    for key in selectors.SORTS:
+        q = query.copy()
+        state = ("ascending" if current == key
+                 else "descending" if current == f"-{key}" else "none")
+        q["sort"] = f"-{key}" if state == "ascending" else key
+        links[key] = {"url": "?" + q.urlencode(), "aria": state,
+                      "mark": {"ascending": " ▲", "descending": " ▼"}.get(state, "")}
+    return links
 
 
 # ----------------------------------------------------------------------------- dossier page
@@ -368,7 +410,13 @@ def intake(request):
         return render(request, "workspace/intake.html",
                       {"form": form, "version": version, "unit": unit, "ws_section": "intake"})
     form, version = _intake_form(request, request.POST, units, unit)
-    decision = request.POST.get("decision", "accept")
+    decision = request.POST.get("decision", "")
+    if decision not in ("accept", "guide", "refuse"):
+        # Only a press of one of the three buttons decides: a form sent by Enter in a text
+        # field (or by a script) without one must not accept a dossier.
+        form.is_valid()
+        form.add_error(None, _("Hãy bấm một trong các nút: Tiếp nhận, Hướng dẫn bổ sung "
+                               "hoặc Từ chối tiếp nhận."))
     if form.is_valid() and version is None:
         form.add_error("procedure", _("Hãy chọn thủ tục hành chính."))
     if form.is_valid():

@@ -211,3 +211,16 @@ def test_dashboard_equals_the_official_report(frozen, march, version, center, me
         assert [r.to_dict() for r in mine.rows] == [r.to_dict() for r in official.rows], by
         assert mine.total.to_dict() == official.total.to_dict()
     assert data.total.paused_overdue == 1 and data.total.post == 1
+
+
+@pytest.mark.django_db
+def test_list_codes_open_the_dossier_and_the_table_scrolls_in_its_own_box(
+        client, frozen, march, manager, agency):
+    client.force_login(manager)
+    response = client.get(
+        "/bao-cao/ho-so/", {"metric": "overdue", "agency": agency.code, "preset": "month"})
+    page = response.content.decode()
+    code = march["d3"].code
+    assert f'<a href="/can-bo/ho-so/{code}/">{code}</a>' in page
+    wrap = page.split('<div class="table-wrap"', 1)[1].split(">", 1)[0]
+    assert 'tabindex="0"' in wrap and 'role="region"' in wrap

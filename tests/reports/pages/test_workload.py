@@ -56,7 +56,8 @@ def test_per_working_day_and_flags(desk):
     assert counters == {
         "Xây dựng, tư pháp": (5, D("2.50"), False),
         "Xây dựng": (3, D("1.50"), True),
-        "Dự phòng": (0, D("0.00"), True),
+        # No dossier at all: nothing to move staff from, so no proposal.
+        "Dự phòng": (0, D("0.00"), False),
     }
     fields = {line.code: (line.dossiers, line.per_day, line.flagged) for line in result.fields}
     assert fields == {"XD": (6, D("3.00"), False), "TP": (2, D("1.00"), True)}
@@ -84,10 +85,10 @@ def test_threshold_is_configurable(desk, settings, client, manager):
     data = response.context["data"]
     assert data.threshold == D("1.2")
     assert {line.label: line.flagged for line in data.counters} == {
-        "Xây dựng, tư pháp": False, "Xây dựng": False, "Dự phòng": True,
+        "Xây dựng, tư pháp": False, "Xây dựng": False, "Dự phòng": False,
     }
-    # Flagged: the idle counter and the Tư pháp field (1.00 < 1.2).
-    assert response.content.decode().count("Đề xuất điều chuyển cán bộ") == 2
+    # Flagged: the Tư pháp field (1.00 < 1.2) only; the idle counter has no dossier to move.
+    assert response.content.decode().count("Đề xuất điều chuyển cán bộ") == 1
 
 
 @pytest.mark.django_db
@@ -134,3 +135,16 @@ def test_queries_do_not_grow(client, frozen, version, center, manager,
     with django_assert_max_num_queries(20):
         response = client.get("/bao-cao/khoi-luong/", {"preset": "month"})
     assert len(response.context["data"].counters) == 30
+
+
+@pytest.mark.django_db
+def test_heatmap_numbers_keep_their_contrast(desk):
+    """Dark text on cells up to 0.7 opacity of the red, white text from 0.8, none between."""
+    from motcua.reports.workload import _shade
+
+    assert _shade(1.0) == ("1.00", True)
+    assert _shade(0.72) == ("0.70", False)
+    assert _shade(0.78) == ("0.80", True)
+    assert _shade(0.5) == ("0.50", False)
+    cells = [cell for _, row in workload(PERIOD).shaded() for cell in row if cell[0]]
+    assert (3, "1.00", True) in cells and (2, "0.67", False) in cells

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from motcua.catalog.models import TimeUnit
 
@@ -30,7 +31,16 @@ def time_limit(value, unit) -> str:
     """``15 ngày làm việc``; "Chưa công bố" when the source gives no time limit."""
     if value is None or not unit:
         return _("Chưa có thông tin")
-    return f"{_number(value)} {TimeUnit(unit).label}"
+    n = _number(value)
+    # The whole phrase is one message, so English says "1 working day" / "7 working days".
+    count = 1 if Decimal(value) == 1 else 2
+    if unit == TimeUnit.WORKING_DAYS:
+        return ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count) % {"n": n}
+    if unit == TimeUnit.WORKING_HOURS:
+        return ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count) % {"n": n}
+    if unit == TimeUnit.CALENDAR_DAYS:
+        return ngettext("%(n)s ngày", "%(n)s ngày", count) % {"n": n}
+    return f"{n} {TimeUnit(unit).label}"
 
 
 @register.filter
@@ -38,7 +48,7 @@ def vnd(amount) -> str:
     """``50.000 đồng``."""
     if amount is None:
         return ""
-    return f"{_grouped(int(amount))} {_('đồng')}"
+    return _("%(amount)s đồng") % {"amount": _grouped(int(amount))}
 
 
 @register.filter
@@ -46,4 +56,14 @@ def hours(value) -> str:
     """``4 giờ``, ``0,5 giờ``."""
     if value is None:
         return ""
-    return f"{_number(value)} {_('giờ')}"
+    count = 1 if Decimal(value) == 1 else 2
+    return ngettext("%(n)s giờ", "%(n)s giờ", count) % {"n": _number(value)}
+
+
+@register.filter
+def announcement(legal_basis: str) -> str:
+    """The announcing decision (quyết định công bố) in the legal basis, if it names one."""
+    for line in (legal_basis or "").splitlines():
+        if "công bố" in line.lower():
+            return line.strip()
+    return ""
