@@ -58,7 +58,7 @@ _ALIASES = {
 
 def _check_amount(value: object, unit: DurationUnit) -> Amount:
     # Decimal is not a numbers.Real, but it is what a DecimalField column holds.
-    if isinstance(value, bool) or not isinstance(value, Amount):
+    if isinstance(value, bool) or not isinstance(value, Real | Decimal):
         raise TypeError(f"{unit.value} duration must be a number, got {value!r}")
     value = cast(Amount, value)
     if not math.isfinite(value):
