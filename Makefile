@@ -38,6 +38,7 @@ browsers:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/mypy_baseline.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

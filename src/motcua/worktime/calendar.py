@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from motcua.worktime.deadline import DeadlineMixin
@@ -40,6 +41,16 @@ DEFAULT_YEARS = range(2015, 2041)
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 DateRows = Iterable[date] | Mapping[date, str]
+
+
+class _Inputs(TypedDict):
+    """What a calendar was built from, so ``with_overrides`` can rebuild it."""
+
+    holidays: dict[date, str]
+    extra_holidays: dict[date, str]
+    extra_working_days: dict[date, str]
+    removed_holidays: frozenset[date]
+    switched_off: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +200,7 @@ class WorkCalendar(DeadlineMixin):
         self.zone = zone
         self.use_national = use_national
         # Kept so with_overrides() can rebuild a calendar from the same inputs.
-        self._inputs = {
+        self._inputs: _Inputs = {
             "holidays": base_rows,
             "extra_holidays": extra_off,
             "extra_working_days": extra_work,
@@ -255,7 +266,7 @@ class WorkCalendar(DeadlineMixin):
         self._end_cache = plan._end_cache
         self._epoch_local = frame.day_base[0]
         self._epoch_utc = frame.day_base[0].astimezone(UTC)
-        self._cuts = {}
+        self._cuts: dict[time, int] = {}
         self._default_cut = self._cut_seconds(DEFAULT_CUTOFF)
 
     # ------------------------------------------------------------------ construction helpers

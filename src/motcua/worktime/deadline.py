@@ -70,6 +70,9 @@ class DeadlineMixin:
     def _range_error(self, value: object, what: str) -> OutOfRangeError:
         raise NotImplementedError
 
+    def local(self, dt: datetime, what: str = "datetime") -> datetime:
+        raise NotImplementedError
+
     def _cut_seconds(self, cutoff: time | None) -> int:
         raise NotImplementedError
 
@@ -238,7 +241,8 @@ class DeadlineMixin:
         amount = duration.seconds or duration.whole_days * day_s
         if not amount:
             if duration.kind == KIND_CALENDAR:
-                return self._calendar_deadline(w, duration.value, pauses, roll_to_working_day)
+                # Calendar-day amounts are whole (Duration checks it).
+                return self._calendar_deadline(w, int(duration.value), pauses, roll_to_working_day)
             amount = duration.working_seconds(day_s)
         target = w + amount
         if pauses:
@@ -329,7 +333,7 @@ class DeadlineMixin:
 
     def local_date(self, dt: datetime) -> date:
         """The calendar-zone date of an aware datetime."""
-        return self.local(dt).date()  # type: ignore[attr-defined]
+        return self.local(dt).date()
 
 
 def _begin_end(span: PauseSpan) -> tuple[datetime, datetime]:

@@ -18,8 +18,14 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 from numbers import Real
+from typing import cast
 
 SECONDS_PER_HOUR = 3600
+
+# What an amount may be given in. At run time any numbers.Real (a numpy float too) or a Decimal
+# (what a DecimalField column holds) is accepted; the numeric tower is not usable in static
+# types, so the type names the concrete ones.
+Amount = int | float | Fraction | Decimal
 
 
 class DurationUnit(Enum):
@@ -50,10 +56,11 @@ _ALIASES = {
 }
 
 
-def _check_amount(value: object, unit: DurationUnit) -> Real | Decimal:
+def _check_amount(value: object, unit: DurationUnit) -> Amount:
     # Decimal is not a numbers.Real, but it is what a DecimalField column holds.
     if isinstance(value, bool) or not isinstance(value, Real | Decimal):
         raise TypeError(f"{unit.value} duration must be a number, got {value!r}")
+    value = cast(Amount, value)
     if not math.isfinite(value):
         raise ValueError(f"{unit.value} duration must be finite, got {value!r}")
     if value <= 0:
@@ -72,7 +79,7 @@ class Duration:
     """
 
     unit: DurationUnit
-    value: Real | Decimal
+    value: Amount
     kind: int = field(init=False, repr=False, compare=False)
     # Working hours in whole seconds (the engine's unit); 0 for the other units, whose length
     # depends on the calendar (days) or is not working time (calendar days).
@@ -105,12 +112,12 @@ class Duration:
         object.__setattr__(self, "seconds", seconds)
 
     @classmethod
-    def working_days(cls, n: Real | Decimal) -> Duration:
+    def working_days(cls, n: Amount) -> Duration:
         """n working days (ngày làm việc); fractional days are allowed (0.5 = half a day)."""
         return cls(DurationUnit.WORKING_DAYS, n)
 
     @classmethod
-    def working_hours(cls, h: Real | Decimal) -> Duration:
+    def working_hours(cls, h: Amount) -> Duration:
         """h working hours (giờ làm việc), rounded to the second."""
         return cls(DurationUnit.WORKING_HOURS, h)
 
@@ -120,7 +127,7 @@ class Duration:
         return cls(DurationUnit.CALENDAR_DAYS, n)
 
     @classmethod
-    def of(cls, value: Real | Decimal, unit: DurationUnit | str) -> Duration:
+    def of(cls, value: Amount, unit: DurationUnit | str) -> Duration:
         """Build from stored (value, unit) columns; unit may be the enum, its value or the
         Vietnamese label ("ngày làm việc", "giờ", "giờ làm việc", "ngày")."""
         if not isinstance(unit, DurationUnit):
