@@ -47,10 +47,11 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def _flushable_published_versions(request):
+def _flushable_guarded_tables(request):
     """A transactional test ends with Django's flush: TRUNCATE on PostgreSQL (no row trigger
-    fires) but DELETE FROM every table on SQLite, which the freeze of published versions'
-    parts refuses. Empty those parts here, with the freeze lifted, before the flush runs."""
+    fires) but DELETE FROM every table on SQLite, which the database's guards (frozen published
+    versions, append-only audit tables: ``motcua.core.dbrules``) refuse. Empty the guarded
+    tables here with the triggers lifted, then put the triggers back, before the flush runs."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (
         (marker is not None and marker.kwargs.get("transaction"))
@@ -65,13 +66,17 @@ def _flushable_published_versions(request):
 
     if connection.vendor != "sqlite":
         return
-    from tests.factories import catalog_unfrozen
-
     with connection.cursor() as cursor:
+        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
+                       "AND sql LIKE '%motcua:%'")
+        triggers = cursor.fetchall()
         cursor.execute("PRAGMA foreign_keys = OFF")
         try:
-            with catalog_unfrozen():
-                for table in ("catalog_requireddocument", "catalog_fee", "catalog_processstep"):
-                    cursor.execute(f'DELETE FROM "{table}"')
+            for name, _table, _sql in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            for table in sorted({t for _n, t, _s in triggers}):
+                cursor.execute(f'DELETE FROM "{table}"')
         finally:
+            for _name, _table, sql in triggers:
+                cursor.execute(sql)
             cursor.execute("PRAGMA foreign_keys = ON")

@@ -159,7 +159,7 @@ def catalog_unfrozen():
 
     from django.db import connection
 
-    migration = importlib.import_module("motcua.catalog.migrations.0004_published_versions_frozen")
+    migration = importlib.import_module("motcua.catalog.migrations.0005_published_versions_frozen")
     editor = _CursorEditor(connection)
     migration.unfreeze(django_apps, editor)
     try:

@@ -23,8 +23,20 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk writes that would change written rows raise too (``update``, ``delete``,
+    ``bulk_update``); the database refuses them as well (migration 0006's triggers)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+    update = delete = bulk_update = _refuse
+
+
 class AppendOnly(models.Model):
     """A row is written once: saving it again or deleting it raises ``AppendOnlyError``."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

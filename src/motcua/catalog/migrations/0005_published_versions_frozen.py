@@ -34,6 +34,6 @@ def unfreeze(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0003_alter_procedureversion_name")]
+    dependencies = [("catalog", "0004_search_synonyms")]
 
     operations = [migrations.RunPython(freeze, unfreeze)]

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0003_alter_procedureversion_name'),
-        ('dossiers', '0004_worklist_indexes'),
+        ('dossiers', '0005_applicant_name_folded'),
         ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
