@@ -343,11 +343,18 @@ def _delivery_fields(delivery: dict | None) -> dict:
     return {"delivery_method": method, "delivery_address": address}
 
 
+def statistical_due(dossier) -> dt.datetime | None:
+    """The due statistics judge the dossier by (hạn tính thống kê): the legal due
+    (``original_due_at``), never an apology's new date (domain §3.5, §3.6)."""
+    return dossier.original_due_at if dossier.original_due_at is not None else dossier.due_at
+
+
 def _history(dossier, *, action, from_status, actor, unit_id, at, reason="", step=None):
     change = StatusChange.objects.create(
         dossier=dossier, from_status=from_status, to_status=dossier.status, action=action,
         actor=actor if getattr(actor, "pk", None) else None, unit_id=unit_id, at=at,
-        reason=reason, due_at=dossier.due_at, step=step or dossier.current_step,
+        reason=reason, due_at=dossier.due_at, stat_due_at=statistical_due(dossier),
+        step=step or dossier.current_step,
     )
     report_hooks.on_status_change(dossier=dossier, change=change)
     written = getattr(dossier, "_written_rows", None)

@@ -531,7 +531,7 @@ def dossier_lines(window: Window, flt: dict, extra_values: tuple = ()) -> Iterat
             .order_by("dossier_id", "at", "id")
             .values_list(*CHANGE_VALUES)
         ):
-            history[r[0]].append(Change(r[1], r[2], r[3], r[4]))
+            history[r[0]].append(Change(*r[1:]))
         for row in chunk:
             facts = facts_from_values(row)
             changes = history.get(row["id"], [])
@@ -541,7 +541,7 @@ def dossier_lines(window: Window, flt: dict, extra_values: tuple = ()) -> Iterat
                 if before is not None and before.kind == ENDED:
                     continue  # ended exactly in the last µs before the period (defensive)
             track = state_at(facts, changes, window.as_of)
-            due = facts.stat_due(track.due)
+            due = facts.resolve(track.due)
             if track.kind == ENDED:
                 category, verdict = "processed", track.timeliness
             elif track.kind == PAUSED_KIND:
