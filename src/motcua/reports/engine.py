@@ -493,7 +493,7 @@ class DossierLine:
     carried_over: bool
     category: str  # processed / in_process / paused
     timeliness: str  # early / on_time / late for processed; on_time / overdue otherwise
-    status: str
+    status: str  # the status at as_of (the last change by then), not the frozen end status
     finished_at: dt.datetime | None
     due_at: dt.datetime | None
 
@@ -550,9 +550,10 @@ def dossier_lines(window: Window, flt: dict, extra_values: tuple = ()) -> Iterat
             else:
                 category = "in_process"
                 verdict = "overdue" if due is not None and window.as_of > due else "on_time"
-            yield DossierLine(
-                row, facts, carried, category, verdict, track.status, track.ended_at, due
-            )
+            # The statistics freeze at the first end of processing (766), but the list shows
+            # where the dossier was at as_of: returned (10) after issued (9), for instance.
+            status = changes[-1].to_status if changes else track.status
+            yield DossierLine(row, facts, carried, category, verdict, status, track.ended_at, due)
         last_id = chunk[-1]["id"]
 
 
