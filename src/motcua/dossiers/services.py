@@ -815,7 +815,9 @@ def _h_request_supplement(d, actor, at, p, res):
     items = _require(p, "items", "Cần ghi nội dung yêu cầu bổ sung.")
     calendar = _calendar(d)
     window = settings.MOTCUA_SUPPLEMENT_WINDOW_WORKING_DAYS
-    start_day = _local_date(d.clock_start or d.received_at)
+    start_day = deadlines.supplement_window_start(
+        d, calendar, settings.MOTCUA_SUPPLEMENT_WINDOW_FROM
+    )
     elapsed = calendar.working_days_between(start_day + dt.timedelta(days=1), _local_date(at))
     if elapsed > window:
         raise Conflict(
