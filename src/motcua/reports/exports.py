@@ -276,8 +276,15 @@ CSV_HEADER = [
     "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Nơi tiếp nhận", "Cơ quan giải quyết", "Kênh nộp",
     "Tiếp nhận lúc", "Hạn xử lý (thống kê)", "Hạn ban đầu", "Kết thúc xử lý lúc",
     "Trả kết quả lúc", "Mã trạng thái", "Trạng thái", "Kỳ trước chuyển sang", "Nhóm",
-    "Tiến độ",
+    "Tiến độ", "Tiến độ (QĐ 766)", "Số lần yêu cầu bổ sung",
 ]
+
+
+def verdict_766(line) -> str:
+    """The 766 view's word for a dossier line (as ``Tiến độ``: "Trong hạn" when not ended)."""
+    if line.category != "processed" and line.timeliness_766 == "on_time":
+        return _IN_TIME
+    return VERDICT[line.timeliness_766]
 CATEGORY = {"processed": "Đã xử lý", "in_process": "Đang xử lý", "paused": "Tạm dừng xử lý"}
 VERDICT = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn", "overdue": "Quá hạn"}
 _IN_TIME = "Trong hạn"
@@ -310,6 +317,7 @@ def write_csv(window: Window, filters: dict, out) -> int:
             _fmt_dt(row["received_at"]), _fmt_dt(line.due_at), _fmt_dt(row["original_due_at"]),
             _fmt_dt(line.finished_at), _fmt_dt(returned), code, NATIONAL_NAME[code],
             "x" if line.carried_over else "", CATEGORY[line.category], verdict,
+            verdict_766(line), line.supplements,
         ])
         n += 1
     return n

@@ -173,6 +173,83 @@ def state_at(facts: Facts, changes: Iterable[Change], t: dt.datetime) -> Track |
     return track
 
 
+# ------------------------------------------------------------------ the QĐ 766 statistical view
+
+
+@dataclass(frozen=True, slots=True)
+class View766:
+    """A dossier's timeliness in the service-index view (domain §3.4, §3.5 "766 rule"):
+
+    * the due is the appointment of the original receipt (the statistical due in force when the
+      first supplement was requested; never an apology's date);
+    * the applicant's time is subtracted: ``end − (completed − requested)`` for each supplement,
+      and each payment wait after the first supplement request (before it, a payment wait
+      already moved the due);
+    * a dossier still waiting for a supplement ends at the request;
+    * two or more supplement requests count as late (overdue while not ended).
+
+    Without a supplement request the verdict is the legal one.
+    """
+
+    category: str  # processed / in_process / paused (the same as the legal view)
+    timeliness: str  # early / on_time / late (processed), on_time / overdue otherwise
+    supplements: int
+
+
+def view_766(facts: Facts, changes: Iterable[Change], t: dt.datetime) -> View766 | None:
+    """The 766 view of a dossier at ``t`` (None: not received by then)."""
+    if not facts.counted or facts.received_at > t:
+        return None
+    track = Track()
+    requests = 0
+    waited = dt.timedelta(0)
+    wait_start: dt.datetime | None = None  # the applicant's wait in progress
+    due: dt.datetime | None = None
+    for change in changes:
+        if change.at > t or track.kind == ENDED:
+            break
+        into = change.to_status
+        if into == Status.SUPPLEMENT_REQUESTED and track.status != into:
+            requests += 1
+            if due is None:
+                due = facts.resolve(track.due)
+        if track.kind != PAUSED_KIND and into in PAUSED:
+            if into == Status.SUPPLEMENT_REQUESTED or requests > 0:
+                wait_start = change.at
+        elif track.kind == PAUSED_KIND and into not in PAUSED and wait_start is not None:
+            waited += change.at - wait_start
+            wait_start = None
+        track = advance(track, facts, change)
+    if track.kind == ENDED:
+        category = "processed"
+    elif track.kind == PAUSED_KIND:
+        category = "paused"
+    else:
+        category = "in_process"
+    if requests == 0:
+        if category == "processed":
+            return View766(category, track.timeliness, 0)
+        legal = _legal_open_verdict(track, facts, t)
+        return View766(category, legal, 0)
+    if requests >= 2:
+        return View766(category, "late" if category == "processed" else "overdue", requests)
+    if category == "processed":
+        end = track.ended_at - waited
+        verdict = TIMELINESS_CODE[classify(end, due, calendar())] if due is not None else "on_time"
+        return View766(category, verdict, requests)
+    # Not ended: waiting (the 766 end is the start of the wait) or running on.
+    end = (wait_start if wait_start is not None else t) - waited
+    overdue = due is not None and end > due
+    return View766(category, "overdue" if overdue else "on_time", requests)
+
+
+def _legal_open_verdict(track: Track, facts: Facts, t: dt.datetime) -> str:
+    if track.kind == PAUSED_KIND:
+        return "overdue" if track.paused_overdue else "on_time"
+    due = facts.resolve(track.due)
+    return "overdue" if due is not None and t > due else "on_time"
+
+
 def cohort_deltas(facts: Facts, sign: int = 1) -> Counter:
     """Received-day metrics: received, digitised, fee-bearing, paid online."""
     day = local_day(facts.received_at)

@@ -31,7 +31,7 @@ from motcua.org.models import RECEIVING_KINDS, Unit
 from motcua.reports import dashboard as dash
 from motcua.reports.api import report_scope
 from motcua.reports.engine import end_of_day
-from motcua.reports.exports import CATEGORY, CSV_HEADER, VERDICT
+from motcua.reports.exports import CATEGORY, CSV_HEADER, VERDICT, verdict_766
 from motcua.reports.index766 import service_index
 from motcua.reports.ledger import VN
 from motcua.reports.params import parse_as_of
@@ -219,6 +219,7 @@ def _csv(lines, as_of) -> HttpResponse:
             _fmt(v["received_at"]), _fmt(v["due_at"]), _fmt(line.row["original_due_at"]),
             _fmt(v["finished_at"]), _fmt(returned), v["status_code"], v["status"],
             "x" if v["carried_over"] else "", v["category"], v["timeliness"],
+            verdict_766(line), line.supplements,
         ])
     return response
 
