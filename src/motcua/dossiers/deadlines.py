@@ -93,6 +93,12 @@ def step_due(start: dt.datetime, hours, calendar: WorkCalendar) -> dt.datetime:
     return calendar.deadline(start, Duration.working_hours(number), cutoff=None)
 
 
+def statistical_due(dossier) -> dt.datetime | None:
+    """The due statistics judge the dossier by (hạn tính thống kê), recorded on each history
+    row: the legal due (``original_due_at``), never an apology's new date (domain §3.5, §3.6)."""
+    return dossier.original_due_at if dossier.original_due_at is not None else dossier.due_at
+
+
 def supplement_window_start(dossier, calendar: WorkCalendar, reading: str) -> dt.date:
     """The day "within N working days of receipt" counts from (NĐ 61 Art. 19(4)), per
     ``MOTCUA_SUPPLEMENT_WINDOW_FROM``:
