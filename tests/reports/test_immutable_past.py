@@ -11,7 +11,7 @@ from motcua.dossiers import services
 from motcua.dossiers.transitions import TRANSITIONS
 from motcua.reports.aggregates import ledger_rebuild
 from motcua.reports.engine import end_of_day, official_report
-from tests.dossiers.conftest import actor_for, bring, params_for, receive, world  # noqa: F401
+from tests.dossiers.conftest import actor_for, params_for
 from tests.factories import published_procedure, vn
 
 OCTOBER = dict(date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31),

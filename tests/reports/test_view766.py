@@ -10,7 +10,7 @@ import pytest
 from motcua.dossiers import services
 from motcua.reports.engine import dossier_lines, make_window, timeliness_766
 from motcua.reports.index766 import service_index
-from tests.dossiers.conftest import actor_for, bring, params_for, receive, world  # noqa: F401
+from tests.dossiers.conftest import actor_for, params_for
 from tests.factories import vn
 
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
