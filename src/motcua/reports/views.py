@@ -29,8 +29,9 @@ from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.dossiers.states import NATIONAL_CODE, NATIONAL_NAME, Channel
 from motcua.org.models import RECEIVING_KINDS, Unit
 from motcua.reports import dashboard as dash
+from motcua.reports import exports
 from motcua.reports.api import report_scope
-from motcua.reports.engine import end_of_day
+from motcua.reports.engine import GROUPINGS, end_of_day, official_report
 from motcua.reports.exports import CATEGORY, CSV_HEADER, VERDICT, verdict_766
 from motcua.reports.index766 import service_index
 from motcua.reports.ledger import VN
@@ -265,16 +266,13 @@ def _issuing_unit(params: dash.PageParams, scope) -> Unit | None:
     if params.unit or params.agency:
         return params.unit or params.agency
     units = dash.scope_units(scope)
-    return units[0] if units else None
+    return units[0] if units and len(units) == 1 else None
 
 
 @staff_page
 def report_download_view(request, scope):
     """Tải báo cáo: the official report for the filters shown on a report page, as Excel or
     as an official PDF document. Vietnamese whatever the page language (exports.in_vietnamese)."""
-    from motcua.reports import exports
-    from motcua.reports.engine import GROUPINGS, official_report
-
     fmt = request.GET.get("format") or "pdf"
     if fmt not in DOWNLOAD_FORMATS:
         raise InvalidInput("unknown_format", _("Định dạng tải về không hợp lệ."), field="format")
