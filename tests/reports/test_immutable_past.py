@@ -188,6 +188,10 @@ def reports_at(as_of: dt.datetime, by: str) -> dict:
 # paused, overdue) and confirmed later, which moves the apology's date.
 @example(moves=[(0, 0, 1), (0, 0, 1), (0, 0, 1), (0, 0, 2), (0, 0, 70), (0, 0, 100)],
          by="agency")
+# An apology, then a supplement asked after the original due and completed: the completion
+# clears the apology's date, which once turned the waiting dossier "in time" after the fact.
+@example(moves=[(0, 0, 1), (0, 0, 1), (0, 0, 1), (0, 0, 2), (0, 1, 70), (0, 0, 30)],
+         by="unit")
 def test_a_report_of_a_past_instant_never_changes(world, receive, moves, by):
     try:
         with transaction.atomic():
