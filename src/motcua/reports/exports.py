@@ -118,7 +118,8 @@ def issuer_for(unit=None, *, number: str = "") -> Issuer:
     node = unit
     while node is not None:
         if node.kind == UnitKind.COMMUNE:
-            place = re.sub(r"^(xã|phường|đặc khu)\s+", "", node.name, flags=re.IGNORECASE)
+            place = re.sub(r"^(ủy ban nhân dân\s+)?(xã|phường|đặc khu)\s+", "", node.name,
+                           flags=re.IGNORECASE)
             break
         node = node.parent
     title, signer = _signer(unit)

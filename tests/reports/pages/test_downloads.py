@@ -135,3 +135,23 @@ def test_download_access_and_bad_input(client, frozen, march, manager, reception
     for bad in ({"format": "docx"}, {"by": "nothing"}, {"from": "2026-03-31", "to": "2026-03-01"},
                 {"number": "1" * 30}):
         assert client.get("/bao-cao/tai-ve/", {"format": "pdf", **bad}).status_code == 400, bad
+
+
+@pytest.mark.django_db
+def test_a_commune_center_issues_under_its_commune_once():
+    from motcua.reports.exports import issuer_for
+
+    commune = UnitFactory(code="000.30.01.H15", kind="commune", level="xa",
+                          name="Ủy ban nhân dân xã Ea Kao")
+    center = UnitFactory(code="000.30.02.H15", kind="commune_center", level="xa", parent=commune,
+                         name="Trung tâm Phục vụ hành chính công xã Ea Kao")
+    issuer = issuer_for(center)
+    assert issuer.governing == "ỦY BAN NHÂN DÂN XÃ EA KAO"
+    assert issuer.name == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ EA KAO"
+    assert issuer.place == "Ea Kao" and issuer.symbol == "BC-TTPVHCC"
+    assert (issuer.signer_title, issuer.signer_name) == ("GIÁM ĐỐC", "")
+    agency = UnitFactory(code="000.30.03.H15", kind="agency", name="Sở Tư pháp",
+                         short_name="STP", parent=UnitFactory(code="000.30.00.H15",
+                                                              kind="province", name="Tỉnh Đắk Lắk"))
+    assert issuer_for(agency).governing == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
+    assert issuer_for(agency).symbol == "BC-STP"
