@@ -48,8 +48,8 @@ def dossier_apologise(*, actor, dossier: Dossier, reason: str, new_due_at: dt.da
     if new_due_at is None or timezone.is_naive(new_due_at):
         raise InvalidInput("new_due_invalid", "Ngày hẹn mới không hợp lệ.", field="new_due_at")
     with transaction.atomic():
-        d = lock_dossier(dossier)
-        if not permissions.may_apologise(actor, d):
+        locked = lock_dossier(dossier)
+        if not permissions.may_apologise(actor, locked):
             if not permissions.memberships(actor) or not any(
                 r == Role.LEADER for _, r in permissions.memberships(actor)
             ):
@@ -57,38 +57,43 @@ def dossier_apologise(*, actor, dossier: Dossier, reason: str, new_due_at: dt.da
                                  "Chỉ lãnh đạo cơ quan giải quyết được xin lỗi, hẹn lại.")
             raise NotAllowed("unit_not_allowed",
                              "Bạn không thuộc cơ quan đang giải quyết hồ sơ này.")
-        if d.rescheduled_due_at is not None or Apology.objects.filter(dossier=d).exists():
-            raise Conflict("already_rescheduled", "Hồ sơ đã được hẹn lại một lần; không hẹn lại lần nữa.")
-        if d.status not in PROCESSING:
+        if (
+            locked.rescheduled_due_at is not None
+            or Apology.objects.filter(dossier=locked).exists()
+        ):
+            raise Conflict("already_rescheduled",
+                           "Hồ sơ đã được hẹn lại một lần; không hẹn lại lần nữa.")
+        if locked.status not in PROCESSING:
             raise Conflict(
                 "apology_not_allowed",
-                f"Không thể xin lỗi, hẹn lại khi hồ sơ ở trạng thái “{Status(d.status).label}”.",
+                f"Không thể xin lỗi, hẹn lại khi hồ sơ ở trạng thái “{Status(locked.status).label}”.",
             )
-        if not _apology_lead_ok(d, at):
+        if not _apology_lead_ok(locked, at):
             raise Conflict(
                 "apology_too_late",
                 "Phải xin lỗi và hẹn lại chậm nhất "
                 f"{settings.MOTCUA_APOLOGY_LEAD_WORKING_DAYS} ngày làm việc trước hạn trả "
-                f"({format_time(d.due_at)}).",
+                f"({format_time(locked.due_at)}).",
             )
-        if new_due_at <= d.due_at:
+        if new_due_at <= locked.due_at:
             raise InvalidInput("new_due_not_later", "Ngày hẹn mới phải sau ngày hẹn cũ.",
                                field="new_due_at")
-        unit = d.current_unit if permissions.has_role(actor, Role.LEADER, d.current_unit_id) \
-            else d.competent_unit
+        leads_current = permissions.has_role(actor, Role.LEADER, locked.current_unit_id)
+        unit = locked.current_unit if leads_current else locked.competent_unit
         apology = Apology.objects.create(
-            dossier=d, unit=unit, reason=reason.strip(), previous_due_at=d.due_at,
+            dossier=locked, unit=unit, reason=reason.strip(), previous_due_at=locked.due_at,
             new_due_at=new_due_at, issued_at=at, issued_by=actor,
         )
-        d.rescheduled_due_at = new_due_at
-        d.due_at = new_due_at
-        d.lock_version += 1
-        d.save(update_fields=["rescheduled_due_at", "due_at", "lock_version", "updated_at"])
-        audit_record(actor=actor, event_type="dossier.apologised", dossier=d, obj=apology, at=at,
-                     data={"previous_due_at": apology.previous_due_at, "new_due_at": new_due_at,
-                           "reason": apology.reason})
-        notify_applicant(d, "dossier.apologised", f"Xin lỗi và hẹn lại hồ sơ {d.code}",
-                          f"Lý do: {apology.reason}. Hẹn trả mới: {format_time(new_due_at)}.")
+        locked.rescheduled_due_at = new_due_at
+        locked.due_at = new_due_at
+        locked.lock_version += 1
+        locked.save(update_fields=["rescheduled_due_at", "due_at", "lock_version", "updated_at"])
+        audit_record(actor=actor, event_type="dossier.apologised", dossier=locked, obj=apology,
+                     at=at, data={"previous_due_at": apology.previous_due_at,
+                                  "new_due_at": new_due_at, "reason": apology.reason})
+        notify_applicant(locked, "dossier.apologised",
+                         f"Xin lỗi và hẹn lại hồ sơ {locked.code}",
+                         f"Lý do: {apology.reason}. Hẹn trả mới: {format_time(new_due_at)}.")
     dossier.refresh_from_db()
     return apology
 

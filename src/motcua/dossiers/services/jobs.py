@@ -38,13 +38,13 @@ def deadline_warnings_send(*, now: dt.datetime | None = None) -> list[DeadlineWa
         .select_related("receiving_unit", "holder")
     )
     created: list[DeadlineWarning] = []
-    for d in candidates:
-        calendar = dossier_calendar(d)
-        left = calendar.working_time_between(now, d.due_at)
+    for dossier in candidates:
+        calendar = dossier_calendar(dossier)
+        left = calendar.working_time_between(now, dossier.due_at)
         due_levels = [n for n in levels if left <= n * calendar.day_length]
         if not due_levels:
             continue
-        sent = set(DeadlineWarning.objects.filter(dossier=d, due_at=d.due_at)
+        sent = set(DeadlineWarning.objects.filter(dossier=dossier, due_at=dossier.due_at)
                    .values_list("days_before", flat=True))
         new = [n for n in due_levels if n not in sent]
         if not new:
@@ -54,20 +54,20 @@ def deadline_warnings_send(*, now: dt.datetime | None = None) -> list[DeadlineWa
                 try:
                     with transaction.atomic():
                         created.append(DeadlineWarning.objects.create(
-                            dossier=d, days_before=n, due_at=d.due_at, sent_at=now))
+                            dossier=dossier, days_before=n, due_at=dossier.due_at, sent_at=now))
                 except IntegrityError:  # another worker got there first
                     new = [m for m in new if m != n]
             if not new:
                 continue
             n = min(new)
-            audit_record(actor=None, event_type="dossier.deadline_warning", dossier=d, at=now,
-                         data={"days_before": n, "due_at": d.due_at})
-            recipients = tuple(e for e in [getattr(d.holder, "email", "")] if e)
+            audit_record(actor=None, event_type="dossier.deadline_warning", dossier=dossier, at=now,
+                         data={"days_before": n, "due_at": dossier.due_at})
+            recipients = tuple(e for e in [getattr(dossier.holder, "email", "")] if e)
             notify(Message(
                 event="dossier.deadline_warning",
-                subject=f"Hồ sơ {d.code} còn {n} ngày làm việc đến hạn",
-                body=f"Hạn trả kết quả: {format_time(d.due_at)}.", recipients=recipients,
-                dossier_code=d.code, data={"days_before": n},
+                subject=f"Hồ sơ {dossier.code} còn {n} ngày làm việc đến hạn",
+                body=f"Hạn trả kết quả: {format_time(dossier.due_at)}.", recipients=recipients,
+                dossier_code=dossier.code, data={"days_before": n},
             ))
     return created
 

@@ -15,18 +15,18 @@ def dossier_recompute_due(*, dossier: Dossier, dry_run: bool = False, actor=None
 
     Re-appointed (apologised) dues are never touched."""
     with transaction.atomic():
-        d = lock_dossier(dossier)
-        if d.rescheduled_due_at is not None or d.clock_start is None or not d.time_unit:
+        locked = lock_dossier(dossier)
+        if locked.rescheduled_due_at is not None or locked.clock_start is None or not locked.time_unit:
             return None
-        new = deadlines.compute_due(d)
-        old = d.due_at
+        new = deadlines.compute_due(locked)
+        old = locked.due_at
         if new == old:
             return None
         if not dry_run:
-            d.due_at = new
-            d.original_due_at = new
-            d.save(update_fields=["due_at", "original_due_at", "updated_at"])
-            audit_record(actor=actor, event_type="dossier.due_recomputed", dossier=d,
+            locked.due_at = new
+            locked.original_due_at = new
+            locked.save(update_fields=["due_at", "original_due_at", "updated_at"])
+            audit_record(actor=actor, event_type="dossier.due_recomputed", dossier=locked,
                          data={"old": old, "new": new})
         return old, new
 
