@@ -24,7 +24,7 @@ def _act(user, d, action, at, **kw):
 @pytest.mark.django_db
 def test_supplement_restarts_the_limit_and_warns_on_second(world, bring):
     d = bring("appraising")  # received Mon 02/03 08:00, due Mon 09/03 08:00
-    first = _act(world.specialist, d, "request_supplement", vn(2026, 3, 4, 9, 0),
+    first = _act(world.specialist, d, "request_supplement", vn(2026, 3, 3, 9, 0),
                  items="Bản vẽ")
     assert first.warnings == []
     d.refresh_from_db()
@@ -32,12 +32,13 @@ def test_supplement_restarts_the_limit_and_warns_on_second(world, bring):
     assert not d.is_overdue(vn(2026, 4, 1, 8, 0))
     pause = DossierPause.objects.get(dossier=d)
     assert (pause.kind, pause.resume_status) == ("supplement", "appraising")
-    _act(world.receptionist, d, "complete_supplement", vn(2026, 3, 10, 10, 0))
+    _act(world.receptionist, d, "complete_supplement", vn(2026, 3, 4, 10, 0))
     d.refresh_from_db()
     assert d.status == "appraising"
-    assert d.clock_start == vn(2026, 3, 10, 10, 0)
-    assert d.due_at == d.original_due_at == vn(2026, 3, 17, 10, 0)
-    second = _act(world.specialist, d, "request_supplement", vn(2026, 3, 11, 9, 0),
+    assert d.clock_start == vn(2026, 3, 4, 10, 0)
+    assert d.due_at == d.original_due_at == vn(2026, 3, 11, 10, 0)
+    # Still within 3 working days of the original receipt (the window does not restart).
+    second = _act(world.specialist, d, "request_supplement", vn(2026, 3, 5, 9, 0),
                   items="Bản sao giấy tờ đất")
     assert len(second.warnings) == 1 and "lần yêu cầu bổ sung thứ 2" in second.warnings[0]
     event = d.audit_events.filter(event_type="dossier.request_supplement").last()
@@ -54,6 +55,44 @@ def test_supplement_window_closes_after_three_working_days(world, bring, setting
     assert err.value.code == "supplement_window_closed"
     assert StatusChange.objects.count() == before and DossierPause.objects.count() == 0
     _act(world.specialist, d, "request_supplement", vn(2026, 3, 5, 16, 0), items="x")
+
+
+@pytest.mark.django_db
+def test_supplement_window_counts_from_the_original_receipt_not_the_restart(world, bring,
+                                                                           settings):
+    """A second request is measured from the original receipt's counting start: completing
+    the first supplement restarts the time limit, not the 3-working-day window."""
+    settings.MOTCUA_SUPPLEMENT_WINDOW_WORKING_DAYS = 3
+    d = bring("appraising")  # received Monday 02/03 08:00
+    _act(world.specialist, d, "request_supplement", vn(2026, 3, 3, 9, 0), items="Bản vẽ")
+    _act(world.receptionist, d, "complete_supplement", vn(2026, 3, 4, 9, 0))
+    d.refresh_from_db()
+    assert d.clock_start == vn(2026, 3, 4, 9, 0)
+    with pytest.raises(Conflict) as err:  # Friday: the 4th working day after receipt
+        _act(world.specialist, d, "request_supplement", vn(2026, 3, 6, 9, 0), items="x")
+    assert err.value.code == "supplement_window_closed"
+    # A province that reads the window from the restarted clock can say so.
+    settings.MOTCUA_SUPPLEMENT_WINDOW_FROM = "clock"
+    _act(world.specialist, d, "request_supplement", vn(2026, 3, 6, 9, 0), items="x")
+
+
+@pytest.mark.django_db
+def test_supplement_window_starts_where_the_cut_off_moved_the_count(world, receive, settings):
+    """Received Monday 16:00, after the 15:00 cut-off: counting starts Tuesday, so the third
+    working day of the window is Friday (Thursday if measured from the receipt date)."""
+    from motcua.dossiers.transitions import TRANSITIONS
+    from tests.dossiers.conftest import actor_for
+
+    settings.MOTCUA_SUPPLEMENT_WINDOW_WORKING_DAYS = 3
+    d = receive(at=vn(2026, 3, 2, 16, 0))
+    actor = actor_for(world, TRANSITIONS["request_supplement"], d)
+    settings.MOTCUA_SUPPLEMENT_WINDOW_FROM = "receipt"
+    with pytest.raises(Conflict):
+        _act(actor, d, "request_supplement", vn(2026, 3, 6, 9, 0), items="x")
+    settings.MOTCUA_SUPPLEMENT_WINDOW_FROM = "counting_start"
+    _act(actor, d, "request_supplement", vn(2026, 3, 6, 9, 0), items="x")
+    d.refresh_from_db()
+    assert d.status == "supplement_requested"
 
 
 @pytest.mark.django_db

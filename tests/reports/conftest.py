@@ -1,5 +1,8 @@
 import pytest
 
+# The dossier services' world (staff of a center and an agency), for the tests that drive
+# the real services (test_immutable_past, test_view766).
+from tests.dossiers.conftest import bring, receive, world  # noqa: F401
 from tests.factories import CenterFactory, FieldFactory, UnitFactory, published_procedure
 
 

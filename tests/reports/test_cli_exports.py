@@ -133,6 +133,20 @@ def test_csv_dossier_list(data, tmp_path):
 
 
 @pytest.mark.django_db
+def test_csv_prints_the_status_at_the_as_of_instant(data, tmp_path):
+    """Returned on the 15th: as of the 20th the list says 10 (returned), not the status its
+    processing ended with (9), though it still counts as processed on the 14th."""
+    path = tmp_path / "r.csv"
+    run("--from", "2020-01-01", "--to", "2020-01-31", "--as-of", "2020-01-20T12:00",
+        "--format", "csv", "--output", str(path))
+    with open(path, encoding="utf-8-sig") as fh:
+        late = next(r for r in csv.DictReader(fh) if r["Kênh nộp"] == "Trực tuyến")
+    assert late["Mã trạng thái"] == "10" and late["Trạng thái"] == "Đã trả kết quả"
+    assert late["Trả kết quả lúc"] == "15/01/2020 09:00"
+    assert late["Kết thúc xử lý lúc"] == "14/01/2020 09:00" and late["Nhóm"] == "Đã xử lý"
+
+
+@pytest.mark.django_db
 def test_exports_stay_vietnamese_when_english_is_active(data, tmp_path):
     from django.utils import translation
 

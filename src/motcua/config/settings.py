@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.keys import load_keys as load_audit_keys
 from motcua.config.database import database_from_url
-from motcua.config.env import env_bool, env_float, env_int, env_list, env_str
+from motcua.config.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("MOTCUA_HOME", str(PACKAGE_DIR.parent.parent)))
@@ -185,6 +185,10 @@ MOTCUA_WARNING_WORKING_DAYS = [
 ]
 MOTCUA_CMND_VALID_UNTIL = env_str("MOTCUA_CMND_VALID_UNTIL", "2024-12-31")
 MOTCUA_SUPPLEMENT_WINDOW_WORKING_DAYS = env_int("MOTCUA_SUPPLEMENT_WINDOW_WORKING_DAYS", 3)
+# What "within N working days of receipt" counts from (dossiers.deadlines.supplement_window_start).
+MOTCUA_SUPPLEMENT_WINDOW_FROM = env_choice(
+    "MOTCUA_SUPPLEMENT_WINDOW_FROM", "counting_start", ("counting_start", "receipt", "clock")
+)
 MOTCUA_APOLOGY_LEAD_WORKING_DAYS = env_int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1)
 # Counters and fields below this many dossiers per working day are flagged for re-deployment.
 MOTCUA_WORKLOAD_MIN_PER_WORKING_DAY = env_float("MOTCUA_WORKLOAD_MIN_PER_WORKING_DAY", 2.0)

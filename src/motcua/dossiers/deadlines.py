@@ -91,3 +91,28 @@ def step_due(start: dt.datetime, hours, calendar: WorkCalendar) -> dt.datetime:
         return calendar.effective_start(start, cutoff=None)
     number = int(hours) if hours == hours.to_integral_value() else Fraction(str(hours))
     return calendar.deadline(start, Duration.working_hours(number), cutoff=None)
+
+
+def statistical_due(dossier) -> dt.datetime | None:
+    """The due statistics judge the dossier by (hạn tính thống kê), recorded on each history
+    row: the legal due (``original_due_at``), never an apology's new date (domain §3.5, §3.6)."""
+    return dossier.original_due_at if dossier.original_due_at is not None else dossier.due_at
+
+
+def supplement_window_start(dossier, calendar: WorkCalendar, reading: str) -> dt.date:
+    """The day "within N working days of receipt" counts from (NĐ 61 Art. 19(4)), per
+    ``MOTCUA_SUPPLEMENT_WINDOW_FROM``:
+
+    * ``counting_start`` (default): the day counting started for the original receipt, i.e.
+      the next working day when the cut-off (giờ chốt) moved it; a restart after a supplement
+      does not reopen the window;
+    * ``receipt``: the receipt date itself;
+    * ``clock``: the current clock start (restarted when a supplement is completed).
+    """
+    if reading == "clock" and dossier.clock_start is not None:
+        start = dossier.clock_start
+    elif reading == "receipt" or dossier.received_at is None:
+        start = dossier.received_at or dossier.clock_start
+    else:
+        start = calendar.effective_start(dossier.received_at, cutoff=dossier.cutoff)
+    return start.astimezone(calendar.zone).date()

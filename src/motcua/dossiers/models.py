@@ -271,6 +271,11 @@ class StatusChange(models.Model):
     # The due time in force after this change, so a report "as of" any instant can tell
     # within-deadline from overdue without today's values.
     due_at = models.DateTimeField(null=True, blank=True)
+    # The statistical due (hạn tính thống kê) in force after this change: the legal due, never
+    # an apology's new date. Kept per row so that a later re-appointment, payment pause or
+    # supplement can never rewrite a report of an earlier instant. Null on rows written before
+    # it existed or by bulk loaders: reports then derive it from ``due_at`` (docs/reports.md).
+    stat_due_at = models.DateTimeField(null=True, blank=True)
     step = models.ForeignKey(
         "DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

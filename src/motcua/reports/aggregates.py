@@ -55,7 +55,7 @@ DOSSIER_VALUES = (
     "channel", "digitised", "fee_total", "paid_online", "original_due_at",
     "rescheduled_due_at", "due_at",
 )
-CHANGE_VALUES = ("dossier_id", "at", "to_status", "due_at", "id")
+CHANGE_VALUES = ("dossier_id", "at", "to_status", "due_at", "id", "stat_due_at")
 BATCH = 5000
 
 
@@ -97,7 +97,7 @@ def facts_from_dossier(dossier: Dossier, procedure_id: int, level: str) -> Facts
 
 def changes_of(dossier_id: int) -> list[Change]:
     return [
-        Change(r["at"], r["to_status"], r["due_at"], r["id"])
+        Change(r["at"], r["to_status"], r["due_at"], r["id"], r["stat_due_at"])
         for r in StatusChange.objects.filter(dossier_id=dossier_id)
         .order_by("at", "id")
         .values(*CHANGE_VALUES)
@@ -186,7 +186,7 @@ def ledger_on_change(*, dossier: Dossier, change: StatusChange) -> None:
         )
         return
 
-    step = Change(change.at, change.to_status, change.due_at, change.pk)
+    step = Change(change.at, change.to_status, change.due_at, change.pk, change.stat_due_at)
     structural = (
         not facts.counted
         or facts.dims != _state_dims(state)
@@ -258,7 +258,7 @@ def iter_histories(dossiers, chunk: int = 2000) -> Iterator[tuple[dict, list[Cha
             .order_by("dossier_id", "at", "id")
             .values_list(*CHANGE_VALUES)
         ):
-            by_dossier[r[0]].append(Change(r[1], r[2], r[3], r[4]))
+            by_dossier[r[0]].append(Change(*r[1:]))
         for row in rows:
             yield row, by_dossier.get(row["id"], [])
         last_id = rows[-1]["id"]

@@ -60,11 +60,14 @@ def _in(values) -> str:
     return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
 
 
-def _stat_due(due: str) -> str:
-    """``Facts.stat_due``: an apology's new date is replaced by the original due."""
+def _row_stat_due() -> str:
+    """``Change.statistical_due``: the row's recorded statistical due, else (legacy rows) its
+    due with an apology's new date replaced by the original due; NULL keeps the previous one."""
     return (
-        f"CASE WHEN {due} IS NULL THEN COALESCE(o, f) "
-        f"WHEN r IS NOT NULL AND o IS NOT NULL AND {due} = r THEN o ELSE {due} END"
+        "CASE WHEN c.stat_due_at IS NOT NULL THEN c.stat_due_at "
+        "WHEN c.due_at IS NULL THEN NULL "
+        "WHEN t.r IS NOT NULL AND t.o IS NOT NULL AND c.due_at = t.r THEN t.o "
+        "ELSE c.due_at END"
     )
 
 
@@ -105,30 +108,35 @@ def ledger_temp_tables(where: str = "", params: tuple = ()) -> None:
         else:
             cursor.execute(f"ALTER TABLE {_LEDGER_D} ADD PRIMARY KEY (id)")
             cursor.execute(f"ANALYZE {_LEDGER_D}")
-        sd = _stat_due("due")
+        sd = "COALESCE(due, o, f)"  # Facts.resolve
         materialized = "MATERIALIZED" if connection.vendor == "sqlite" else ""
         cursor.execute(
             sql["temp"].format(_LEDGER_S)
             + f"""
-            WITH l1 AS (
-                SELECT c.dossier_id, c.id, c.at, c.to_status, c.due_at,
-                       t.o, t.r, t.f, t.recv_day, t.c0_due_day,
+            WITH l0 AS (
+                SELECT c.dossier_id, c.id, c.at, c.to_status, {_row_stat_due()} AS row_sd,
+                       t.o, t.r, t.f, t.recv_day, t.c0_due_day
+                FROM dossiers_statuschange c
+                JOIN {_LEDGER_D} t ON t.id = c.dossier_id
+            ),
+            l1 AS (
+                SELECT c.dossier_id, c.id, c.at, c.to_status, c.row_sd,
+                       c.o, c.r, c.f, c.recv_day, c.c0_due_day,
                        ROW_NUMBER() OVER w AS seq,
-                       COUNT(c.due_at) OVER w AS due_grp,
+                       COUNT(c.row_sd) OVER w AS due_grp,
                        SUM(CASE WHEN c.to_status IN {ended} THEN 1 ELSE 0 END) OVER w AS n_ended,
                        SUM(CASE WHEN c.to_status IN {paused} THEN 0 ELSE 1 END) OVER w AS run,
                        LAG(c.to_status) OVER w AS prev_status,
                        LAST_VALUE(c.at) OVER w_all AS last_at,
                        LAST_VALUE(c.id) OVER w_all AS last_id
-                FROM dossiers_statuschange c
-                JOIN {_LEDGER_D} t ON t.id = c.dossier_id
+                FROM l0 c
                 WINDOW w AS (PARTITION BY c.dossier_id ORDER BY c.at, c.id
                              ROWS UNBOUNDED PRECEDING),
                        w_all AS (PARTITION BY c.dossier_id ORDER BY c.at, c.id
                                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
             ),
             l2 AS (
-                SELECT *, FIRST_VALUE(due_at) OVER (
+                SELECT *, FIRST_VALUE(row_sd) OVER (
                            PARTITION BY dossier_id, due_grp ORDER BY seq) AS due
                 FROM l1
                 -- After the first end of processing the state is frozen (766 rule).

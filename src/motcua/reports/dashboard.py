@@ -36,6 +36,7 @@ from motcua.reports.engine import (
     DossierLine,
     Report,
     ReportRow,
+    Timeliness766,
     dossier_lines,
     make_window,
     normalise_filters,
@@ -279,6 +280,7 @@ class Dashboard:
     by_field: Report
     by_unit: Report
     days: list[DayPoint]
+    views: Timeliness766 | None = None  # on-time in the QĐ 766 view beside the legal one
 
     @property
     def total(self):
@@ -346,7 +348,9 @@ def dashboard(params: PageParams, *, as_of: dt.datetime | None = None) -> Dashbo
     while day <= window.last_day:
         points[day] = DayPoint(day)
         day += dt.timedelta(days=1)
+    views = Timeliness766()
     for line in dossier_lines(window, params.filters):
+        views.add(line)
         for by, index in _DIMS.items():
             _count(groups[by][line.facts.dims[index]], line)
         if not line.carried_over:
@@ -373,7 +377,7 @@ def dashboard(params: PageParams, *, as_of: dt.datetime | None = None) -> Dashbo
             method="exact", working_days=days, rows=rows, total=total, filters=params.filters,
         )
     return Dashboard(params, reports["agency"], reports["field"], reports["unit"],
-                     list(points.values()))
+                     list(points.values()), views)
 
 
 DRILL_VALUES = (

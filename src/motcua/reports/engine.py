@@ -29,7 +29,16 @@ from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import PROCESSING_ENDED, Channel, Status
 from motcua.org.models import CalendarOverride, CalendarOverrideKind, Level, Unit
 from motcua.reports.aggregates import CHANGE_VALUES, DOSSIER_VALUES, facts_from_values
-from motcua.reports.ledger import ENDED, PAUSED_KIND, VN, Change, Facts, calendar, state_at
+from motcua.reports.ledger import (
+    ENDED,
+    PAUSED_KIND,
+    VN,
+    Change,
+    Facts,
+    calendar,
+    state_at,
+    view_766,
+)
 from motcua.reports.models import DailyStat, Metric, MonthlyStat, RollupMark, StockBalance
 
 GROUPINGS = {
@@ -479,9 +488,13 @@ class DossierLine:
     carried_over: bool
     category: str  # processed / in_process / paused
     timeliness: str  # early / on_time / late for processed; on_time / overdue otherwise
-    status: str
+    status: str  # the status at as_of (the last change by then), not the frozen end status
     finished_at: dt.datetime | None
     due_at: dt.datetime | None
+    # The QĐ 766 statistical view (ledger.view_766): supplement time subtracted, two or more
+    # supplement requests late. Same vocabulary as ``timeliness``.
+    timeliness_766: str = ""
+    supplements: int = 0
 
 
 def population(window: Window, flt: dict):
@@ -517,7 +530,7 @@ def dossier_lines(window: Window, flt: dict, extra_values: tuple = ()) -> Iterat
             .order_by("dossier_id", "at", "id")
             .values_list(*CHANGE_VALUES)
         ):
-            history[r[0]].append(Change(r[1], r[2], r[3], r[4]))
+            history[r[0]].append(Change(*r[1:]))
         for row in chunk:
             facts = facts_from_values(row)
             changes = history.get(row["id"], [])
@@ -527,7 +540,7 @@ def dossier_lines(window: Window, flt: dict, extra_values: tuple = ()) -> Iterat
                 if before is not None and before.kind == ENDED:
                     continue  # ended exactly in the last µs before the period (defensive)
             track = state_at(facts, changes, window.as_of)
-            due = facts.stat_due(track.due)
+            due = facts.resolve(track.due)
             if track.kind == ENDED:
                 category, verdict = "processed", track.timeliness
             elif track.kind == PAUSED_KIND:
@@ -536,9 +549,12 @@ def dossier_lines(window: Window, flt: dict, extra_values: tuple = ()) -> Iterat
             else:
                 category = "in_process"
                 verdict = "overdue" if due is not None and window.as_of > due else "on_time"
-            yield DossierLine(
-                row, facts, carried, category, verdict, track.status, track.ended_at, due
-            )
+            # The statistics freeze at the first end of processing (766), but the list shows
+            # where the dossier was at as_of: returned (10) after issued (9), for instance.
+            status = changes[-1].to_status if changes else track.status
+            v766 = view_766(facts, changes, window.as_of)
+            yield DossierLine(row, facts, carried, category, verdict, status, track.ended_at, due,
+                              v766.timeliness, v766.supplements)
         last_id = chunk[-1]["id"]
 
 
@@ -595,3 +611,42 @@ def _label_rows(by: str, counts: dict[object, ReportRow], days: int) -> list[Rep
     rows.sort(key=lambda r: (r.code, r.label))
     return rows
 
+
+@dataclass
+class Timeliness766:
+    """Both views of timeliness over the same dossier lines (domain §3.4): the legal one
+    (a completed supplement restarts the time limit) and the QĐ 766 statistical one."""
+
+    received: int = 0
+    legal_in_time: int = 0  # processed early or on time + in process or paused in time
+    legal_overdue: int = 0  # processed late + in process or paused overdue
+    in_time: int = 0  # the same in the 766 view
+    overdue: int = 0
+    processed: int = 0
+    processed_in_time: int = 0  # 766 view
+    repeated_supplements: int = 0  # dossiers with two or more supplement requests
+
+    def add(self, line: DossierLine) -> None:
+        self.received += 1
+        legal_ok = line.timeliness in ("early", "on_time")
+        ok = line.timeliness_766 in ("early", "on_time")
+        self.legal_in_time += legal_ok
+        self.legal_overdue += not legal_ok
+        self.in_time += ok
+        self.overdue += not ok
+        if line.category == "processed":
+            self.processed += 1
+            self.processed_in_time += ok
+        self.repeated_supplements += line.supplements >= 2
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Processed early or on time ÷ processed, in the 766 view (percent, 2 decimals)."""
+        return _percent(self.processed_in_time, self.processed)
+
+
+def timeliness_766(window: Window, flt: dict) -> Timeliness766:
+    result = Timeliness766()
+    for line in dossier_lines(window, normalise_filters(flt)):
+        result.add(line)
+    return result

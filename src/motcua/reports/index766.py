@@ -32,7 +32,15 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import Channel, Status
 from motcua.org.models import RECEIVING_KINDS, Unit, UnitKind
 from motcua.reports.dashboard import unit_filters
-from motcua.reports.engine import Report, end_of_day, official_report, start_of_day
+from motcua.reports.engine import (
+    Report,
+    Timeliness766,
+    end_of_day,
+    make_window,
+    official_report,
+    start_of_day,
+    timeliness_766,
+)
 from motcua.reports.transparency import (
     dossier_filter,
     ended_dossiers,
@@ -87,7 +95,9 @@ SUB_INDICATORS = (
                  Decimal("4.5")),
     SubIndicator("2.1", "2", _("Tỷ lệ hồ sơ xử lý đúng hạn"),
                  _("(Đã xử lý trước và đúng hạn + đang xử lý, tạm dừng trong hạn) "
-                   "÷ tổng số hồ sơ tiếp nhận (kỳ trước chuyển sang + trong kỳ)"), Decimal(10)),
+                   "÷ tổng số hồ sơ tiếp nhận (kỳ trước chuyển sang + trong kỳ); theo cách "
+                   "tính QĐ 766: trừ thời gian chờ bổ sung, yêu cầu bổ sung từ 2 lần trở lên "
+                   "tính là quá hạn"), Decimal(10)),
     SubIndicator("2.2", "2", _("Thời gian xử lý bình quân theo TTHC"),
                  _("Số TTHC có thời gian xử lý bình quân (ngày làm việc) không vượt thời hạn "
                    "cam kết ÷ số TTHC có hồ sơ đã xử lý trong kỳ"), Decimal(10)),
@@ -166,6 +176,8 @@ class SubResult:
     denominator: int | None = None
     points: Decimal | None = None
     note: str = ""
+    # The legal view's numerator beside the 766 one (2.1, 5.4), for "theo quy định: x / y".
+    legal_numerator: int | None = None
 
     @property
     def available(self) -> bool:
@@ -202,6 +214,7 @@ class Index766:
     date_to: dt.date
     as_of: dt.datetime
     groups: list[GroupResult]
+    views: Timeliness766 | None = None  # both views of timeliness (legal and QĐ 766)
 
     @property
     def points(self) -> Decimal:
@@ -250,9 +263,7 @@ def _compute(code: str, ctx: dict) -> tuple[int, int] | None:
     if code == "1.3":
         return _complete_parts(ctx["procedures"])
     if code == "2.1":
-        on_time = (total.processed_early + total.processed_on_time + total.in_process_on_time
-                   + total.paused_on_time)
-        return on_time, total.received
+        return ctx["views"].in_time, ctx["views"].received
     if code == "2.2":
         within = comparable = 0
         limits = {
@@ -316,8 +327,11 @@ def service_index(*, unit: Unit | None = None, date_from: dt.date, date_to: dt.d
         .exclude(status=Status.REFUSED_AT_RECEPTION),
         filters,
     )
+    # Timeliness in the 766 view (2.1, 5.4) from the same dossier lines as the report.
+    views = timeliness_766(make_window(date_from, date_to, report.as_of), filters)
     ctx = {
         "report": report,
+        "views": views,
         "procedures": competent_procedures(unit),
         "new": new,
         "ended": dossier_filter(ended_dossiers(date_from, until), filters),
@@ -330,15 +344,16 @@ def service_index(*, unit: Unit | None = None, date_from: dt.date, date_to: dt.d
         if counts is None:
             result.note = NOT_AVAILABLE.get(spec.code, "")
             if spec.code == "5.4":
-                overdue = report.total.in_process_overdue + report.total.paused_overdue \
-                    + report.total.processed_late
-                result.numerator, result.denominator = overdue, report.total.received
+                result.numerator, result.denominator = views.overdue, views.received
+                result.legal_numerator = views.legal_overdue
                 shown = gettext("Hồ sơ quá hạn / tổng tiếp nhận như trên.")
                 result.note = f"{result.note} {shown}"
         else:
             result.numerator, result.denominator = counts
+            if spec.code == "2.1":
+                result.legal_numerator = views.legal_in_time
             result.points = convert(*counts, spec.points, spec.threshold)
             if result.points is None:
                 result.note = gettext("Không có dữ liệu trong kỳ (mẫu số bằng 0).")
         groups[spec.group].subs.append(result)
-    return Index766(unit, date_from, date_to, report.as_of, list(groups.values()))
+    return Index766(unit, date_from, date_to, report.as_of, list(groups.values()), views)

@@ -12,8 +12,11 @@ Statistical rules (domain §3.5, §6.2):
 
 * processing ends (kết thúc xử lý) at the FIRST change into ``PROCESSING_ENDED``; it is
   absorbing for statistics (a result later waiting for payment stays "đã xử lý");
-* timeliness compares that instant with the statistical due: the due in force then, except that
-  an apology's new date (``rescheduled_due_at``) is replaced by ``original_due_at``;
+* timeliness compares that instant with the statistical due in force then: the one the history
+  row recorded (``StatusChange.stat_due_at``, the legal due, never an apology's date), so
+  nothing that happens later can change it; rows without it (older data, bulk loaders) derive
+  it from their ``due_at``, an apology's date (``rescheduled_due_at``) read as
+  ``original_due_at``;
 * a paused dossier (supplement, payment) is overdue when the pause began after its due (the
   clock is stopped, the 766 rule uses the pause start as the end);
 * an open dossier is overdue at ``t`` when ``t`` is after its statistical due.
@@ -82,7 +85,12 @@ class Facts:
         """Refused-at-reception dossiers (code 3) were never received: not counted."""
         return self.received_at is not None and not self.refused
 
+    def resolve(self, due: dt.datetime | None) -> dt.datetime | None:
+        """The statistical due to judge by when the history gave none (no due recorded yet)."""
+        return due if due is not None else (self.original_due or self.fallback_due)
+
     def stat_due(self, due: dt.datetime | None) -> dt.datetime | None:
+        """The statistical due of a history row recorded without one (legacy rule)."""
         if due is None:
             due = self.original_due or self.fallback_due
         elif (
@@ -101,6 +109,15 @@ class Change:
     to_status: str
     due_at: dt.datetime | None
     id: int = 0
+    stat_due: dt.datetime | None = None  # StatusChange.stat_due_at
+
+    def statistical_due(self, facts: Facts) -> dt.datetime | None:
+        """The statistical due this row puts in force (None: it keeps the previous one)."""
+        if self.stat_due is not None:
+            return self.stat_due
+        if self.due_at is not None:
+            return facts.stat_due(self.due_at)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +125,7 @@ class Track:
     """A dossier's report state after some prefix of its history."""
 
     status: str = Status.RECEIVED
-    due: dt.datetime | None = None
+    due: dt.datetime | None = None  # the statistical due in force (None: none recorded yet)
     kind: str = OPEN
     paused_overdue: bool = False
     ended_at: dt.datetime | None = None
@@ -118,10 +135,11 @@ class Track:
 def advance(track: Track, facts: Facts, change: Change) -> Track:
     if track.kind == ENDED:
         return track
-    due = change.due_at if change.due_at is not None else track.due
+    recorded = change.statistical_due(facts)
+    due = recorded if recorded is not None else track.due
     status = change.to_status
     if status in PROCESSING_ENDED:
-        sd = facts.stat_due(due)
+        sd = facts.resolve(due)
         verdict = (
             TIMELINESS_CODE[classify(change.at, sd, calendar())] if sd is not None else "on_time"
         )
@@ -129,7 +147,7 @@ def advance(track: Track, facts: Facts, change: Change) -> Track:
     if status in PAUSED:
         if track.kind == PAUSED_KIND:
             return replace(track, status=status, due=due)
-        sd = facts.stat_due(due)
+        sd = facts.resolve(due)
         return Track(status, due, PAUSED_KIND, sd is not None and change.at > sd)
     return Track(status, due, OPEN)
 
@@ -140,7 +158,7 @@ def contribution(track: Track, facts: Facts) -> tuple[str, dt.date]:
         return CODE_METRIC[track.timeliness], NO_DUE
     if track.kind == PAUSED_KIND:
         return (Metric.PAUSED_OVERDUE if track.paused_overdue else Metric.PAUSED_IN_TIME), NO_DUE
-    return Metric.OPEN, due_bucket(facts.stat_due(track.due))
+    return Metric.OPEN, due_bucket(facts.resolve(track.due))
 
 
 def state_at(facts: Facts, changes: Iterable[Change], t: dt.datetime) -> Track | None:
@@ -153,6 +171,83 @@ def state_at(facts: Facts, changes: Iterable[Change], t: dt.datetime) -> Track |
             break
         track = advance(track, facts, change)
     return track
+
+
+# ------------------------------------------------------------------ the QĐ 766 statistical view
+
+
+@dataclass(frozen=True, slots=True)
+class View766:
+    """A dossier's timeliness in the service-index view (domain §3.4, §3.5 "766 rule"):
+
+    * the due is the appointment of the original receipt (the statistical due in force when the
+      first supplement was requested; never an apology's date);
+    * the applicant's time is subtracted: ``end − (completed − requested)`` for each supplement,
+      and each payment wait after the first supplement request (before it, a payment wait
+      already moved the due);
+    * a dossier still waiting for a supplement ends at the request;
+    * two or more supplement requests count as late (overdue while not ended).
+
+    Without a supplement request the verdict is the legal one.
+    """
+
+    category: str  # processed / in_process / paused (the same as the legal view)
+    timeliness: str  # early / on_time / late (processed), on_time / overdue otherwise
+    supplements: int
+
+
+def view_766(facts: Facts, changes: Iterable[Change], t: dt.datetime) -> View766 | None:
+    """The 766 view of a dossier at ``t`` (None: not received by then)."""
+    if not facts.counted or facts.received_at > t:
+        return None
+    track = Track()
+    requests = 0
+    waited = dt.timedelta(0)
+    wait_start: dt.datetime | None = None  # the applicant's wait in progress
+    due: dt.datetime | None = None
+    for change in changes:
+        if change.at > t or track.kind == ENDED:
+            break
+        into = change.to_status
+        if into == Status.SUPPLEMENT_REQUESTED and track.status != into:
+            requests += 1
+            if due is None:
+                due = facts.resolve(track.due)
+        if track.kind != PAUSED_KIND and into in PAUSED:
+            if into == Status.SUPPLEMENT_REQUESTED or requests > 0:
+                wait_start = change.at
+        elif track.kind == PAUSED_KIND and into not in PAUSED and wait_start is not None:
+            waited += change.at - wait_start
+            wait_start = None
+        track = advance(track, facts, change)
+    if track.kind == ENDED:
+        category = "processed"
+    elif track.kind == PAUSED_KIND:
+        category = "paused"
+    else:
+        category = "in_process"
+    if requests == 0:
+        if category == "processed":
+            return View766(category, track.timeliness, 0)
+        legal = _legal_open_verdict(track, facts, t)
+        return View766(category, legal, 0)
+    if requests >= 2:
+        return View766(category, "late" if category == "processed" else "overdue", requests)
+    if category == "processed":
+        end = track.ended_at - waited
+        verdict = TIMELINESS_CODE[classify(end, due, calendar())] if due is not None else "on_time"
+        return View766(category, verdict, requests)
+    # Not ended: waiting (the 766 end is the start of the wait) or running on.
+    end = (wait_start if wait_start is not None else t) - waited
+    overdue = due is not None and end > due
+    return View766(category, "overdue" if overdue else "on_time", requests)
+
+
+def _legal_open_verdict(track: Track, facts: Facts, t: dt.datetime) -> str:
+    if track.kind == PAUSED_KIND:
+        return "overdue" if track.paused_overdue else "on_time"
+    due = facts.resolve(track.due)
+    return "overdue" if due is not None and t > due else "on_time"
 
 
 def cohort_deltas(facts: Facts, sign: int = 1) -> Counter:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("chi-so/", views.index_view, name="index766"),
     path("cham-diem/", views.scoring_view, name="scoring"),
     path("khoi-luong/", views.workload_view, name="workload"),
+    path("tai-ve/", views.report_download_view, name="download"),
 ]

@@ -29,9 +29,10 @@ from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.dossiers.states import NATIONAL_CODE, NATIONAL_NAME, Channel
 from motcua.org.models import RECEIVING_KINDS, Unit
 from motcua.reports import dashboard as dash
+from motcua.reports import exports
 from motcua.reports.api import report_scope
-from motcua.reports.engine import end_of_day
-from motcua.reports.exports import CATEGORY, CSV_HEADER, VERDICT
+from motcua.reports.engine import GROUPINGS, end_of_day, official_report
+from motcua.reports.exports import CATEGORY, CSV_HEADER, VERDICT, verdict_766
 from motcua.reports.index766 import service_index
 from motcua.reports.ledger import VN
 from motcua.reports.params import parse_as_of
@@ -145,7 +146,7 @@ def dashboard_view(request, scope):
         drill_url(params, as_of, "processed", day=p.day.isoformat()) for p in data.days
     ]
     return render(request, "reports/dashboard.html", {
-        **_base_context(params, scope),
+        **_base_context(params, scope), **download_context(params, as_of),
         "data": data,
         "as_of": as_of,
         "total": _row_view(params, as_of, data.total, None),
@@ -219,6 +220,7 @@ def _csv(lines, as_of) -> HttpResponse:
             _fmt(v["received_at"]), _fmt(v["due_at"]), _fmt(line.row["original_due_at"]),
             _fmt(v["finished_at"]), _fmt(returned), v["status_code"], v["status"],
             "x" if v["carried_over"] else "", v["category"], v["timeliness"],
+            verdict_766(line), line.supplements,
         ])
     return response
 
@@ -239,7 +241,7 @@ def dossier_list_view(request, scope):
     query = params.query(metric=metric, as_of=_as_of_text(as_of),
                          day=day.isoformat() if day else None)
     return render(request, "reports/dossier_list.html", {
-        **_base_context(params, scope),
+        **_base_context(params, scope), **download_context(params, as_of),
         "metric": metric,
         "metric_label": dash.METRICS[metric],
         "day": day,
@@ -250,6 +252,60 @@ def dossier_list_view(request, scope):
         "query": urlencode(query),
         "csv_url": reverse("reports:dossiers") + "?" + urlencode({**query, "format": "csv"}),
     })
+
+
+DOWNLOAD_FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+def _issuing_unit(params: dash.PageParams, scope) -> Unit | None:
+    """Who issues a downloaded report: the unit filtered on, else the user's own unit when
+    the user sees one unit only, else the provincial center (``exports.issuer_for``)."""
+    if params.unit or params.agency:
+        return params.unit or params.agency
+    units = dash.scope_units(scope)
+    return units[0] if units and len(units) == 1 else None
+
+
+@staff_page
+def report_download_view(request, scope):
+    """Tải báo cáo: the official report for the filters shown on a report page, as Excel or
+    as an official PDF document. Vietnamese whatever the page language (exports.in_vietnamese)."""
+    fmt = request.GET.get("format") or "pdf"
+    if fmt not in DOWNLOAD_FORMATS:
+        raise InvalidInput("unknown_format", _("Định dạng tải về không hợp lệ."), field="format")
+    by = request.GET.get("by") or "agency"
+    if by not in GROUPINGS:
+        raise InvalidInput("unknown_grouping", _("Cách nhóm không hợp lệ."), field="by")
+    number = (request.GET.get("number") or "").strip()
+    if len(number) > 20:
+        raise InvalidInput("number_too_long", _("Số báo cáo quá dài (tối đa 20 ký tự)."),
+                           field="number")
+    params = dash.parse_params(request.GET, scope=scope)
+    as_of = parse_as_of(request.GET.get("as_of"))
+    # An official document: its labels (groups, channels, "Tổng cộng") are Vietnamese even
+    # when the page is English, so the report is computed with Vietnamese active too.
+    with translation.override("vi"):
+        report = official_report(date_from=params.date_from, date_to=params.date_to,
+                                 as_of=as_of, by=by, filters=params.filters)
+        if fmt == "xlsx":
+            body = exports.to_xlsx(report)
+        else:
+            issuer = exports.issuer_for(_issuing_unit(params, scope), number=number)
+            body = exports.to_pdf(report, issuer)
+    content_type, extension = DOWNLOAD_FORMATS[fmt]
+    response = HttpResponse(body, content_type=content_type)
+    name = f"bao-cao-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{by}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def download_context(params: dash.PageParams, as_of: dt.datetime | None = None) -> dict:
+    """What the download bar of a page needs: the page's filters as hidden fields."""
+    query = params.query(as_of=_as_of_text(as_of) if as_of else None)
+    return {"download_query": query, "download_url": reverse("reports:download")}
 
 
 @require_GET
@@ -290,7 +346,15 @@ def index_view(request, scope):
     index = service_index(unit=unit, date_from=params.date_from, date_to=params.date_to)
     allowed = dash.scope_units(scope)
     units = allowed if allowed is not None else list(Unit.objects.order_by("code"))
+    # The index's unit is a center (what it received) or an agency (what it resolves).
+    filters = dash.unit_filters(unit)
+    download = download_context(params)
+    if "receiving_unit" in filters:
+        download["download_query"]["unit"] = unit.code
+    elif "competent_unit" in filters:
+        download["download_query"]["agency"] = unit.code
     return render(request, "reports/index766.html", {
+        **download,
         "params": params, "index": index, "unit": unit, "units": units,
         "presets": dash.PRESETS.items(), "province_wide": scope is None,
     })
@@ -305,7 +369,7 @@ def scoring_view(request, scope):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reports/scoring.html", {
-        **_base_context(params, scope), "data": data, "page": page, "query": query.urlencode(),
+        **_base_context(params, scope), **download_context(params), "data": data, "page": page, "query": query.urlencode(),
     })
 
 
@@ -327,7 +391,7 @@ def workload_view(request, scope):
     params = dash.parse_params(request.GET, scope=scope)
     data = workload(params, threshold=_threshold(request.GET.get("threshold")))
     return render(request, "reports/workload.html", {
-        **_base_context(params, scope), "data": data,
+        **_base_context(params, scope), **download_context(params), "data": data,
         "threshold_text": request.GET.get("threshold", ""),
     })
 

@@ -55,7 +55,8 @@ def record_history(dossier, *, action, from_status, actor, unit_id, at, reason="
     change = StatusChange.objects.create(
         dossier=dossier, from_status=from_status, to_status=dossier.status, action=action,
         actor=actor if getattr(actor, "pk", None) else None, unit_id=unit_id, at=at,
-        reason=reason, due_at=dossier.due_at, step=step or dossier.current_step,
+        reason=reason, due_at=dossier.due_at, stat_due_at=deadlines.statistical_due(dossier),
+        step=step or dossier.current_step,
     )
     events.emit_status_changed(dossier=dossier, change=change)
     written = getattr(dossier, "_written_rows", None)

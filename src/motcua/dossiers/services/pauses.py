@@ -47,7 +47,9 @@ def request_supplement(ctx: ActionContext, *, items=None, reason=None) -> None:
     items = required_text(items, "items", "Cần ghi nội dung yêu cầu bổ sung.")
     calendar = dossier_calendar(dossier)
     window = settings.MOTCUA_SUPPLEMENT_WINDOW_WORKING_DAYS
-    start_day = local_date(dossier.clock_start or dossier.received_at)
+    start_day = deadlines.supplement_window_start(
+        dossier, calendar, settings.MOTCUA_SUPPLEMENT_WINDOW_FROM
+    )
     elapsed = calendar.working_days_between(start_day + dt.timedelta(days=1), local_date(at))
     if elapsed > window:
         raise Conflict(
