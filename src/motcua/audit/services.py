@@ -79,6 +79,17 @@ def audit_record(
     return event
 
 
+def audit_chain_seal(events: list[AuditEvent], *, chain: str) -> list[AuditEvent]:
+    """Number and hash unsaved events of a new chain, in order, as ``audit_record`` would have
+    one by one: for bulk loaders (the demo history) that insert a whole chain at once. The
+    caller inserts them inside its transaction; ``audit_verify`` checks them like any other."""
+    prev = ""
+    for seq, event in enumerate(events, start=1):
+        event.chain, event.seq, event.prev_hash = chain, seq, prev
+        event.hash = prev = _digest(prev, _payload(event))
+    return events
+
+
 def _lock_chain(chain: str) -> None:
     """Serialise writers of one chain until their transaction ends.
 
