@@ -35,6 +35,8 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -59,6 +61,7 @@ from motcua.dossiers.transitions import PROCESSING, TRANSITIONS, check_state
 from motcua.org.calendars import calendar_for_unit, unit_calendar
 from motcua.org.models import Membership, Role, Unit, UnitKind
 from motcua.reports.bulk import insert_tuples
+from motcua.signing import get_backend
 from motcua.worktime import Duration, classify
 
 from .people import Target, load_targets, person
@@ -69,6 +72,7 @@ DEFAULT_SIZE = 4000
 DEFAULT_DAYS = 110  # a little over three months up to today
 DEFAULT_SEED = 20261201
 RESULT_CONTENT = b"%PDF-1.4\n% demo result\n"
+RESULT_FILE = "results/demo/ket-qua-minh-hoa.pdf"
 
 SUPPLEMENT_ITEMS = [
     "Bản sao giấy chứng nhận quyền sử dụng đất",
@@ -139,6 +143,12 @@ def _step_due(start: dt.datetime, hours, calendar) -> dt.datetime:
     return calendar.deadline(start, duration, cutoff=None)
 
 
+def _as_read(value: dt.datetime) -> dt.datetime:
+    """A time as the services have it after reading it back from the database (UTC), which is
+    how their audit events record such values."""
+    return value.astimezone(dt.UTC)
+
+
 def _set_status(d: _Row, status: str) -> None:
     d.status = status
     d.national_status = NATIONAL_CODE[status]
@@ -180,9 +190,26 @@ class _World:
             self.staff[(m.unit_id, m.role)].append(m.user_id)
             if m.role == Role.RECEPTIONIST and m.counter and m.counter.center_id == m.unit_id:
                 self.counters[(m.user_id, m.unit_id)] = m.counter_id
-        self.versions: dict[int, ProcedureVersion] = {}
-        self._calendars: dict[int, object] = {}
-        self._unit_calendars: dict[int, object] = {}
+        # Every published version with its parts, in a fixed number of queries whatever the
+        # size of the history.
+        self.versions: dict[int, ProcedureVersion] = {
+            v.pk: v for v in ProcedureVersion.objects.filter(status="published")
+            .select_related("procedure", "agency").prefetch_related("steps", "documents", "fees")
+        }
+        # What approval leaves (services._h_approve): the configured backend's verdict on the
+        # demo result, and one shared result file instead of thousands of identical ones.
+        try:
+            signed = get_backend().sign(RESULT_CONTENT, signer=None)
+            self.signature = {"signature_backend": signed.backend, "signed": signed.signed,
+                              "note": signed.note}
+        except Exception:  # a real signing backend wants a real signer: record it unsigned
+            self.signature = {"signature_backend": "unsigned", "signed": False, "note": ""}
+        if not default_storage.exists(RESULT_FILE):
+            default_storage.save(RESULT_FILE, ContentFile(RESULT_CONTENT))
+        # Every unit's calendar up front (a lookup is a query): the number of queries of a
+        # load does not depend on how many dossiers it makes.
+        self._unit_calendars = {pk: unit_calendar(u) for pk, u in self.units.items()}
+        self._calendars = {pk: calendar_for_unit(u) for pk, u in self.units.items()}
 
     def version(self, pk: int) -> ProcedureVersion:
         v = self.versions.get(pk)
@@ -289,9 +316,11 @@ class _Sim:
             "Dossier", id=self.ids.take(Dossier), code=code, procedure_version_id=t.version_id,
             field_id=version.field_id, receiving_unit_id=t.receiving_id,
             competent_unit_id=t.competent_id, current_unit_id=t.receiving_id, channel=channel,
-            counter_id=self.w.counters.get((actor, t.receiving_id)) if actor else None,
+            # Only the counter intake says at which counter (dossier_receive's ``counter``).
+            counter_id=(self.w.counters.get((actor, t.receiving_id))
+                        if actor and status == S.RECEIVED else None),
             holder_id=None, supplement_count=0, lock_version=0, rescheduled_due_at=None,
-            result_signed=False, result_number="", refusal_reason="", finished_at=None,
+            result_signed=False, result_number="", result_file="", refusal_reason="", finished_at=None,
             returned_at=None, returned_to="", returned_how="", received_at=None,
             clock_start=None, due_at=None, original_due_at=None, current_step=None,
             received_by_id=actor, submitted_at=at, applicant_name=applicant["name"],
@@ -526,9 +555,10 @@ class _Sim:
                        key=lambda s: s.order, default=None)
             d.holder_id = spec.assignee_id if spec else None
         elif action == "approve":
-            d.result_signed = False
+            d.result_file = RESULT_FILE
+            d.result_signed = self.w.signature["signed"]
             d.result_number = (p.get("result_number") or "").strip()
-            data.update(signature_backend="none", signed=False, note="")
+            data.update(self.w.signature)
             self._advance(actor=actor, at=at)
         elif action == "refuse":
             assert d.due_at is None or at <= d.due_at, "refusal after the deadline"
@@ -559,6 +589,8 @@ class _Sim:
                 if pause.started_at < d.rescheduled_due_at:
                     d.rescheduled_due_at = deadlines.shift_by_working_time(
                         d.rescheduled_due_at, span, calendar)
+                else:  # kept as read from the database (UTC), as the event records it
+                    d.rescheduled_due_at = _as_read(d.rescheduled_due_at)
                 d.due_at = d.rescheduled_due_at
             else:
                 d.due_at = legal
@@ -603,7 +635,7 @@ class _Sim:
         d.lock_version += 1
         d.updated_at = at
         self._audit(actor=actor, event_type="dossier.apologised", at=at, obj=self.apology,
-                    data={"previous_due_at": self.apology.previous_due_at,
+                    data={"previous_due_at": _as_read(self.apology.previous_due_at),
                           "new_due_at": new_due_at, "reason": reason})
 
 
@@ -901,12 +933,15 @@ def _write(sims: list[_Sim], sequences: dict) -> None:
     _insert(AuditEvent, [x for s in sims for x in s.events])
     existing = {(u, d): pk for pk, u, d in
                 CodeSequence.objects.values_list("id", "unit_code", "day")}
-    CodeSequence.objects.bulk_create(
-        [CodeSequence(unit_code=u, day=d, last=last) for (u, d), last in sequences.items()
-         if (u, d) not in existing])
-    for key, last in sequences.items():
-        if key in existing:
-            CodeSequence.objects.filter(pk=existing[key], last__lt=last).update(last=last)
+    insert_tuples(CodeSequence, ["unit_code", "day", "last"],
+                  [(u, d, last) for (u, d), last in sequences.items() if (u, d) not in existing])
+    table = CodeSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f'UPDATE {table} SET "last" = CASE WHEN "last" < %s THEN %s ELSE "last" END '
+            'WHERE id = %s',
+            [(last, last, existing[key]) for key, last in sequences.items() if key in existing],
+        )
     if connection.vendor == "postgresql":
         models = [Dossier, DossierDocument, StatusChange, DossierStep, DossierPause, Apology,
                   AuditEvent]
