@@ -45,6 +45,7 @@ from django.utils import timezone
 from motcua.audit.models import AuditEvent
 from motcua.audit.services import audit_chain_seal, audit_record
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.bulk import insert_tuples
 from motcua.dossiers import deadlines
 from motcua.dossiers.models import (
     Apology,
@@ -60,7 +61,6 @@ from motcua.dossiers.states import NATIONAL_CODE, Channel, DeliveryMethod, Statu
 from motcua.dossiers.transitions import PROCESSING, TRANSITIONS, check_state
 from motcua.org.calendars import calendar_for_unit, unit_calendar
 from motcua.org.models import Membership, Role, Unit, UnitKind
-from motcua.reports.bulk import insert_tuples
 from motcua.signing import get_backend
 from motcua.worktime import Duration, classify
 
