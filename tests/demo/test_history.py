@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from motcua.audit.models import AuditEvent
@@ -247,7 +248,7 @@ def test_history_is_consistent_and_the_reports_agree(province):
     assert {S.REFUSED_AT_RECEPTION, S.REFUSED_AFTER_APPRAISAL, S.WITHDRAWN,
             S.RETURNED, S.RESULT_READY, S.SUPPLEMENT_REQUESTED, S.APPRAISING} <= statuses
     assert Apology.objects.exists()
-    assert Dossier.objects.filter(finished_at__gt=models_f("original_due_at")).exists()
+    assert Dossier.objects.filter(finished_at__gt=F("original_due_at")).exists()
     assert audit_verify() == []
 
     # The ledger merged at load is the ledger a full rebuild gives...
@@ -265,12 +266,6 @@ def test_history_is_consistent_and_the_reports_agree(province):
             assert exact["rows"] == aggregate["rows"] and exact["total"] == aggregate["total"]
             assert exact["total"]["received"]["total"] > 50
             assert exact["total"]["processed"]["late"] > 0
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 # ----------------------------------------------------------------------------- seed, size, once
@@ -335,3 +330,27 @@ def test_loading_twice_adds_nothing(province):
         assert "đã có, không tạo thêm" in out.getvalue()
         assert _counts() == counts
         assert history.history_load(n=60).skipped
+
+
+def test_every_login_has_work_and_the_dashboard_every_agency(province):
+    from motcua.demo.staff import STAFF
+    from motcua.reports.dashboard import dashboard, parse_params
+    from motcua.workspace.selectors import worklist_counts
+
+    with time_machine.travel(NOW, tick=False):
+        history.history_load(n=700, days=100, seed=2, now=NOW)
+        users = {u.username: u for u in get_user_model().objects.all()}
+        for spec in STAFF:
+            if spec.role == Role.ADMINISTRATOR:
+                continue
+            counts = worklist_counts(user=users[spec.username], now=NOW)
+            assert counts["all"] > 0, spec.username
+            if spec.role in (Role.RECEPTIONIST, Role.CENTER_MANAGER, Role.COURIER):
+                assert counts["unit"] > 0 and counts["to_return"] > 0, spec.username
+        board = dashboard(parse_params({"from": "2026-09-01", "to": "2026-11-20"}, scope=None))
+    shown = {row.key for row in board.by_agency.rows}
+    agencies = set(Unit.objects.filter(kind=UnitKind.AGENCY).values_list("pk", flat=True))
+    # Sở Tư pháp has no procedure in the shared sample: it only takes part through liên thông.
+    assert agencies - shown == {Unit.objects.get(name="Sở Tư pháp").pk}
+    communes = set(Unit.objects.filter(kind=UnitKind.COMMUNE).values_list("pk", flat=True))
+    assert communes <= shown
