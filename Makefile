@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint bench migrate demo clean browsers
+.PHONY: run test test-fast lint bench bench-tools migrate demo clean browsers
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -40,8 +40,17 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/mypy_baseline.py
 
-bench: $(STAMP)
+bench: $(STAMP) bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The HTTP figures drive the server with wrk (a Debian package): install it when missing (needs
+# root, as on CI). Without it bench/run.py stops at once and says what is missing.
+bench-tools:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	    || echo "wrk could not be installed"; \
+	  else echo "wrk missing (apt-get install wrk)"; fi; }
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

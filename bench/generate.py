@@ -32,14 +32,21 @@ from django.db import connection, transaction
 
 from motcua.core.text import fold
 
+# Applicants and procedure targets are the demo history's (one generator for both).
+from motcua.demo.people import (  # noqa: F401 - re-exported for the bench's callers
+    GIVEN,
+    MIDDLE,
+    STREETS,
+    SURNAMES,
+    Target,
+    id_number,
+    load_targets,
+    phone,
+)
+
 UTC = dt.UTC
 VN = dt.timezone(dt.timedelta(hours=7))
 BATCH = 20_000
-
-SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý H'".split()
-MIDDLE = "Văn Thị Hữu Minh Ngọc Thanh Quốc Đức Thu Xuân".split()
-GIVEN = "An Bình Châu Dũng Giang Hà Hải Hạnh Hòa Hùng Hương Khoa Lan Linh Long Mai Nam Nga Phúc Quân Sơn Tâm Thảo Trang Tuấn Vy Y".split()
-STREETS = "Lê Duẩn|Nguyễn Tất Thành|Phan Bội Châu|Hùng Vương|Y Jút|Mai Hắc Đế|Trần Phú".split("|")
 
 # In-process states and their share among dossiers still inside their time limit.
 OPEN_STATES = [
@@ -64,80 +71,6 @@ class Stats:
     status_changes: int = 0
     seconds: float = 0.0
     by_status: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a dossier can be received for: one procedure version at one receiving unit."""
-
-    version_id: int
-    field_id: int
-    receiving_id: int
-    receiving_code: str
-    competent_id: int
-    time_value: float
-    time_unit: str
-
-
-def id_number(rng: random.Random, province: str = "066") -> tuple[str, dt.date, str]:
-    """A well-formed personal ID (số định danh): province, century/sex digit, year, 6 random."""
-    year = rng.randint(1945, 2007)
-    female = rng.random() < 0.5
-    century = (year // 100 - 19) * 2 + (1 if female else 0)
-    birth = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-    number = f"{province}{century}{year % 100:02d}{rng.randrange(1_000_000):06d}"
-    return number, birth, "female" if female else "male"
-
-
-def phone(rng: random.Random) -> str:
-    """A Vietnamese mobile number (09x, 03x, 08x, 07x + 7 digits)."""
-    return f"0{rng.choice('9387')}{rng.randrange(10):d}{rng.randrange(10_000_000):07d}"
-
-
-def load_targets() -> list[tuple[Target, float]]:
-    """Procedure x receiving unit pairs with their popularity weight."""
-    from motcua.catalog.models import ProcedureVersion
-    from motcua.org.models import RECEIVING_KINDS, Unit, UnitKind
-
-    units = {u.id: u for u in Unit.objects.all()}
-    centers = [u for u in units.values() if u.kind in RECEIVING_KINDS]
-    if not centers:
-        raise RuntimeError("no receiving unit (trung tâm, điểm tiếp nhận): seed the province first")
-    province_centers = [u for u in centers if u.level == "tinh"] or centers
-    commune_centers = [u for u in centers if u.level == "xa"] or centers
-    rng = random.Random(7)
-    # Population of a commune: skewed, a few wards hold most people.
-    population = {u.id: rng.lognormvariate(0, 0.8) for u in commune_centers}
-    versions = list(
-        ProcedureVersion.objects.filter(status="published")
-        .order_by("procedure__code")
-        .prefetch_related("receiving_units")
-    )
-    if not versions:
-        raise RuntimeError("no published procedure: seed the province first")
-    # Commune procedures (civil status, residence) are the bulk of a center's traffic.
-    ranked = sorted(versions, key=lambda v: (v.level != "xa", rng.random()))
-    targets = []
-    for rank, version in enumerate(ranked, start=1):
-        popularity = 1.0 / rank**1.1
-        value, unit = version.effective_time
-        value = float(value) if value is not None else 3.0
-        unit = unit or "working_days"
-        receiving = list(version.receiving_units.all()) or (
-            commune_centers if version.level == "xa" else province_centers
-        )
-        total = sum(population.get(u.id, 1.0) for u in receiving)
-        for center in receiving:
-            competent = version.agency_id
-            parent = units.get(center.parent_id)
-            if version.level == "xa" and parent is not None and parent.kind == UnitKind.COMMUNE:
-                competent = parent.id
-            share = population.get(center.id, 1.0) / total
-            targets.append((
-                Target(version.id, version.field_id, center.id, center.code, competent, value, unit),
-                popularity * share,
-            ))
-    return targets
 
 
 class WorkingDays:

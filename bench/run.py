@@ -343,11 +343,38 @@ def _kept(db: str, workdir: Path, n: int, pg_name: str = PG_NAME) -> bool:
                             (pg_name,)).fetchone() is not None
 
 
+# What the HTTP figures need besides the Python packages: a Debian package and the venv's
+# gunicorn (pyproject). ``make bench`` installs wrk when it runs as root (Makefile: bench-tools).
+INSTALL_HINT = {
+    "wrk": "apt-get install wrk   (or run `make bench` as root: it installs it)",
+    "gunicorn": "make .venv/.installed   (pip install -e '.[dev]')",
+}
+
+
+def preflight(args, *, which=shutil.which) -> list[str]:
+    """The tools the requested figures need and that are missing, each with how to get it.
+
+    Checked before anything slow (collectstatic, the dataset): without wrk the first HTTP figure
+    would fail only after minutes of building a million dossiers."""
+    missing = []
+    if args.only != "report":
+        if which("wrk") is None:
+            missing.append("wrk")
+        if not server.BIN.joinpath("gunicorn").exists() and which("gunicorn") is None:
+            missing.append("gunicorn")
+    return [f"{tool}: {INSTALL_HINT[tool]}" for tool in missing]
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.phase:
         child(args)
         return 0
+    if missing := preflight(args):
+        print("make bench: missing before any measurement:", *missing,
+              "(or measure only the official report: BENCH_ARGS='--only report')",
+              sep="\n  ", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     args.workdir.mkdir(parents=True, exist_ok=True)
     out = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench import run
 
 
@@ -63,3 +65,36 @@ def test_a_probe_reports_a_redirect_instead_of_following_it():
         httpd.shutdown()
         httpd.server_close()
     assert status == 302
+
+
+def _which_without(*tools):
+    import shutil
+
+    return lambda name: None if name in tools else shutil.which(name)
+
+
+def test_preflight_names_wrk_when_it_is_not_on_the_path():
+    args = run.parse_args([])
+    missing = run.preflight(args, which=_which_without("wrk"))
+    assert len(missing) == 1 and missing[0].startswith("wrk: apt-get install wrk")
+    # The report alone needs no load generator.
+    assert run.preflight(run.parse_args(["--only", "report"]),
+                         which=_which_without("wrk")) == []
+
+
+def test_bench_stops_before_building_anything_when_wrk_is_missing(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without wrk
+    monkeypatch.setattr(run.subprocess, "run", lambda *a, **k: pytest.fail("started work"))
+    monkeypatch.setattr(run, "bench_database", lambda *a, **k: pytest.fail("built a dataset"))
+    assert run.main(["--workdir", str(tmp_path / "work"), "--out", str(tmp_path / "o.json")]) == 2
+    err = capsys.readouterr().err
+    assert "missing" in err and "wrk" in err
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_make_bench_installs_wrk_first_as_make_test_does_chromium():
+    from pathlib import Path
+
+    makefile = (Path(run.ROOT) / "Makefile").read_text()
+    assert "bench: $(STAMP) bench-tools" in makefile
+    assert "apt-get install -y -qq wrk" in makefile

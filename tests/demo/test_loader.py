@@ -116,7 +116,7 @@ def test_demo_load_command_creates_dossiers_in_every_state_once():
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.states import Status
 
-    call_command("demo_load", stdout=io.StringIO())
+    call_command("demo_load", "--history", "40", stdout=io.StringIO())
     statuses = set(Dossier.objects.values_list("status", flat=True))
     assert set(Status.values) <= statuses
     assert Dossier.objects.filter(rescheduled_due_at__isnull=False).exists()
@@ -124,7 +124,7 @@ def test_demo_load_command_creates_dossiers_in_every_state_once():
 
     assert audit_verify() == []  # demo events are recorded in the past, in Vietnam time
     count = Dossier.objects.count()
-    call_command("demo_load", stdout=io.StringIO())
+    call_command("demo_load", "--history", "40", stdout=io.StringIO())
     assert Dossier.objects.count() == count
 
 

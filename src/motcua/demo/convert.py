@@ -14,7 +14,8 @@ Plain Python (no Django). Rules, all from the brief and the data README:
   "đối với …", "khi …"), which becomes its condition;
 * agencies of other provinces map to Đắk Lắk's equivalent; the original text stays in ``note``;
 * the internal steps follow the typical step budget (domain §2.1), scaled to the time limit;
-* a few procedures get "5 tại chỗ" and a committed (reduced) time limit, labelled as demo data.
+* a few procedures get "5 tại chỗ" and a committed (reduced) time limit, and three without a
+  published limit get an illustrative one (``DEMO_LIMITS``), all labelled as demo data.
 """
 
 from __future__ import annotations
@@ -58,6 +59,18 @@ COMMITTED = {
     "1.013236": 15,  # Giấy phép xây dựng cấp I, II: 20 -> 15 ngày
     "1.014390": 8,  # Giấy chứng nhận tổ chức KH&CN: 10 -> 8 ngày làm việc
 }
+# Demo time limits where the source publishes none, so that the agencies whose sample rows all
+# lack one (Sở Nội vụ, Sở Giáo dục và Đào tạo) can receive dossiers in the demo. Kept as the
+# committed limit: the legal one stays null, as published.
+DEMO_LIMITS = {
+    "1.001978": 20,  # Giải quyết trợ cấp thất nghiệp
+    "2.001955": 7,  # Đăng ký nội quy lao động của doanh nghiệp
+    "1.012944": 20,  # Thành lập trường trung học phổ thông
+}
+DEMO_LIMIT_NOTE = (
+    "Nguồn không ghi thời hạn giải quyết; thời hạn này là dữ liệu minh họa của bản demo, "
+    "không phải quyết định của UBND tỉnh."
+)
 COMMITTED_NOTE = (
     "Thời hạn cam kết cắt giảm là dữ liệu minh họa của bản demo, "
     "không phải quyết định của UBND tỉnh."
@@ -278,6 +291,9 @@ def convert_row(row: dict, province_code: str = DEFAULT_PROVINCE_CODE) -> dict:
     if code in COMMITTED and legal_time:
         committed = {"value": COMMITTED[code], "unit": legal_time["unit"]}
         time_note = COMMITTED_NOTE
+    if code in DEMO_LIMITS and legal_time is None:
+        committed = {"value": DEMO_LIMITS[code], "unit": "working_days"}
+        time_note = DEMO_LIMIT_NOTE
 
     original_note = (row.get("note") or "").strip()
     boundary_free = any(

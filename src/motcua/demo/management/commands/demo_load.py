@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from motcua.demo import load_demo
+from motcua.demo.history import DEFAULT_SIZE, history_load
 from motcua.dossiers.demo import load_demo_dossiers
 
 
@@ -14,6 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--no-dossiers", action="store_true", help="Không tạo hồ sơ minh họa."
+        )
+        parser.add_argument(
+            "--history", type=int, default=DEFAULT_SIZE, metavar="N",
+            help=f"Số hồ sơ lịch sử ba tháng gần nhất (mặc định {DEFAULT_SIZE}; 0: không tạo).",
         )
 
     def handle(self, *args, **options):
@@ -30,6 +35,16 @@ class Command(BaseCommand):
         )
         if options["no_dossiers"]:
             return
+        if options["history"] > 0:
+            history = history_load(n=options["history"])
+            if history.skipped:
+                self.stdout.write("Lịch sử hồ sơ minh họa: đã có, không tạo thêm.")
+            else:
+                self.stdout.write(
+                    f"Lịch sử hồ sơ minh họa: {history.dossiers} hồ sơ, "
+                    f"{history.status_changes} lượt chuyển trạng thái, "
+                    f"{history.apologies} văn bản xin lỗi ({history.seconds:.1f} giây)."
+                )
         dossiers = load_demo_dossiers(stdout=self.stdout)
         if dossiers["created"] == 0 and dossiers["skipped"] == 0:
             self.stderr.write("Không tạo được hồ sơ minh họa nào.")
