@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("v1/", include("motcua.accounts.api")),
     path("v1/", include("motcua.catalog.api")),
     path("v1/", include("motcua.dossiers.api")),
     path("v1/", include("motcua.reports.api")),

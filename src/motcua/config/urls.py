@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/", include("motcua.accounts.urls")),
     path("api/", include("motcua.api.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("in/", include("motcua.printing.urls")),
