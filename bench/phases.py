@@ -200,6 +200,7 @@ def intake_request(center) -> dict:
 def worklist_requests(workdir: Path, rng: random.Random) -> dict:
     """Worklist paths for a leader (lãnh đạo) of the unit holding most open dossiers."""
     from django.db.models import Count
+
     from motcua.accounts.tokens import token_issue
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.states import FINAL

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_otp import devices_for_user
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, NotFound, Throttled
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,7 +75,8 @@ class TokenCreate(APIView):
         if getattr(django_request, "axes_locked_out", False):
             raise Throttled(detail="Tài khoản hoặc địa chỉ tạm bị khóa do đăng nhập sai nhiều lần.")
         if user is None or not user.is_active:
-            raise AuthenticationFailed()
+            raise InvalidInput("invalid_credentials",
+                               "Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
         if not _otp_ok(user, v.get("otp", "")):
             raise InvalidInput("otp_invalid", "Cần mã xác thực hai bước đúng.", field="otp")
         token, key = tokens.token_issue(user=user, name=v["name"], actor=user)

@@ -46,3 +46,18 @@ def lockout_lift(*, actor, username: str | None = None, ip_address: str | None =
                      data={"username": username or "", "ip_address": ip_address or "",
                            "attempts": count})
     return count
+
+
+def lockout_response(request, original_response, credentials):
+    """What a locked-out login gets: the API's error shape, or the Vietnamese page."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    hours = settings.AXES_COOLOFF_TIME
+    if request.path.startswith("/api/"):
+        return JsonResponse({
+            "code": "locked_out",
+            "message": "Tài khoản hoặc địa chỉ tạm bị khóa do đăng nhập sai nhiều lần.",
+            "fields": {},
+        }, status=429)
+    return render(request, "accounts/locked_out.html", {"cooloff_hours": hours}, status=429)

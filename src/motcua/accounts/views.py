@@ -7,6 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,7 +20,6 @@ from motcua.accounts.middleware import HAS_DEVICE
 from motcua.accounts.models import ApiToken
 from motcua.accounts.policy import can_unlock_accounts, two_factor_required
 from motcua.audit.services import audit_record
-from django.db import transaction
 
 
 def _next(request, default="/can-bo/") -> str:

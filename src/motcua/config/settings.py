@@ -201,7 +201,7 @@ _lockout_hours = env_float("MOTCUA_LOCKOUT_HOURS", 1.0)
 AXES_COOLOFF_TIME = _lockout_hours or None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.lockouts.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Behind the reverse proxy (which sets X-Forwarded-For and X-Forwarded-Proto itself) the client
