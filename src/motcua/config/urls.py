@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -24,5 +22,5 @@ urlpatterns = [
     path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# /media/ is not served: uploads are reached only through access-checked download views
+# (motcua.core.downloads), in development as in production.

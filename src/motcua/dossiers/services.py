@@ -34,6 +34,7 @@ from motcua.catalog.models import (
     VersionStatus,
 )
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
+from motcua.core.uploads import check_upload
 from motcua.dossiers import deadlines
 from motcua.dossiers.identity import (
     normalise_phone,
@@ -924,14 +925,15 @@ def _h_return_for_rework(d, actor, at, p, res):
 def _h_approve(d, actor, at, p, res):
     content = p.get("result_content")
     upload = p.get("result_file")
-    if upload is not None and content is None:
-        content = upload.read()
-    if not content:
+    if upload is None and not content:
         raise InvalidInput("result_file_required", "Cần tải lên văn bản kết quả.",
                            field="result_file")
-    signed = get_backend().sign(content, signer=actor)
-    filename = p.get("result_filename") or getattr(upload, "name", "") or f"{d.code}.pdf"
-    d.result_file.save(filename.rsplit("/", 1)[-1], ContentFile(signed.content), save=False)
+    # The upload policy: a PDF by its content, within the size limit, scanned; stored under a
+    # random name (the uploader's file name is not used).
+    checked = check_upload(upload if content is None else None, content=content,
+                           purpose="result", field="result_file")
+    signed = get_backend().sign(checked.content, signer=actor)
+    d.result_file.save(checked.storage_name, ContentFile(signed.content), save=False)
     d.result_signed = signed.signed
     d.result_number = (p.get("result_number") or "").strip()
     res.data.update(signature_backend=signed.backend, signed=signed.signed, note=signed.note)
@@ -1112,7 +1114,7 @@ def dossier_act(*, actor, dossier: Dossier, action: str, at: dt.datetime | None 
 
     Parameters by action: assign(assignee); request_supplement(items, reason);
     send_interagency(partner_unit, hours, note); interagency_done(note);
-    return_for_rework(reason); approve(result_content | result_file, result_filename,
+    return_for_rework(reason); approve(result_content | result_file,
     result_number); refuse(reason); request_payment(amount, reason);
     confirm_payment(paid_online); return_result(returned_to, how); withdraw(reason);
     stop(reason); refuse_reception(reason); others take an optional note.

@@ -147,3 +147,10 @@ def allowed_actions(user, dossier) -> list[str]:
     ):
         result.append("apologise")
     return result
+
+
+def can_download_result(user, dossier) -> bool:
+    """Who may download a dossier's result file (văn bản kết quả): staff of the units concerned
+    (those who may view the dossier). The applicant will download it through the portal once
+    applicants have accounts; that check belongs here too."""
+    return can_view_dossier(user, dossier)
