@@ -108,6 +108,7 @@ def account(request):
         "new_key": new_key,
         "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
         "required": two_factor_required(request.user),
+        "can_unlock": can_unlock_accounts(request.user),
     })
 
 

@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the delivery method wherever it appears (intake and return_result).
+    "ENUM_NAME_OVERRIDES": {"DeliveryMethodEnum": "motcua.dossiers.states.DeliveryMethod"},
 }
 
 # --- Accounts and sessions (docs/security.md) ---------------------------------------------
@@ -249,6 +251,9 @@ SECURE_SSL_REDIRECT = PRODUCTION and env_bool("MOTCUA_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("MOTCUA_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a decision of the province's domain owner (hard to undo), not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's).
 if MOTCUA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
