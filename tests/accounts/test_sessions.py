@@ -138,3 +138,22 @@ def test_the_account_page_issues_and_revokes_tokens(world):
     assert client.post(f"/tai-khoan/ma-truy-cap/{token.pk}/thu-hoi/").status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_the_login_page_says_why_an_idle_session_ended(world, settings):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = logged_in("tiepnhan")
+    with time_machine.travel(start + dt.timedelta(minutes=45), tick=False):
+        client.get("/can-bo/")
+        page = client.get("/dang-nhap/").content.decode()
+    assert "Phiên làm việc đã kết thúc" in page
+
+
+def test_the_account_pages_speak_english_when_chosen(world, settings):
+    client = Client()
+    client.force_login(world.manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/tai-khoan/").content.decode()
+    assert "API tokens" in page and "Two-factor authentication" in page
+    assert "Locked logins" in page

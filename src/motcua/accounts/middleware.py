@@ -21,7 +21,7 @@ class IdleSessionMiddleware:
     """Log a staff member out after ``MOTCUA_SESSION_IDLE_MINUTES`` without a request.
 
     The session cookie itself ends at browser close (SESSION_EXPIRE_AT_BROWSER_CLOSE) and the
-    server-side session a minute after the idle time (SESSION_COOKIE_AGE).
+    stored session an hour after the idle time (SESSION_COOKIE_AGE), as a backstop.
     """
 
     def __init__(self, get_response):

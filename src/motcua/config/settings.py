@@ -32,6 +32,8 @@ SECRET_KEY = env_str(
     None if PRODUCTION else "dev-only-insecure-key-change-me-in-production-0123456789",
     required=PRODUCTION,
 )
+# Old keys still accepted for signatures during a rotation (docs/security.md, "Rotating keys").
+SECRET_KEY_FALLBACKS = env_list("MOTCUA_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list(
     "MOTCUA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
 )
@@ -217,7 +219,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 MOTCUA_SESSION_IDLE_MINUTES = env_int("MOTCUA_SESSION_IDLE_MINUTES", 30)
 if MOTCUA_SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("MOTCUA_SESSION_IDLE_MINUTES must be 1 or more.")
-SESSION_COOKIE_AGE = MOTCUA_SESSION_IDLE_MINUTES * 60 + 60
+# The idle limit is enforced by motcua.accounts.middleware.IdleSessionMiddleware; the stored
+# session outlives it by an hour so the login page can say why the session ended.
+SESSION_COOKIE_AGE = (MOTCUA_SESSION_IDLE_MINUTES + 60) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
