@@ -12,8 +12,10 @@ from motcua.accounts.middleware import HAS_DEVICE, IDLE_ENDED, LAST_SEEN
 def _fresh_session_flags(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
-    # Whether the user has a two-factor device is asked anew at each login.
-    request.session.pop(HAS_DEVICE, None)
+    from django_otp import user_has_device
+
+    # Whether the user has a two-factor device is asked once, at login: not on every page.
+    request.session[HAS_DEVICE] = user_has_device(user, confirmed=True)
     request.session.pop(IDLE_ENDED, None)
     import time
 
