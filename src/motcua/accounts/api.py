@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 from motcua.accounts import tokens
 from motcua.accounts.models import ApiToken
 from motcua.accounts.policy import two_factor_required
-from motcua.api.throttling import LoginThrottle
 from motcua.core.errors import InvalidInput
+from motcua.core.throttling import LoginThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer):

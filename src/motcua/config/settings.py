@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.workspace",
     "motcua.api",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [
@@ -161,8 +162,8 @@ REST_FRAMEWORK = {
     # Deny by default: every view names what it allows (public catalog views say AllowAny).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "motcua.api.throttling.AnonThrottle",
-        "motcua.api.throttling.UserThrottle",
+        "motcua.core.throttling.AnonThrottle",
+        "motcua.core.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("MOTCUA_THROTTLE_ANON", "60/minute"),

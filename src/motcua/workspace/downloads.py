@@ -9,8 +9,7 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.downloads import attachment_response
 from motcua.core.uploads import content_type_for
-from motcua.dossiers import access
-from motcua.org import permissions
+from motcua.dossiers import access, permissions
 from motcua.workspace.views import _get_dossier, staff_required
 
 
