@@ -59,6 +59,9 @@ def test_production_turns_on_hsts_redirect_and_secure_cookies(tmp_path):
     assert s["SECURE_PROXY_SSL_HEADER"] is None
     behind = _production_settings(tmp_path, MOTCUA_BEHIND_PROXY="1")
     assert behind["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    # A plain-HTTP test deployment (the benchmark's loopback server) opts out of all three.
+    plain = _production_settings(tmp_path, MOTCUA_SECURE_COOKIES="0")
+    assert not plain["SECURE_SSL_REDIRECT"] and not plain["SECURE_HSTS_SECONDS"]
 
 
 @pytest.mark.django_db
