@@ -20,7 +20,10 @@ PRODUCTION = {
 
 
 def run_production(code: str, **env) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    # Nothing of the test run's environment (MOTCUA_*, DJANGO_ALLOW_ASYNC_UNSAFE from the
+    # browser tests) leaks into the production process.
+    environ = {k: v for k, v in os.environ.items()
+               if not k.startswith(("MOTCUA_", "DJANGO_"))}
     environ.update(PRODUCTION, DJANGO_SETTINGS_MODULE="motcua.config.settings", **env)
     return subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True,
                           text=True, timeout=120)
