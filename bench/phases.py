@@ -90,12 +90,12 @@ def refresh(workdir: Path, log) -> None:
     """A kept dataset served again: vacuum it, and log the worklist leader in anew (a session
     is signed with the secret key of the run that made it; every run has its own)."""
     setup()
-    from rest_framework.authtoken.models import Token
+    from motcua.accounts.tokens import token_for_key
 
     vacuum({}, log)
     path = workdir / "fixtures.json"
     fixtures = json.loads(path.read_text())
-    leader = Token.objects.get(key=fixtures["worklists"]["token"]).user
+    leader = token_for_key(fixtures["worklists"]["token"]).user
     fixtures["worklists"]["session"] = staff_session(leader)
     path.write_text(json.dumps(fixtures, indent=1, default=str))
 
@@ -200,8 +200,8 @@ def intake_request(center) -> dict:
 def worklist_requests(workdir: Path, rng: random.Random) -> dict:
     """Worklist paths for a leader (lãnh đạo) of the unit holding most open dossiers."""
     from django.db.models import Count
-    from rest_framework.authtoken.models import Token
 
+    from motcua.accounts.tokens import token_issue
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.states import FINAL
 
@@ -213,7 +213,7 @@ def worklist_requests(workdir: Path, rng: random.Random) -> dict:
         .order_by("-n").values_list("status", flat=True)
     ) or ["appraising"]
     user = leader(unit_id)
-    token, _ = Token.objects.get_or_create(user=user)
+    _token, key = token_issue(user=user, name="Đo hiệu năng", actor=user)
     lists = {
         "unit_status": [f"/api/v1/dossiers?unit={unit_id}&status={s}" for s in statuses],
         "overdue": ["/api/v1/dossiers?overdue=1", f"/api/v1/dossiers?overdue=1&unit={unit_id}"],
@@ -223,7 +223,7 @@ def worklist_requests(workdir: Path, rng: random.Random) -> dict:
         path = workdir / f"paths-{name}.txt"
         path.write_text("\n".join(paths) + "\n")
         files[name] = str(path)
-    return {"unit": unit_id, "token": token.key, "files": files,
+    return {"unit": unit_id, "token": key, "files": files,
             "first": {k: v[0] for k, v in lists.items()}, "session": staff_session(user),
             "page": "/can-bo/"}
 
@@ -248,7 +248,7 @@ def staff_session(user) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

@@ -138,8 +138,7 @@ def _stand_in(*, communes: int) -> None:
 
 def bench_receptionist():
     """A receptionist (cán bộ tiếp nhận) at the provincial center, with an API token."""
-    from rest_framework.authtoken.models import Token
-
+    from motcua.accounts.tokens import token_issue
     from motcua.org.models import Membership, Role, Unit, UnitKind
 
     User = get_user_model()
@@ -152,5 +151,5 @@ def bench_receptionist():
         .order_by("id").first()
     )
     Membership.objects.get_or_create(user=user, unit=center, role=Role.RECEPTIONIST)
-    token, _ = Token.objects.get_or_create(user=user)
-    return user, center, token.key
+    _token, key = token_issue(user=user, name="Đo hiệu năng", actor=user)
+    return user, center, key

@@ -18,6 +18,18 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _generous_throttles(monkeypatch):
+    # Production throttles (60 anonymous API calls a minute per address) would stop tests that
+    # make hundreds of requests from 127.0.0.1; the throttles have their own tests
+    # (tests/accounts/test_throttles.py), which set the rates they test.
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
+                        {"anon": "100000/minute", "user": "100000/minute",
+                         "login": "100000/minute"})
+
+
+@pytest.fixture(autouse=True)
 def _no_language_leak():
     # A request activates its language in the worker's thread and nothing deactivates it after
     # a test-client request: an English page test would otherwise change the next test's text.

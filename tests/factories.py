@@ -166,3 +166,22 @@ def catalog_unfrozen():
         yield
     finally:
         migration.freeze(django_apps, editor)
+
+
+def api_key_for(user, name: str = "test") -> str:
+    """A live API token for ``user`` (plain key), written directly: no audit event, so tests
+    that count events see only those of the action under test."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from motcua.accounts.models import ApiToken
+    from motcua.accounts.tokens import hash_key
+
+    key = secrets.token_urlsafe(32)
+    now = timezone.now()
+    ApiToken.objects.create(user=user, name=name, key_hash=hash_key(key), prefix=key[:8],
+                            created_at=now, last_used_at=now,
+                            expires_at=now + dt.timedelta(days=30))
+    return key

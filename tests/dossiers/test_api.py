@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from motcua.audit.models import AccessLog, AuditEvent
 from motcua.dossiers.models import Dossier
 from tests.dossiers.conftest import APPLICANT
-from tests.factories import UserFactory, vn
+from tests.factories import UserFactory, api_key_for, vn
 
 
 def client_for(user):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

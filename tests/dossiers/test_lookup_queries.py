@@ -9,7 +9,6 @@ import json
 import pytest
 import time_machine
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
@@ -18,7 +17,7 @@ from motcua.audit.services import audit_verify
 from motcua.dossiers import access, permissions, selectors, services
 from motcua.dossiers.serializers import DossierDetailSerializer
 from tests.dossiers.conftest import staff_of
-from tests.factories import UserFactory, vn
+from tests.factories import UserFactory, api_key_for, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +38,7 @@ def _no_remembered_reads():
 
 def client_for(user, ip="127.0.0.1"):
     client = APIClient(REMOTE_ADDR=ip)
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -147,7 +147,7 @@ def test_apology_rules(world, bring, settings):
     for action, user, at in [("submit_for_approval", world.specialist, vn(2026, 3, 10, 8, 0)),
                              ("approve", world.leader, vn(2026, 3, 10, 9, 0)),
                              ("issue", world.leader, vn(2026, 3, 10, 10, 0))]:
-        kw = {"result_content": b"%PDF"} if action == "approve" else {}
+        kw = {"result_content": b"%PDF-1.4"} if action == "approve" else {}
         _act(user, d, action, at, **kw)
     d.refresh_from_db()
     assert selectors.dossier_timeliness(d) is Timeliness.LATE

@@ -70,7 +70,7 @@ def test_form_page_shows_the_vietnamese_title_code_and_qr(client, dossiers, rece
     assert "Độc lập – Tự do – Hạnh phúc" in html
     assert dossier.code in html
     assert "<svg" in html  # inline QR
-    assert "Tải PDF" in html and 'onclick="window.print()"' in html
+    assert "Tải PDF" in html and "data-print" in html
     assert _url(form, dossier, pdf=True) in html
 
 

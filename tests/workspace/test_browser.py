@@ -9,6 +9,7 @@ import re
 
 import time_machine
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser import BROWSER
 from tests.factories import vn
@@ -62,9 +63,8 @@ def test_counter_to_counter_journey(live_server, transactional_db, browser):
         page.wait_for_url("**/can-bo/tiep-nhan/")
         page.fill("#id_q", "kinh doanh van tai")
         # 84 procedures narrow down to the two about "kinh doanh vận tải".
-        page.wait_for_function(
-            "document.querySelectorAll('#procedure-box option').length === 3"
-        )
+        # A locator wait, not wait_for_function: the page's CSP forbids the eval that uses.
+        expect(page.locator("#procedure-box option")).to_have_count(3)
         # The search box is debounced (300 ms): let a trailing search swap the list before
         # choosing, and choose again if a late swap replaced the select after the choice.
         page.wait_for_timeout(600)

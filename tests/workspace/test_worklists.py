@@ -93,11 +93,13 @@ def test_due_soon_and_overdue_follow_the_clock_and_are_marked(world, bring, logi
         assert codes(client.get(LIST_URL + "?list=due_soon")) == []
         assert codes(client.get(LIST_URL + "?list=overdue")) == []
     with time_machine.travel(vn(2026, 3, 6, 10, 0), tick=False):  # Friday: < 2 working days
+        client = login(world.leader)  # days later: the idle session has ended
         response = client.get(LIST_URL + "?list=due_soon")
         assert codes(response) == [d.code]
         assert "Sắp đến hạn" in response.content.decode()
         assert codes(client.get(LIST_URL + "?list=overdue")) == []
     with time_machine.travel(vn(2026, 3, 9, 10, 0), tick=False):  # past due
+        client = login(world.leader)
         response = client.get(LIST_URL + "?list=overdue")
         assert codes(response) == [d.code]
         html = response.content.decode()

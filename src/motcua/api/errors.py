@@ -52,4 +52,13 @@ def exception_handler(exc, context):
         if isinstance(codes, str):
             code = codes
     response.data = {"code": code, "message": _DEFAULT_MESSAGES.get(code, str(getattr(exc, "detail", exc)))}
+    if isinstance(exc, exceptions.Throttled):
+        # Retry-After is set by DRF; the body says it in words too.
+        if exc.wait:
+            response.data["message"] = (
+                f"Quá nhiều yêu cầu, vui lòng thử lại sau {int(exc.wait)} giây."
+            )
+        elif str(exc.detail) != exceptions.Throttled.default_detail:
+            response.data["message"] = str(exc.detail)
+        response.data["fields"] = {}
     return response

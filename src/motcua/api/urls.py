@@ -1,11 +1,14 @@
 """API v1. Each app owns its endpoints in ``<app>/api.py`` and exposes ``urlpatterns``."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI from drf-spectacular-sidecar's static files (no CDN), its start-up script
+    # served as a file (the split view): the Content Security Policy allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("v1/", include("motcua.accounts.api")),
     path("v1/", include("motcua.catalog.api")),
     path("v1/", include("motcua.dossiers.api")),
     path("v1/", include("motcua.reports.api")),

@@ -33,6 +33,8 @@ SECRET_KEY = env_str(
     None if PRODUCTION else "dev-only-insecure-key-change-me-in-production-0123456789",
     required=PRODUCTION,
 )
+# Old keys still accepted for signatures during a rotation (docs/security.md, "Rotating keys").
+SECRET_KEY_FALLBACKS = env_list("MOTCUA_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list(
     "MOTCUA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
 )
@@ -49,11 +51,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     "motcua.core",
     "motcua.audit",
+    "motcua.accounts",
     "motcua.org",
     "motcua.catalog",
     "motcua.dossiers",
@@ -67,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -74,8 +81,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "motcua.audit.context.AuditContextMiddleware",
+    "motcua.accounts.middleware.IdleSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.config.urls"
@@ -110,6 +122,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/dang-nhap/"
 LOGIN_REDIRECT_URL = "/can-bo/"
 LOGOUT_REDIRECT_URL = "/"
@@ -141,10 +158,22 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "motcua.accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Deny by default: every view names what it allows (public catalog views say AllowAny).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "motcua.core.throttling.AnonThrottle",
+        "motcua.core.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("MOTCUA_THROTTLE_ANON", "60/minute"),
+        "user": env_str("MOTCUA_THROTTLE_USER", "1200/minute"),
+        "login": env_str("MOTCUA_THROTTLE_LOGIN", "10/minute"),
+    },
+    # Throttles count by address: X-Forwarded-For only from our own proxy, never the client's.
+    "NUM_PROXIES": 1 if env_bool("MOTCUA_BEHIND_PROXY", False) else 0,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -155,12 +184,104 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của hệ thống Một cửa: danh mục thủ tục, hồ sơ, báo cáo.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name for the delivery method wherever it appears (intake and return_result).
+    "ENUM_NAME_OVERRIDES": {"DeliveryMethodEnum": "motcua.dossiers.states.DeliveryMethod"},
 }
 
+# --- Accounts and sessions (docs/security.md) ---------------------------------------------
+# Lockout (django-axes): this many failed logins lock the account, and the address, for
+# MOTCUA_LOCKOUT_HOURS (0: until the center manager unlocks it).
+AXES_ENABLED = env_bool("MOTCUA_LOCKOUT", True)
+AXES_FAILURE_LIMIT = env_int("MOTCUA_LOCKOUT_FAILURES", 5)
+# One address is shared by a whole center's staff behind NAT: it locks later.
+MOTCUA_LOCKOUT_ADDRESS_FAILURES = env_int("MOTCUA_LOCKOUT_ADDRESS_FAILURES", 20)
+if AXES_FAILURE_LIMIT < 1 or MOTCUA_LOCKOUT_ADDRESS_FAILURES < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "MOTCUA_LOCKOUT_FAILURES must be 1 or more, MOTCUA_LOCKOUT_ADDRESS_FAILURES at least as much."
+    )
+AXES_HANDLER = "motcua.accounts.axes_handler.AccountAndAddressHandler"
+_lockout_hours = env_float("MOTCUA_LOCKOUT_HOURS", 1.0)
+AXES_COOLOFF_TIME = _lockout_hours or None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.lockouts.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind the reverse proxy (which sets X-Forwarded-For and X-Forwarded-Proto itself) the client
+# address is the first forwarded one; otherwise those headers are the client's and ignored.
+MOTCUA_BEHIND_PROXY = env_bool("MOTCUA_BEHIND_PROXY", False)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if MOTCUA_BEHIND_PROXY else ["REMOTE_ADDR"]
+)
+# Staff sessions: end after this many idle minutes and when the browser closes (shared
+# counter PCs).
+MOTCUA_SESSION_IDLE_MINUTES = env_int("MOTCUA_SESSION_IDLE_MINUTES", 30)
+if MOTCUA_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("MOTCUA_SESSION_IDLE_MINUTES must be 1 or more.")
+# The idle limit is enforced by motcua.accounts.middleware.IdleSessionMiddleware; the stored
+# session outlives it by an hour so the login page can say why the session ended.
+SESSION_COOKIE_AGE = (MOTCUA_SESSION_IDLE_MINUTES + 60) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# API tokens (hashed, per device) last this many days.
+MOTCUA_API_TOKEN_DAYS = env_int("MOTCUA_API_TOKEN_DAYS", 90)
+# Two-factor (TOTP): when on, leaders and administrators must enrol and verify a code.
+MOTCUA_2FA_REQUIRED = env_bool("MOTCUA_2FA_REQUIRED", False)
+OTP_TOTP_ISSUER = "Một cửa"
+# Public lookup page (tra cứu hồ sơ): lookups per address and minute.
+MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/minute")
+
+# --- Files (docs/security.md) ---------------------------------------------------------------
+MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)
+# clamd address: "unix:/run/clamav/clamd.ctl" or "tcp:127.0.0.1:3310"; empty: no scan.
+MOTCUA_CLAMD = env_str("MOTCUA_CLAMD", "")
+# Internal location nginx serves MEDIA_ROOT from (X-Accel-Redirect); empty: Django streams.
+MOTCUA_X_ACCEL_REDIRECT_PREFIX = env_str("MOTCUA_X_ACCEL_REDIRECT_PREFIX", "")
+# Requests larger than this are refused before they are read (the upload limit plus forms).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Headers (docs/security.md) -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = PRODUCTION and env_bool("MOTCUA_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+# A plain-HTTP test deployment (MOTCUA_SECURE_COOKIES=0) neither redirects nor sends HSTS.
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("MOTCUA_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("MOTCUA_HSTS_SECONDS", 31536000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a decision of the province's domain owner (hard to undo), not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's).
+if MOTCUA_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("MOTCUA_USE_X_FORWARDED_HOST", False)
+# Content Security Policy: scripts only from our own static files (no inline script).
+# Styles allow inline: Swagger UI and HTMX's indicator set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

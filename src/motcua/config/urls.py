@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -17,11 +15,12 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/", include("motcua.accounts.urls")),
     path("api/", include("motcua.api.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("in/", include("motcua.printing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# /media/ is not served: uploads are reached only through access-checked download views
+# (motcua.core.downloads), in development as in production.

@@ -20,6 +20,7 @@ from motcua.catalog.models import (
     TimeUnit,
 )
 from motcua.core.text import fold
+from motcua.core.uploads import RandomName
 from motcua.dossiers.states import NATIONAL_CODE, Channel, DeliveryMethod, Status
 from motcua.org.models import Counter, Unit
 
@@ -139,7 +140,9 @@ class Dossier(models.Model):
     )
     delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=500, blank=True)
     result_number = models.CharField(_("số văn bản kết quả"), max_length=100, blank=True)
-    result_file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m/", blank=True)
+    # Random stored names (the upload policy, motcua.core.uploads); served only through the
+    # access-checked download view, never from /media/.
+    result_file = models.FileField(_("tệp kết quả"), upload_to=RandomName("results"), blank=True)
     result_signed = models.BooleanField(_("kết quả đã ký số"), default=False)
     returned_to = models.CharField(_("người nhận kết quả"), max_length=255, blank=True)
     returned_how = models.CharField(_("cách trả kết quả"), max_length=255, blank=True)
@@ -247,7 +250,7 @@ class DossierDocument(models.Model):
     name = models.TextField(_("tên giấy tờ"))
     provided_as = models.CharField(_("hình thức nộp"), max_length=16, choices=ProvidedAs.choices)
     copies = models.PositiveSmallIntegerField(_("số lượng"), default=1)
-    file = models.FileField(_("tệp số hóa"), upload_to="dossiers/%Y/%m/", blank=True)
+    file = models.FileField(_("tệp số hóa"), upload_to=RandomName("dossiers"), blank=True)
 
     class Meta:
         verbose_name = _("giấy tờ đã nộp")

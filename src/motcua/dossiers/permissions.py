@@ -174,3 +174,10 @@ def allowed_actions(user, dossier, apology=None) -> list[str]:
     if can_escalate(user, dossier, apology):
         result.append("escalate")
     return result
+
+
+def can_download_result(user, dossier) -> bool:
+    """Who may download a dossier's result file (văn bản kết quả): staff of the units concerned
+    (those who may view the dossier). The applicant will download it through the portal once
+    applicants have accounts; that check belongs here too."""
+    return can_view_dossier(user, dossier)

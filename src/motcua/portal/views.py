@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.catalog import selectors as catalog
+from motcua.core.ratelimit import rate_limited
 from motcua.org.models import Level
 from motcua.portal import selectors
 
@@ -125,6 +126,7 @@ def lookup(request):
 
 
 @require_GET
+@rate_limited("lookup", "MOTCUA_LOOKUP_RATE")
 def lookup_result(request, code: str):
     status = selectors.dossier_public_status(code)
     if status is None:

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -55,6 +57,7 @@ def _unit_id(code: str, field: str) -> int:
 class OfficialReportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         scope = report_scope(request.user)
         q = request.query_params

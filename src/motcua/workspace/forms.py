@@ -16,6 +16,8 @@ from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Field
 from motcua.core import dates
+from motcua.core import uploads
+from motcua.core.errors import DomainError
 from motcua.dossiers.models import ApplicantKind, Gender, ProvidedAs
 from motcua.dossiers.states import DeliveryMethod, Status
 
@@ -264,9 +266,14 @@ class ApproveForm(ActionForm):
                                     max_length=100)
 
     def clean_result_file(self):
+        # The upload policy (type by content, size) says it here for the form; the approve
+        # service checks again, with the antivirus scan, for every channel.
         f = self.cleaned_data["result_file"]
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp kết quả không được lớn hơn 20 MB."))
+        try:
+            uploads.check_upload(f, purpose="result", field="result_file", scan=False)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+        f.seek(0)
         return f
 
 

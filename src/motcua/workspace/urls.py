@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.workspace import views
+from motcua.workspace import downloads, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("ho-so/", views.dossier_list, name="list"),
     path("tim/", views.search, name="search"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/ket-qua/", downloads.result_file, name="result_file"),
     path("ho-so/<str:code>/thao-tac/<slug:action>/", views.dossier_action, name="action"),
     path("tiep-nhan/", views.intake, name="intake"),
     path("tiep-nhan/thu-tuc/", views.intake_procedures, name="intake_procedures"),

@@ -43,7 +43,10 @@ def test_dashboard_draws_its_charts_without_errors(
     page.on("console", console)
 
     page.goto(live_server.url + "/bao-cao/?preset=month")
-    page.wait_for_function("window.Chart && Chart.getChart('chart-days')")
+    # A locator wait, not wait_for_function: the page's CSP forbids the eval that polling uses.
+    page.locator("#chart-days").wait_for()
+    page.evaluate("() => new Promise(r => (function check() { "
+                  "window.Chart && Chart.getChart('chart-days') ? r() : setTimeout(check, 50) })())")
     drawn = page.evaluate(
         "['chart-days', 'chart-channels', 'chart-agencies', 'chart-fields']"
         ".map(id => Chart.getChart(id).data.datasets[0].data.length)"

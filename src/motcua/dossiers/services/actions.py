@@ -108,7 +108,7 @@ def dossier_act(*, actor, dossier: Dossier, action: str, at: dt.datetime | None 
 
     Parameters by action: assign(assignee); request_supplement(items, reason);
     send_interagency(partner_unit, hours, note); interagency_done(note);
-    return_for_rework(reason); approve(result_content | result_file, result_filename,
+    return_for_rework(reason); approve(result_content | result_file,
     result_number); refuse(reason); request_payment(amount, reason);
     confirm_payment(paid_online); return_result(returned_to, how); withdraw(reason);
     stop(reason); refuse_reception(reason); others take an optional note.

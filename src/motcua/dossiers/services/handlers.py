@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 
 from motcua.catalog.models import StepRole
 from motcua.core.errors import Conflict, InvalidInput
+from motcua.core.uploads import check_upload
 from motcua.dossiers import deadlines, permissions
 from motcua.dossiers.models import DossierStep
 from motcua.dossiers.services.common import (
@@ -141,18 +142,20 @@ def return_for_rework(ctx: ActionContext, *, reason=None) -> None:
 
 def approve(ctx: ActionContext, *, result_content=None, result_file=None, result_filename=None,
             result_number=None) -> None:
-    """Phê duyệt: the result document is signed (``signing`` backend) and stored."""
+    """Phê duyệt: the result document is signed (``signing`` backend) and stored.
+
+    The upload policy (``motcua.core.uploads``) decides first: a PDF by its content, within the
+    size limit, scanned when clamd is configured. The stored name is random; the uploader's
+    name (and ``result_filename``, kept for callers) is not used.
+    """
     dossier = ctx.dossier
-    content = result_content
-    if result_file is not None and content is None:
-        content = result_file.read()
-    if not content:
+    if result_file is None and not result_content:
         raise InvalidInput("result_file_required", "Cần tải lên văn bản kết quả.",
                            field="result_file")
-    signed = get_backend().sign(content, signer=ctx.actor)
-    filename = result_filename or getattr(result_file, "name", "") or f"{dossier.code}.pdf"
-    dossier.result_file.save(filename.rsplit("/", 1)[-1], ContentFile(signed.content),
-                             save=False)
+    checked = check_upload(result_file if result_content is None else None,
+                           content=result_content, purpose="result", field="result_file")
+    signed = get_backend().sign(checked.content, signer=ctx.actor)
+    dossier.result_file.save(checked.storage_name, ContentFile(signed.content), save=False)
     dossier.result_signed = signed.signed
     dossier.result_number = (result_number or "").strip()
     ctx.result.data.update(signature_backend=signed.backend, signed=signed.signed,

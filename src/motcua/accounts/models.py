@@ -1,0 +1,40 @@
+"""Accounts: API tokens (mã truy cập API) stored hashed, one per named device.
+
+The plain token is shown once, when it is issued; the database keeps its SHA-256 only. A token
+is 32 random bytes, so a fast hash is enough (nothing to brute-force), and it lets a request be
+authenticated with one indexed lookup by hash.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("tên thiết bị"), max_length=100)
+    key_hash = models.CharField(_("băm SHA-256 của mã"), max_length=64, unique=True)
+    # The first characters, to tell tokens apart in lists without being able to use them.
+    prefix = models.CharField(_("đầu mã"), max_length=8)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -1,0 +1,91 @@
+"""API tokens: issue, check, revoke (mã truy cập API).
+
+One owner for how a token looks and is stored: the plain key is ``secrets.token_urlsafe(32)``,
+the database holds ``sha256(key)``. Authentication is one indexed query by hash (the staff
+lookup is benchmarked), plus an occasional ``last_used_at`` write at most once an hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.accounts.models import ApiToken
+from motcua.audit.services import audit_record
+from motcua.core.errors import InvalidInput
+
+CHAIN = "accounts"
+_LAST_USED_GRANULARITY = dt.timedelta(hours=1)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_issue(*, user, name: str, actor, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``user`` on the device ``name``; returns the row and the plain key,
+    which is never stored and cannot be shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("token_name_required", "Cần đặt tên thiết bị cho mã truy cập.",
+                           field="name")
+    if len(name) > 100:
+        raise InvalidInput("token_name_too_long", "Tên thiết bị tối đa 100 ký tự.", field="name")
+    days = settings.MOTCUA_API_TOKEN_DAYS if days is None else days
+    key = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, key_hash=hash_key(key), prefix=key[:8],
+            created_at=now, expires_at=now + dt.timedelta(days=days),
+            # "Last used" starts at creation, so the first requests need no write.
+            last_used_at=now,
+        )
+        audit_record(actor=actor, event_type="token.issued", chain=CHAIN, obj=token,
+                     data={"user": user.username, "name": name,
+                           "expires_at": token.expires_at.isoformat()})
+    return token, key
+
+
+def token_revoke(*, token: ApiToken, actor) -> None:
+    """Revoke one token (thu hồi); revoking twice is harmless."""
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if updated:
+            audit_record(actor=actor, event_type="token.revoked", chain=CHAIN, obj=token,
+                         data={"user": token.user.username, "name": token.name})
+
+
+def tokens_revoke_all(*, user, actor) -> int:
+    """Revoke every live token of ``user`` (log out everywhere)."""
+    with transaction.atomic():
+        count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if count:
+            audit_record(actor=actor, event_type="token.revoked_all", chain=CHAIN,
+                         data={"user": user.username, "count": count})
+    return count
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The live token with this key, its user loaded in the same query; None otherwise."""
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_key(key), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is not None and (
+        token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

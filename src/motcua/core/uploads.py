@@ -1,0 +1,152 @@
+"""The upload policy (quy định tệp tải lên), in one place for forms, the API and services.
+
+- the type is read from the content (magic bytes), never from the name or the browser's
+  Content-Type: a text file named ``fake.pdf`` is refused;
+- the size is limited (``MOTCUA_UPLOAD_MAX_MB``), checked before the file is read;
+- the stored name is random (``results/2026/03/<32 hex>.pdf``): the uploader's name, with its
+  ``../`` and its ``.html``, never reaches the disk;
+- files are never served inline: downloads go through an access-checked view as attachments
+  (``motcua.core.downloads``);
+- when ``MOTCUA_CLAMD`` is set, clamd scans every upload; a scanner that cannot be asked
+  refuses the upload rather than letting it through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+from motcua.core import antivirus
+from motcua.core.errors import DomainError, InvalidInput
+
+
+@dataclass(frozen=True)
+class FileKind:
+    name: str
+    extension: str
+    content_type: str
+
+
+PDF = FileKind("pdf", "pdf", "application/pdf")
+PNG = FileKind("png", "png", "image/png")
+JPEG = FileKind("jpeg", "jpg", "image/jpeg")
+
+# What each kind of upload may be.
+PURPOSES: dict[str, tuple[FileKind, ...]] = {
+    "result": (PDF,),  # văn bản kết quả: a (signed) PDF
+    "document": (PDF, PNG, JPEG),  # giấy tờ số hóa
+}
+
+
+class ScannerDown(DomainError):
+    http_status = 503
+
+
+def sniff(head: bytes) -> FileKind | None:
+    """The kind of a file from its first bytes, or None when it is none we accept."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    return None
+
+
+def max_bytes() -> int:
+    return settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024
+
+
+def _size(upload) -> int | None:
+    size = getattr(upload, "size", None)
+    return size if isinstance(size, int) else None
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    kind: FileKind
+
+    @property
+    def storage_name(self) -> str:
+        """A name for ``FieldFile.save``: random, with the extension of the real type."""
+        return f"{uuid.uuid4().hex}.{self.kind.extension}"
+
+
+def check_upload(upload=None, *, content: bytes | None = None, purpose: str,
+                 field: str = "file", scan: bool = True) -> CheckedFile:
+    """Read and check one upload (a Django UploadedFile, or ``content``); raise InvalidInput
+    with a Vietnamese message (or ScannerDown, 503) when it may not be kept.
+
+    ``scan=False`` skips the antivirus (a form's early check; the service scans)."""
+    allowed = PURPOSES[purpose]
+    limit = max_bytes()
+    size = _size(upload) if upload is not None else len(content or b"")
+    if size is not None and size > limit:
+        raise InvalidInput("file_too_large",
+                           f"Tệp không được lớn hơn {settings.MOTCUA_UPLOAD_MAX_MB} MB.",
+                           field=field)
+    if content is None:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInput("file_too_large",
+                           f"Tệp không được lớn hơn {settings.MOTCUA_UPLOAD_MAX_MB} MB.",
+                           field=field)
+    if not content:
+        raise InvalidInput("file_empty", "Tệp rỗng.", field=field)
+    kind = sniff(content[:16])
+    if kind not in allowed:
+        names = ", ".join(k.name.upper() for k in allowed)
+        raise InvalidInput("file_type_not_allowed",
+                           f"Chỉ nhận tệp {names} (kiểm tra theo nội dung tệp, không theo tên).",
+                           field=field)
+    if not scan:
+        return CheckedFile(content=content, kind=kind)
+    try:
+        result = antivirus.scan_bytes(content)
+    except antivirus.ScannerUnavailable:
+        raise ScannerDown("antivirus_unavailable",
+                          "Chưa kiểm tra được virus cho tệp (máy quét không phản hồi); "
+                          "vui lòng thử lại sau.", field=field) from None
+    if result is not None and not result.clean:
+        raise InvalidInput("file_infected",
+                           f"Tệp bị phát hiện nhiễm mã độc ({result.signature}).", field=field)
+    return CheckedFile(content=content, kind=kind)
+
+
+@deconstructible
+class RandomName:
+    """``upload_to`` for a FileField: ``<prefix>/<yyyy>/<mm>/<random>.<ext>`` whatever name
+    was given (only its extension is kept, and the policy chose that from the content)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def __call__(self, instance, filename: str) -> str:
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+        ext = "".join(c for c in ext if c.isalnum())[:8] or "bin"
+        today: dt.date = timezone.localdate()
+        return f"{self.prefix}/{today:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomName) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
+
+
+def content_type_for(name: str) -> str:
+    """The Content-Type to serve a stored file with, from the extension the policy gave it."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    for kinds in PURPOSES.values():
+        for kind in kinds:
+            if kind.extension == extension:
+                return kind.content_type
+    return "application/octet-stream"

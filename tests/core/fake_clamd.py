@@ -1,0 +1,66 @@
+"""A tiny clamd on loopback that speaks INSTREAM: enough to test the client's protocol."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+
+EICAR_MARK = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
+
+
+def _read_exact(conn, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        part = conn.recv(n - len(data))
+        if not part:
+            raise ConnectionError("client closed")
+        data += part
+    return data
+
+
+class FakeClamd:
+    def __init__(self, reply: bytes | None = None):
+        self.reply = reply
+        self.received: list[bytes] = []
+        self.commands: list[bytes] = []
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.address = f"tcp:127.0.0.1:{self.sock.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    self._one(conn)
+                except ConnectionError:
+                    pass
+
+    def _one(self, conn):
+        command = b""
+        while not command.endswith(b"\0"):
+            command += _read_exact(conn, 1)
+        self.commands.append(command)
+        body = b""
+        while True:
+            (length,) = struct.unpack("!L", _read_exact(conn, 4))
+            if length == 0:
+                break
+            body += _read_exact(conn, length)
+        self.received.append(body)
+        if self.reply is not None:
+            conn.sendall(self.reply)
+        elif EICAR_MARK in body:
+            conn.sendall(b"stream: Eicar-Test-Signature FOUND\0")
+        else:
+            conn.sendall(b"stream: OK\0")
+
+    def close(self):
+        self.sock.close()
