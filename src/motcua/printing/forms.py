@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 
 from django.conf import settings
@@ -81,15 +82,31 @@ def person_name(user) -> str:
     return name or user.get_username()
 
 
+# "Ủy ban nhân dân", "Uỷ ban nhân dân" (old tone placement) or "UBND" at the start of a name.
+_PEOPLES_COMMITTEE = re.compile(r"^\s*(?:[uủ][yỷ]\s+ban\s+nhân\s+dân|ubnd)\s+", re.IGNORECASE)
+
+
+def _peoples_committee(name: str) -> str:
+    """The People's Committee (Ủy ban nhân dân) of a province or commune named ``name``.
+
+    Unit names are stored either as the territory ("Tỉnh Đắk Lắk") or as the body itself
+    ("Ủy ban nhân dân tỉnh Đắk Lắk", as the demo and most catalogues do); both give the body
+    once, never "Ủy ban nhân dân Ủy ban nhân dân …".
+    """
+    territory = _PEOPLES_COMMITTEE.sub("", unicodedata.normalize("NFC", name)).strip()
+    return f"Ủy ban nhân dân {territory}"
+
+
 def _parent_line(unit: Unit) -> str:
-    """The "ĐƠN VỊ CHỦ QUẢN" line: the body the issuing unit belongs to."""
+    """The governing body line (cơ quan, tổ chức chủ quản), printed above the issuing unit as
+    the decree's forms lay out the heading (NĐ 30/2020/NĐ-CP, Phụ lục I)."""
     parent = unit.parent
     if parent is not None:
         if parent.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE):
-            return f"Ủy ban nhân dân {parent.name}".upper()
+            return _peoples_committee(parent.name).upper()
         return parent.name.upper()
     if unit.level == Level.PROVINCE:
-        return f"Ủy ban nhân dân tỉnh {settings.MOTCUA_PROVINCE_NAME}".upper()
+        return _peoples_committee(f"tỉnh {settings.MOTCUA_PROVINCE_NAME}").upper()
     return ""
 
 
@@ -230,6 +247,20 @@ def _delivery(dossier: Dossier) -> str:
 # --- Mẫu 01 ---------------------------------------------------------------------------------
 
 
+def _time_limits(dossier: Dossier) -> tuple[str, str]:
+    """(legal time limit, time limit the dossier runs under) as the forms write them.
+
+    The legal one (thời gian theo quy định) comes from the procedure version the dossier was
+    received under; the dossier's own inputs are the committed time (thời gian cam kết, cắt
+    giảm) its due time was computed from. A version with no legal time falls back to the
+    dossier's.
+    """
+    version = dossier.procedure_version
+    committed = duration_text(dossier.time_value, dossier.time_unit)
+    legal = duration_text(version.legal_time_value, version.legal_time_unit)
+    return legal or committed, committed
+
+
 @in_vietnamese
 def receipt_context(dossier: Dossier) -> dict:
     """Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
@@ -244,11 +275,15 @@ def receipt_context(dossier: Dossier) -> dict:
         for d in dossier.documents.exclude(provided_as=ProvidedAs.NONE).order_by("id")
     ]
     context = _dossier_base(dossier, FormKey.RECEIPT, dossier.received_at)
+    legal, committed = _time_limits(dossier)
     context.update(
         {
             "documents": documents,
             "copies": dossier.copies,
-            "time_limit": duration_text(dossier.time_value, dossier.time_unit),
+            # "theo quy định" is the law's time; the dossier's own (committed) time is what the
+            # appointment below was computed from, printed only when the province cut it.
+            "time_limit": legal,
+            "committed_time_limit": committed if committed != legal else "",
             "received_at": dossier.received_at,
             "received_text": moment_words(dossier.received_at),
             "due_at": due,

@@ -27,7 +27,7 @@ from motcua.printing import forms as form_data
 from motcua.printing.access import may_print_dossier, may_print_for_unit, unit_ids
 from motcua.printing.editions import Edition, FormKey, form_edition
 from motcua.printing.forms import FormNotApplicable
-from motcua.printing.pdf import pdf_response, render_pdf, safe_filename
+from motcua.printing.pdf import pdf_response, render_document, safe_filename
 from motcua.printing.services import form_print_record
 
 # Longest register printed at once: a year keeps the PDF to a size a browser opens.
@@ -59,11 +59,28 @@ def document_html(form: dict, key: FormKey) -> str:
     )
 
 
+# A form printed on A5 that does not fit one sheet (a receipt listing many papers) moves to
+# A4 rather than leaving its signatures alone on a second A5 sheet.
+_LARGER_PAPER = {"A5": "A4"}
+
+
+def form_document(form: dict, key: FormKey, *, base_url: str | None = None):
+    """The laid-out PDF document of ``form``: on its own paper, or the next size up when the
+    A5 layout would take more than one page."""
+    document = render_document(document_html(form, key), base_url=base_url)
+    larger = _LARGER_PAPER.get(form["header"]["paper"])
+    if len(document.pages) > 1 and larger:
+        # Same type size as on A5: the larger sheet is for the length, not for bigger print.
+        form = {**form, "header": {**form["header"], "paper": larger, "grown": True}}
+        document = render_document(document_html(form, key), base_url=base_url)
+    return document
+
+
 def _output(request, *, form: dict, key: FormKey, pdf: bool, pdf_url: str, filename: str,
             back_url: str = "", screen_template: str = "printing/screen.html", extra=None):
     if pdf:
-        html = document_html(form, key)
-        return pdf_response(render_pdf(html, base_url=request.build_absolute_uri("/")), filename)
+        document = form_document(form, key, base_url=request.build_absolute_uri("/"))
+        return pdf_response(document.write_pdf(), filename)
     context = {
         "form": form, "sheet_template": _template(key), "pdf": False, "pdf_url": pdf_url,
         "back_url": back_url, **(extra or {}),
