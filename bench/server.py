@@ -30,6 +30,7 @@ def production_env(database_url: str, var_dir: Path, *, secret_key: str | None =
         "MOTCUA_ENV": "production",
         "MOTCUA_SECRET_KEY": secret_key or secrets.token_urlsafe(50),
         "MOTCUA_ALLOWED_HOSTS": "127.0.0.1",
+        "MOTCUA_PUBLIC_BASE_URL": "http://127.0.0.1",
         "MOTCUA_SECURE_COOKIES": "0",
         "MOTCUA_DATABASE_URL": database_url,
         "MOTCUA_VAR_DIR": str(var_dir),

@@ -193,13 +193,16 @@ def _lines(text: str) -> list[str]:
     return [item for item in items if item]
 
 
-def _dossier_base(dossier: Dossier, key: FormKey, issued_at, unit: Unit | None = None) -> dict:
+def _dossier_base(
+    dossier: Dossier, key: FormKey, issued_at, unit: Unit | None = None, *, base_url=None
+) -> dict:
     edition = form_edition(dossier)
     version = dossier.procedure_version
     return {
         "header": header(unit or dossier.receiving_unit, edition, key, issued_at),
         "code": dossier.code,
-        "qr": dossier_qr(dossier.code),
+        # ``base_url``: the public base URL for the QR and lookup link (core.public_url).
+        "qr": dossier_qr(dossier.code, base_url),
         "applicant": dossier_applicant(dossier),
         "procedure": _procedure(version),
         "request": dossier.request_summary or version.name,
@@ -262,7 +265,7 @@ def _time_limits(dossier: Dossier) -> tuple[str, str]:
 
 
 @in_vietnamese
-def receipt_context(dossier: Dossier) -> dict:
+def receipt_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     """Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
     dossier = _load(dossier)
     if dossier.received_at is None or dossier.status in _NOT_RECEIVED:
@@ -274,7 +277,7 @@ def receipt_context(dossier: Dossier) -> dict:
         {"name": d.name, "form": str(ProvidedAs(d.provided_as).label), "copies": d.copies}
         for d in dossier.documents.exclude(provided_as=ProvidedAs.NONE).order_by("id")
     ]
-    context = _dossier_base(dossier, FormKey.RECEIPT, dossier.received_at)
+    context = _dossier_base(dossier, FormKey.RECEIPT, dossier.received_at, base_url=base_url)
     legal, committed = _time_limits(dossier)
     context.update(
         {
@@ -300,7 +303,9 @@ def receipt_context(dossier: Dossier) -> dict:
 
 
 @in_vietnamese
-def supplement_context(dossier: Dossier, pause: DossierPause | None = None) -> dict:
+def supplement_context(
+    dossier: Dossier, pause: DossierPause | None = None, *, base_url: str | None = None
+) -> dict:
     """Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, for a supplement requested after
     acceptance (a supplement pause); the latest one unless ``pause`` is given."""
     dossier = _load(dossier)
@@ -312,7 +317,7 @@ def supplement_context(dossier: Dossier, pause: DossierPause | None = None) -> d
     if pause is None:
         raise FormNotApplicable("Hồ sơ không có yêu cầu bổ sung, hoàn thiện nào.")
     unit = dossier.receiving_unit
-    context = _dossier_base(dossier, FormKey.SUPPLEMENT, pause.started_at)
+    context = _dossier_base(dossier, FormKey.SUPPLEMENT, pause.started_at, base_url=base_url)
     context.update(
         {
             "source": "pause",
@@ -367,7 +372,7 @@ def guidance_context(guidance: CounterGuidance) -> dict:
 
 
 @in_vietnamese
-def refusal_context(dossier: Dossier) -> dict:
+def refusal_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     """Mẫu 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ (refusal at reception)."""
     dossier = _load(dossier)
     if dossier.status != Status.REFUSED_AT_RECEPTION:
@@ -377,7 +382,7 @@ def refusal_context(dossier: Dossier) -> dict:
         )
     change = _last_change(dossier, [Status.REFUSED_AT_RECEPTION])
     refused_at = (change.at if change else None) or dossier.submitted_at or dossier.created_at
-    context = _dossier_base(dossier, FormKey.REFUSAL, refused_at)
+    context = _dossier_base(dossier, FormKey.REFUSAL, refused_at, base_url=base_url)
     context.update(
         {
             "reason": dossier.refusal_reason or (change.reason if change else ""),
@@ -393,7 +398,7 @@ def refusal_context(dossier: Dossier) -> dict:
 
 
 @in_vietnamese
-def apology_context(dossier: Dossier) -> dict:
+def apology_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     """Mẫu 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (TT 01/2018: Phiếu xin
     lỗi và hẹn lại ngày trả kết quả), issued by the late agency."""
     dossier = _load(dossier)
@@ -406,7 +411,9 @@ def apology_context(dossier: Dossier) -> dict:
         raise FormNotApplicable(
             "Hồ sơ chưa có văn bản xin lỗi và đề nghị gia hạn (chưa ghi nhận xin lỗi, hẹn lại)."
         )
-    context = _dossier_base(dossier, FormKey.APOLOGY, apology.issued_at, unit=apology.unit)
+    context = _dossier_base(
+        dossier, FormKey.APOLOGY, apology.issued_at, unit=apology.unit, base_url=base_url
+    )
     context.update(
         {
             "addressee": (
@@ -433,7 +440,7 @@ def apology_context(dossier: Dossier) -> dict:
 
 
 @in_vietnamese
-def stop_context(dossier: Dossier) -> dict:
+def stop_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     """Mẫu 05 Thông báo dừng giải quyết hồ sơ (stop notice; NĐ 118 Art. 21, TT 03/2025 Art. 7).
 
     The annex's fields were not read (domain §2.6 [U]); the notice follows Mẫu 03: dossier
@@ -447,7 +454,7 @@ def stop_context(dossier: Dossier) -> dict:
     change = _last_change(dossier, _STOP_STATES)
     stopped_at = (change.at if change else None) or dossier.finished_at or dossier.updated_at
     withdrawn = dossier.status == Status.WITHDRAWN
-    context = _dossier_base(dossier, FormKey.STOP, stopped_at)
+    context = _dossier_base(dossier, FormKey.STOP, stopped_at, base_url=base_url)
     context.update(
         {
             "withdrawn": withdrawn,
@@ -493,7 +500,9 @@ def _unit_and_person(unit: Unit | None, user) -> str:
 
 
 @in_vietnamese
-def control_context(dossier: Dossier, *, now: dt.datetime | None = None) -> dict:
+def control_context(
+    dossier: Dossier, *, now: dt.datetime | None = None, base_url: str | None = None
+) -> dict:
     """Mẫu 06 Phiếu kiểm soát quá trình giải quyết hồ sơ (processing control slip).
 
     One row per hand-over (``DossierStep``): the unit handing over ("Giao") and the next one
@@ -545,7 +554,7 @@ def control_context(dossier: Dossier, *, now: dt.datetime | None = None) -> dict
         }
     )
     apology = Apology.objects.filter(dossier=dossier).values("new_due_at").first()
-    context = _dossier_base(dossier, FormKey.CONTROL, dossier.received_at)
+    context = _dossier_base(dossier, FormKey.CONTROL, dossier.received_at, base_url=base_url)
     context.update(
         {
             "partners": ", ".join(partners),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Field
 from motcua.core.language import in_vietnamese
+from motcua.core.public_url import public_base_url
 from motcua.dossiers.models import CounterGuidance, Dossier, DossierPause
 from motcua.org.models import RECEIVING_KINDS, Unit
 from motcua.printing import forms as form_data
@@ -132,14 +133,15 @@ def dossier_form(request, code: str, form: str, fmt: str | None = None):
     if key not in DOSSIER_FORMS:
         raise Http404(_("Không có biểu mẫu này."))
     dossier = _dossier_for(request, code)
+    base_url = public_base_url(request)
     try:
         if key == FormKey.SUPPLEMENT and request.GET.get("pause"):
             pause = DossierPause.objects.filter(pk=_int(request.GET["pause"]), dossier=dossier).first()
             if pause is None:
                 raise FormNotApplicable(_("Không tìm thấy yêu cầu bổ sung này của hồ sơ."))
-            context = form_data.supplement_context(dossier, pause)
+            context = form_data.supplement_context(dossier, pause, base_url=base_url)
         else:
-            context = form_data.BUILDERS[key](dossier)
+            context = form_data.BUILDERS[key](dossier, base_url=base_url)
     except FormNotApplicable as exc:
         return _not_applicable(request, exc.message, code)
     pdf = _wants_pdf(request, fmt)
