@@ -171,7 +171,8 @@ def test_printing_is_audited(client, received, receptionist):
     client.get(_url("mau-01", received, pdf=True))
     event = AuditEvent.objects.get(event_type=EVENT_FORM_PRINTED)
     assert (event.chain, event.actor, event.data) == (
-        received.code, receptionist, {"form": "mau-01", "format": "pdf"},
+        received.code, receptionist,
+        {"form": "mau-01", "format": "pdf", "numbers": ["mau-01:1/2026", "register:1/2026"]},
     )
 
 

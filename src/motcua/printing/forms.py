@@ -41,6 +41,7 @@ from motcua.printing.editions import (
 )
 from motcua.printing.formatting import (
     BLANK,
+    vietnam_time,
     date_words,
     duration_text,
     moment_words,
@@ -48,6 +49,7 @@ from motcua.printing.formatting import (
     short_date,
     short_moment,
 )
+from motcua.printing.models import REGISTER_SERIES, IssuedNumber
 from motcua.printing.qr import dossier_qr
 from motcua.worktime import Timeliness, WorkCalendar, classify
 
@@ -128,15 +130,36 @@ def _unit_suffix(unit: Unit) -> str:
     return unit.short_name
 
 
-def _number(symbol: str, unit: Unit) -> str:
-    """'Số: ……/PBS-TTPVHCC': the number is written by the clerk, the symbol is printed."""
+def _number(symbol: str, unit: Unit, number: int | None = None) -> str:
+    """'Số: 12/PBS-TTPVHCC' once the form is issued (numbered); 'Số: ……/PBS-TTPVHCC' on a
+    preview before that."""
     tail = "-".join(part for part in (symbol, _unit_suffix(unit)) if part)
-    return f"Số: {BLANK}/{tail}" if tail else f"Số: {BLANK}"
+    shown = f"{number:02d}" if number is not None else BLANK
+    return f"Số: {shown}/{tail}" if tail else f"Số: {shown}"
 
 
-def header(unit: Unit, edition: Edition, key: FormKey, issued_at) -> dict:
-    """Heading common to every form: parent body, unit, number, place and date, title."""
+def numbering(subject: str, series: str, unit: Unit, at) -> dict:
+    """What to number when a form is issued (printing.services.numbers_issue)."""
+    return {"subject": subject, "series": series, "unit_id": unit.pk, "at": at}
+
+
+def _issued(subject: str, series: str) -> IssuedNumber | None:
+    return IssuedNumber.objects.filter(subject=subject, series=series).first()
+
+
+def register_book(year: int) -> str:
+    """'01/2026': one tracking register book (quyển) per unit and year."""
+    return f"01/{year}"
+
+
+def header(unit: Unit, edition: Edition, key: FormKey, issued_at, subject: str = "") -> dict:
+    """Heading common to every form: parent body, unit, number, place and date, title.
+
+    ``subject`` names the issued document ("dossier:12", "pause:3"): its number, once issued,
+    is printed, and the form lists it under "numbering" so that printing issues it.
+    """
     spec = form_spec(edition, key)
+    issued = _issued(subject, key.value) if subject else None
     return {
         "edition": edition.value,
         "form_key": key.value,
@@ -148,9 +171,15 @@ def header(unit: Unit, edition: Edition, key: FormKey, issued_at) -> dict:
         "unit": unit.name.upper(),
         "unit_name": unit.name,
         # A register is numbered by book (quyển), not by document.
-        "number": f"Quyển số: {BLANK}" if key == FormKey.REGISTER else _number(spec.symbol, unit),
+        "number": (
+            f"Quyển số: {register_book(vietnam_time(issued_at).year)}"
+            if key == FormKey.REGISTER
+            else _number(spec.symbol, unit, issued.number if issued else None)
+        ),
         "place_date": place_date(_place(unit), issued_at),
         "issued_at": issued_at,
+        "numbering": [numbering(subject, key.value, unit, issued_at)] if subject else [],
+        "issued": issued is not None,
     }
 
 
@@ -194,12 +223,14 @@ def _lines(text: str) -> list[str]:
 
 
 def _dossier_base(
-    dossier: Dossier, key: FormKey, issued_at, unit: Unit | None = None, *, base_url=None
+    dossier: Dossier, key: FormKey, issued_at, unit: Unit | None = None, *, base_url=None,
+    subject: str = "",
 ) -> dict:
     edition = form_edition(dossier)
     version = dossier.procedure_version
+    subject = subject or f"dossier:{dossier.pk}"
     return {
-        "header": header(unit or dossier.receiving_unit, edition, key, issued_at),
+        "header": header(unit or dossier.receiving_unit, edition, key, issued_at, subject),
         "code": dossier.code,
         # ``base_url``: the public base URL for the QR and lookup link (core.public_url).
         "qr": dossier_qr(dossier.code, base_url),
@@ -279,6 +310,18 @@ def receipt_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     ]
     context = _dossier_base(dossier, FormKey.RECEIPT, dossier.received_at, base_url=base_url)
     legal, committed = _time_limits(dossier)
+    # The receipt enters the dossier in the unit's tracking register (Mẫu 07) of its year.
+    subject = f"dossier:{dossier.pk}"
+    entry = _issued(subject, REGISTER_SERIES)
+    context["header"]["numbering"].append(
+        numbering(subject, REGISTER_SERIES, dossier.receiving_unit, dossier.received_at)
+    )
+    context.update(
+        {
+            "register_book": register_book(entry.year) if entry else "",
+            "register_entry": f"{entry.number:04d}" if entry else "",
+        }
+    )
     context.update(
         {
             "documents": documents,
@@ -317,7 +360,10 @@ def supplement_context(
     if pause is None:
         raise FormNotApplicable("Hồ sơ không có yêu cầu bổ sung, hoàn thiện nào.")
     unit = dossier.receiving_unit
-    context = _dossier_base(dossier, FormKey.SUPPLEMENT, pause.started_at, base_url=base_url)
+    context = _dossier_base(
+        dossier, FormKey.SUPPLEMENT, pause.started_at, base_url=base_url,
+        subject=f"pause:{pause.pk}",
+    )
     context.update(
         {
             "source": "pause",
@@ -343,7 +389,10 @@ def guidance_context(guidance: CounterGuidance) -> dict:
     version = guidance.procedure_version
     edition = edition_on(guidance.issued_at)
     return {
-        "header": header(guidance.unit, edition, FormKey.SUPPLEMENT, guidance.issued_at),
+        "header": header(
+            guidance.unit, edition, FormKey.SUPPLEMENT, guidance.issued_at,
+            f"guidance:{guidance.pk}",
+        ),
         "source": "counter",
         "code": "",
         "qr": None,
@@ -412,7 +461,8 @@ def apology_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
             "Hồ sơ chưa có văn bản xin lỗi và đề nghị gia hạn (chưa ghi nhận xin lỗi, hẹn lại)."
         )
     context = _dossier_base(
-        dossier, FormKey.APOLOGY, apology.issued_at, unit=apology.unit, base_url=base_url
+        dossier, FormKey.APOLOGY, apology.issued_at, unit=apology.unit, base_url=base_url,
+        subject=f"apology:{apology.pk}",
     )
     context.update(
         {
@@ -577,14 +627,18 @@ def register_context(
     """Mẫu 07 Sổ theo dõi hồ sơ (tracking register) of a receiving unit over [start, end]."""
     printed_at = printed_at or timezone.now()
     raw = selectors.register_rows(unit=unit, start=start, end=end, field=field)
+    entries = selectors.register_entries([row["id"] for row in raw])
     rows = []
     for number, row in enumerate(raw, start=1):
+        entry = entries.get(row["id"])
         # After an apology the register keeps the first appointment and shows the new one.
         rescheduled = row["rescheduled_due_at"]
         due = (row["original_due_at"] if rescheduled else None) or row["due_at"]
         rows.append(
             {
                 "index": number,
+                # Số thứ tự in the register book, given when the receipt was issued.
+                "entry": f"{entry[1]:04d}" if entry else "",
                 "code": row["code"],
                 "procedure": row["procedure_version__name"],
                 "applicant": row["applicant_name"],
@@ -600,7 +654,11 @@ def register_context(
             }
         )
     context = {
-        "header": header(unit, edition_on(end), FormKey.REGISTER, printed_at),
+        "header": {
+            **header(unit, edition_on(end), FormKey.REGISTER, printed_at),
+            # The book of the period's year, whenever it is printed.
+            "number": f"Quyển số: {register_book(end.year)}",
+        },
         "unit_code": unit.code,
         "start": start,
         "end": end,

@@ -134,20 +134,28 @@ def dossier_form(request, code: str, form: str, fmt: str | None = None):
         raise Http404(_("Không có biểu mẫu này."))
     dossier = _dossier_for(request, code)
     base_url = public_base_url(request)
-    try:
+
+    def build() -> dict:
         if key == FormKey.SUPPLEMENT and request.GET.get("pause"):
             pause = DossierPause.objects.filter(pk=_int(request.GET["pause"]), dossier=dossier).first()
             if pause is None:
                 raise FormNotApplicable(_("Không tìm thấy yêu cầu bổ sung này của hồ sơ."))
-            context = form_data.supplement_context(dossier, pause, base_url=base_url)
-        else:
-            context = form_data.BUILDERS[key](dossier, base_url=base_url)
+            return form_data.supplement_context(dossier, pause, base_url=base_url)
+        return form_data.BUILDERS[key](dossier, base_url=base_url)
+
+    try:
+        context = build()
     except FormNotApplicable as exc:
         return _not_applicable(request, exc.message, code)
     pdf = _wants_pdf(request, fmt)
+    numbers = context["header"]["numbering"]
     form_print_record(
-        actor=request.user, form=key.value, fmt="pdf" if pdf else "html", dossier=dossier
+        actor=request.user, form=key.value, fmt="pdf" if pdf else "html", dossier=dossier,
+        numbering=numbers,
     )
+    if numbers and not context["header"]["issued"]:
+        # First issue: the form now has its number (and a receipt its register entry).
+        context = build()
     return _output(
         request,
         form=context,
@@ -177,6 +185,7 @@ def guidance_form(request, pk: int, fmt: str | None = None):
     form_print_record(
         actor=request.user, form=FormKey.SUPPLEMENT.value, fmt="pdf" if pdf else "html",
         unit=guidance.unit, obj=guidance,
+        numbering=form_data.guidance_context(guidance)["header"]["numbering"],
     )
     return _output(
         request,
