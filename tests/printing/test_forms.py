@@ -7,7 +7,6 @@ import time_machine
 from django.template.loader import render_to_string
 
 from motcua.catalog.models import ProcedureVersion
-
 from motcua.dossiers.models import (
     Apology,
     ApplicantKind,

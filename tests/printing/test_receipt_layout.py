@@ -19,21 +19,18 @@ from motcua.printing.views import form_document
 pytestmark = pytest.mark.django_db
 
 
+def _texts(box, parts: list[str]) -> list[str]:
+    text = getattr(box, "text", None)
+    if isinstance(text, str):
+        parts.append(text)
+    for child in getattr(box, "children", ()):
+        _texts(child, parts)
+    return parts
+
+
 def _page_texts(document) -> list[str]:
-    texts = []
-    for page in document.pages:
-        parts: list[str] = []
-
-        def walk(box):
-            text = getattr(box, "text", None)
-            if isinstance(text, str):
-                parts.append(text)
-            for child in getattr(box, "children", ()):
-                walk(child)
-
-        walk(page._page_box)
-        texts.append(" ".join(parts))
-    return texts
+    """The text laid out on each page."""
+    return [" ".join(_texts(page._page_box, [])) for page in document.pages]
 
 
 def _receipt_with(make_dossier, count: int):

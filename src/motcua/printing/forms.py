@@ -41,13 +41,13 @@ from motcua.printing.editions import (
 )
 from motcua.printing.formatting import (
     BLANK,
-    vietnam_time,
     date_words,
     duration_text,
     moment_words,
     place_date,
     short_date,
     short_moment,
+    vietnam_time,
 )
 from motcua.printing.models import REGISTER_SERIES, IssuedNumber
 from motcua.printing.qr import dossier_qr
