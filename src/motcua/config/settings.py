@@ -38,6 +38,7 @@ ALLOWED_HOSTS = env_list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("MOTCUA_ALLOWED_HOSTS must list the host names in production.")
 CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "motcua.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
