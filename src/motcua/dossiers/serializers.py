@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from motcua.dossiers import permissions
 from motcua.dossiers.models import ApplicantKind, ProvidedAs
 from motcua.dossiers.states import Channel, DeliveryMethod, Status
-from motcua.org import permissions
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -1,8 +1,8 @@
-"""Who may print what. The rules themselves live in ``motcua.org.permissions``."""
+"""Who may print what. The rules themselves live in ``motcua.dossiers.permissions``."""
 
 from __future__ import annotations
 
-from motcua.org.permissions import can_view_dossier, staff_units
+from motcua.dossiers.permissions import can_view_dossier, staff_units
 
 
 def may_print_dossier(user, dossier) -> bool:

@@ -18,10 +18,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.bulk import fast_insert
 from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import Status
 from motcua.reports.bulk import (
-    fast_insert,
     ledger_temp_drop,
     ledger_temp_insert,
     ledger_temp_tables,
