@@ -72,6 +72,10 @@ class ActionSerializer(serializers.Serializer):
     amount = serializers.IntegerField(required=False, min_value=0)
     paid_online = serializers.BooleanField(required=False)
     returned_to = serializers.CharField(required=False, allow_blank=True)
+    handed_to = serializers.CharField(required=False, allow_blank=True, max_length=255,
+                                      help_text="Người nhận thông báo (hand_over_notice)")
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=255,
+                                      help_text="Số vận đơn khi gửi qua bưu chính")
     how = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False)
     result_file = serializers.FileField(required=False)
     result_number = serializers.CharField(required=False, allow_blank=True)

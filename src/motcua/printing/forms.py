@@ -163,7 +163,7 @@ def header(unit: Unit, edition: Edition, key: FormKey, issued_at, subject: str =
     return {
         "edition": edition.value,
         "form_key": key.value,
-        "form_number": f"Mẫu số {spec.number}",
+        "form_number": f"Mẫu số {spec.number}" if spec.number else "",
         "basis": spec.basis,
         "title": spec.title,
         "paper": spec.paper,
@@ -523,6 +523,45 @@ def stop_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     return context
 
 
+# --- the agency's refusal notice ------------------------------------------------------------
+
+
+@in_vietnamese
+def refusal_notice_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
+    """Thông báo từ chối giải quyết hồ sơ: the competent agency's written refusal, with its
+    reasons, after appraisal ("Từ chối giải quyết"). Issued by the agency, signed by the leader
+    who refused, and handed to the citizen through the one-stop desk."""
+    dossier = _load(dossier)
+    if dossier.status != Status.REFUSED_AFTER_APPRAISAL:
+        raise FormNotApplicable(
+            "Hồ sơ không bị từ chối giải quyết nên không in Thông báo từ chối giải quyết hồ sơ."
+        )
+    change = _last_change(dossier, [Status.REFUSED_AFTER_APPRAISAL])
+    refused_at = (change.at if change else None) or dossier.finished_at or dossier.updated_at
+    agency = (change.unit if change and change.unit_id else None) or dossier.competent_unit
+    agency = Unit.objects.select_related("parent__parent").get(pk=agency.pk)
+    context = _dossier_base(
+        dossier, FormKey.REFUSAL_NOTICE, refused_at, unit=agency, base_url=base_url
+    )
+    applicant = context["applicant"]
+    context.update(
+        {
+            "addressee": (
+                dossier.applicant_name if applicant["is_organisation"]
+                else f"Ông/Bà {dossier.applicant_name}"
+            ),
+            "agency": agency.name,
+            "received_text": date_words(dossier.received_at),
+            "reason": dossier.refusal_reason or (change.reason if change else ""),
+            "refused_at": refused_at,
+            "refused_text": moment_words(refused_at),
+            "signer": person_name(change.actor if change else None),
+            "copy_to": dossier.receiving_unit.name,
+        }
+    )
+    return context
+
+
 # --- Mẫu 06 ---------------------------------------------------------------------------------
 
 
@@ -678,6 +717,7 @@ BUILDERS = {
     FormKey.APOLOGY: apology_context,
     FormKey.STOP: stop_context,
     FormKey.CONTROL: control_context,
+    FormKey.REFUSAL_NOTICE: refusal_notice_context,
 }
 
 
@@ -694,6 +734,7 @@ def available_forms(dossier: Dossier) -> list[dict]:
         FormKey.APOLOGY: Apology.objects.filter(dossier=dossier).exists(),
         FormKey.STOP: dossier.status in _STOP_STATES,
         FormKey.CONTROL: received,
+        FormKey.REFUSAL_NOTICE: dossier.status == Status.REFUSED_AFTER_APPRAISAL,
     }
     forms = []
     for key, ok in applies.items():

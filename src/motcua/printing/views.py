@@ -41,6 +41,7 @@ DOSSIER_FORMS = {
     FormKey.APOLOGY,
     FormKey.STOP,
     FormKey.CONTROL,
+    FormKey.REFUSAL_NOTICE,
 }
 
 

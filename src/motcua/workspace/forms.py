@@ -296,6 +296,23 @@ class ReturnResultForm(ActionForm):
             self.fields["how"].initial = dossier.delivery_method
 
 
+class NoticeForm(ActionForm):
+    """Trao thông báo cho công dân: the refusal (or withdrawal, stop) notice reached the
+    applicant at the counter, by post or electronically."""
+
+    note = None
+    how = forms.ChoiceField(label=_("Hình thức trao"), choices=DeliveryMethod.choices)
+    handed_to = forms.CharField(label=_("Người nhận thông báo"), max_length=255)
+    reference = forms.CharField(label=_("Số vận đơn (khi gửi bưu chính)"), max_length=255,
+                                required=False)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if dossier is not None:
+            self.fields["handed_to"].initial = dossier.applicant_name
+            self.fields["how"].initial = dossier.delivery_method
+
+
 class ApologiseForm(ActionForm):
     """Xin lỗi và hẹn lại (Mẫu 04): reason and the new appointment."""
 
@@ -344,6 +361,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "apologise": ApologiseForm,
     "record_explanation": ExplanationForm,
     "escalate": EscalateForm,
+    "hand_over_notice": NoticeForm,
 }
 
 

@@ -47,12 +47,14 @@ EXTRA_ACTIONS = {
     "apologise": gettext_lazy("Xin lỗi, hẹn lại ngày trả kết quả"),
     "record_explanation": gettext_lazy("Giải trình trễ hạn"),
     "escalate": gettext_lazy("Báo cáo UBND chủ quản"),
+    "hand_over_notice": gettext_lazy("Trao thông báo cho công dân"),
 }
 # The form to print after an action succeeds (the print page says if it does not apply).
 PRINT_AFTER = {
     "request_supplement": "mau-02",
     "apologise": "mau-04",
     "withdraw": "mau-05",
+    "refuse": "tb-tu-choi",
     "stop": "mau-05",
 }
 
@@ -234,6 +236,13 @@ def _deny_or_conflict(user, dossier: Dossier, action: str, apology) -> DomainErr
         except Conflict as exc:
             return exc
         return Conflict("action_not_available", _("Thao tác này hiện không thực hiện được."))
+    if action == permissions.NOTICE_ACTION:
+        if not permissions.may_hand_over_notice(user, dossier):
+            raise PermissionDenied(
+                _("Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được trao thông báo cho công dân.")
+            )
+        return Conflict("action_not_available",
+                        _("Hồ sơ không có thông báo chờ trao cho công dân."))
     if action == "apologise":
         if not permissions.may_apologise(user, dossier):
             raise PermissionDenied(_("Chỉ lãnh đạo cơ quan giải quyết được xin lỗi, hẹn lại."))
