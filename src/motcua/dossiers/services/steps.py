@@ -109,8 +109,11 @@ def advance(dossier, *, actor, at, assignee=None) -> None:
     previous_due = current.due_at if current is not None else None
     while planned and current is not None and planned[0].role == current.role:
         same = planned.pop(0)
-        same.started_at = previous_due or at
-        same.due_at = deadlines.step_due(same.started_at, same.hours, calendar_for_unit(same.unit))
+        chained_from = previous_due or at
+        # Started no later than it is finished: an early approval starts (and ends) now, while
+        # its deadline stays chained from the previous step's.
+        same.started_at = min(chained_from, at)
+        same.due_at = deadlines.step_due(chained_from, same.hours, calendar_for_unit(same.unit))
         same.save(update_fields=["started_at", "due_at"])
         finish_step(dossier, same, actor=actor, at=at)
         previous_due = same.due_at
