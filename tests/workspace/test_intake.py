@@ -141,11 +141,15 @@ def test_organisation_applicant(world, login, frozen):
         ({"name": ""}, "Cần ghi họ và tên"),
         ({"delivery_method": "post", "delivery_address": ""},
          "Nhận qua bưu chính cần địa chỉ nhận kết quả."),
-        ({"birth_date": "31/02/1990"}, "Ngày phải ghi theo dạng dd/mm/yyyy."),
+        # A day that does not exist is a wrong date, not a wrong format (issue 10).
+        ({"birth_date": "31/02/1990"}, "Ngày 31/02/1990 không có thật"),
+        ({"birth_date": "1990.02.03"}, "Ngày phải ghi theo dạng dd/mm/yyyy."),
+        ({"birth_date": "04/05/2027"}, "Ngày sinh 04/05/2027 ở sau ngày hôm nay"),
         ({"procedure": ""}, "Trường này là bắt buộc"),
     ],
     ids=["missing-document", "short-id", "bad-province", "gender-digit", "bad-phone",
-         "no-name", "post-without-address", "bad-date", "no-procedure"],
+         "no-name", "post-without-address", "impossible-date", "bad-date", "future-birth",
+         "no-procedure"],
 )
 def test_bad_input_keeps_everything_typed_and_writes_nothing(world, login, frozen, overrides,
                                                              message):

@@ -387,6 +387,15 @@ def intake(request):
             raise PermissionDenied(exc.message) from None
         except (InvalidInput, Conflict) as exc:
             form.add_domain_error(exc)
+    elif version is not None:
+        # The page's parsing failed on some field (a malformed date): still show every other
+        # error the intake would meet, all at once.
+        for problem in services.intake_problems(
+            procedure_version=version, applicant=form.applicant(), documents=form.documents(),
+            delivery=form.delivery(), request_summary=form.cleaned_data.get("request_summary", ""),
+            notes=form.cleaned_data.get("notes", ""), check_documents=decision == "accept",
+        ):
+            form.add_domain_error(problem)
     return render(request, "workspace/intake.html",
                   {"form": form, "version": version, "unit": unit, "ws_section": "intake"}, status=400)
 
@@ -467,7 +476,7 @@ def intake_validate(request):
             else:
                 identity.validate_tax_code(value, field=name)
         except InvalidInput as exc:
-            message = exc.message
+            message = " ".join(e.message for e in getattr(exc, "errors", None) or [exc])
         except ValidationError:  # a malformed birth date: the date field says so itself
             message = ""
     return render(request, "workspace/_field_check.html",

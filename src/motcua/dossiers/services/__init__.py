@@ -58,6 +58,7 @@ from motcua.dossiers.services.intake import (
     dossier_receive,
     dossier_refuse_at_reception,
     dossier_submit_online,
+    intake_problems,
     written_rows,
 )
 from motcua.dossiers.services.jobs import deadline_warnings_send, supplements_close_expired
@@ -105,6 +106,7 @@ __all__ = [
     "dossier_transfer",
     "dossier_withdraw",
     "escalation_target",
+    "intake_problems",
     "next_code",
     "seed_related",
     "supplements_close_expired",
