@@ -88,3 +88,14 @@ def insert_tuples(
             cursor.executemany(sql, pending)
             count += len(pending)
     return count
+
+
+def clear_tables(*models: type[models.Model]) -> None:
+    """Delete every row of ``models``: TRUNCATE on PostgreSQL (no per-row work, no dead rows
+    left to vacuum), a plain delete elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in models))
+    else:
+        for model in models:
+            model.objects.all().delete()
