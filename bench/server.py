@@ -32,6 +32,7 @@ def production_env(database_url: str, var_dir: Path, *, secret_key: str | None =
         # A throwaway audit key: production refuses to start without one (docs/security.md).
         "MOTCUA_AUDIT_KEY": "bench:" + secrets.token_urlsafe(48),
         "MOTCUA_ALLOWED_HOSTS": "127.0.0.1",
+        "MOTCUA_PUBLIC_BASE_URL": "http://127.0.0.1",
         "MOTCUA_SECURE_COOKIES": "0",  # plain HTTP on loopback: no HTTPS redirect, no HSTS
         "MOTCUA_DATABASE_URL": database_url,
         "MOTCUA_VAR_DIR": str(var_dir),

@@ -10,6 +10,7 @@ def test_production_collectstatic_hashes_and_compresses_every_file(tmp_path):
         "MOTCUA_SECRET_KEY": "test-" + "x" * 50,
         "MOTCUA_AUDIT_KEY": "test:" + "a" * 40,
         "MOTCUA_ALLOWED_HOSTS": "example.vn",
+        "MOTCUA_PUBLIC_BASE_URL": "https://example.vn",
         "MOTCUA_VAR_DIR": str(tmp_path),
     }
     env.pop("MOTCUA_DATABASE_URL", None)

@@ -113,7 +113,8 @@ def test_connections_persist_only_when_asked(tmp_path):
 
 def test_production_keeps_connections_by_default(tmp_path):
     production = {"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "x" * 50,
-                  "MOTCUA_ALLOWED_HOSTS": "example.vn", "MOTCUA_AUDIT_KEY": "t:" + "a" * 40}
+                  "MOTCUA_ALLOWED_HOSTS": "example.vn", "MOTCUA_AUDIT_KEY": "t:" + "a" * 40,
+                  "MOTCUA_PUBLIC_BASE_URL": "https://example.vn"}
     age = "s.DATABASES['default']['CONN_MAX_AGE']"
     assert settings_in_a_fresh_process(tmp_path, age, **production) == 60
     assert settings_in_a_fresh_process(tmp_path, age, **production,
@@ -131,3 +132,19 @@ def test_sqlite_connections_read_through_mmap(settings):
         assert cursor.fetchone()[0] > 0
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
+
+
+def test_production_requires_the_public_base_url(tmp_path):
+    """Printed QR codes must open the public portal, not the Host header a proxy passed on."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import motcua.config.settings"],
+        env={"MOTCUA_ENV": "production", "PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path),
+             "MOTCUA_SECRET_KEY": "x" * 50, "MOTCUA_ALLOWED_HOSTS": "example.vn"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "MOTCUA_PUBLIC_BASE_URL" in result.stderr

@@ -1,8 +1,12 @@
 """The data of each form, read without HTML."""
 
+from decimal import Decimal
+
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 
+from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import (
     Apology,
     ApplicantKind,
@@ -382,3 +386,68 @@ def test_forms_are_rendered_in_vietnamese_whatever_the_page_language(received, r
     for html in (pdf_html, screen):
         assert "Đăng ký nhận kết quả tại: Trực tuyến" in html
         assert "tại: Online" not in html
+
+
+# --- the heading: the issuing body once (issue 10) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "stored, printed",
+    [
+        ("Ủy ban nhân dân tỉnh Đắk Lắk", "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"),
+        ("Uỷ ban nhân dân tỉnh Đắk Lắk", "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"),
+        ("UBND tỉnh Đắk Lắk", "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"),
+        ("Tỉnh Đắk Lắk", "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"),
+    ],
+)
+def test_heading_names_the_peoples_committee_once(received, province, stored, printed):
+    province.name = stored
+    province.save()
+    header = forms.receipt_context(received)["header"]
+    assert header["parent"] == printed
+    assert header["unit"] == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH ĐẮK LẮK"
+
+
+def test_commune_heading_from_a_committee_name(version, make_dossier, province):
+    commune = UnitFactory(
+        name="Ủy ban nhân dân phường Tân An", kind="commune", level="xa", parent=province
+    )
+    center = UnitFactory(
+        name="Trung tâm Phục vụ hành chính công phường Tân An", kind="commune_center",
+        level="xa", parent=commune,
+    )
+    header = forms.receipt_context(make_dossier(receiving_unit=center))["header"]
+    assert header["parent"] == "ỦY BAN NHÂN DÂN PHƯỜNG TÂN AN"
+
+
+def test_printed_heading_has_the_body_once(received, province):
+    from motcua.printing.editions import FormKey
+    from motcua.printing.views import document_html
+    from tests.printing.pdfcheck import layout_text
+
+    province.name = "Ủy ban nhân dân tỉnh Đắk Lắk"
+    province.save()
+    text = layout_text(document_html(forms.receipt_context(received), FormKey.RECEIPT))
+    assert text.count("ỦYBANNHÂNDÂN") == 1
+
+
+# --- Mẫu 01: legal time "theo quy định", committed time beside it (issue 10) -----------------
+
+
+def test_receipt_prints_the_legal_time_and_the_committed_time(make_dossier, version):
+    ProcedureVersion.objects.filter(pk=version.pk).update(legal_time_value=Decimal(20))
+    dossier = make_dossier(time_value=Decimal(15))
+    data = forms.receipt_context(dossier)
+    assert data["time_limit"] == "20 ngày làm việc"
+    assert data["committed_time_limit"] == "15 ngày làm việc"
+    html = render_to_string(
+        "printing/forms/mau_01.html", {"form": data, "pdf": True}
+    )
+    assert "theo quy định là: 20 ngày làm việc" in html
+    assert "theo cam kết: <span class=\"strong\">15 ngày làm việc" in html
+
+
+def test_receipt_without_a_cut_prints_one_time(received):
+    data = forms.receipt_context(received)
+    assert data["time_limit"] == "15 ngày làm việc"
+    assert data["committed_time_limit"] == ""

@@ -30,3 +30,19 @@ def test_qr_encodes_the_status_url(settings):
     assert built["svg"].startswith("<svg")
     assert built["data_uri"].startswith("data:image/svg+xml")
     assert unquote(built["data_uri"]) == unquote(reference.svg_data_uri(scale=qr.SCALE_PDF, border=2))
+
+
+def test_base_url_given_by_the_caller_wins_when_no_public_url_is_set(settings):
+    settings.MOTCUA_PUBLIC_BASE_URL = ""
+    assert qr.status_url(CODE, "http://10.0.0.5:8111/") == f"http://10.0.0.5:8111/tra-cuu/{CODE}/"
+
+
+def test_public_base_url_owner(settings, rf):
+    from motcua.core.public_url import public_base_url
+
+    settings.MOTCUA_PUBLIC_BASE_URL = ""
+    request = rf.get("/", HTTP_HOST="localhost:8112")
+    assert public_base_url(request) == "http://localhost:8112"
+    assert public_base_url() == "http://127.0.0.1:8000"
+    settings.MOTCUA_PUBLIC_BASE_URL = "https://motcua.daklak.gov.vn/"
+    assert public_base_url(request) == "https://motcua.daklak.gov.vn"

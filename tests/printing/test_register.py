@@ -61,6 +61,7 @@ def test_register_context_columns(make_dossier, center, agency):
     first, second = data["rows"]
     assert first == {
         "index": 1,
+        "entry": "",
         "code": returned.code,
         "procedure": "Cấp giấy phép xây dựng nhà ở riêng lẻ",
         "applicant": "Nguyễn Văn Hùng",

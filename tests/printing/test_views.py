@@ -171,7 +171,8 @@ def test_printing_is_audited(client, received, receptionist):
     client.get(_url("mau-01", received, pdf=True))
     event = AuditEvent.objects.get(event_type=EVENT_FORM_PRINTED)
     assert (event.chain, event.actor, event.data) == (
-        received.code, receptionist, {"form": "mau-01", "format": "pdf"},
+        received.code, receptionist,
+        {"form": "mau-01", "format": "pdf", "numbers": ["mau-01:1/2026", "register:1/2026"]},
     )
 
 
@@ -361,3 +362,30 @@ def test_register_sheet_is_a_table_in_a_keyboard_scrollable_box(client, make_dos
     assert ".sheet table.grid { display: table; }" in html
     article = html.split('<article class="paper"', 1)[1].split(">", 1)[0]
     assert 'tabindex="0"' in article and 'role="region"' in article
+# --- the QR code and lookup link follow where the site is served (issue 10) ------------------
+
+
+@pytest.mark.parametrize("form", ["mau-01", "mau-02", "mau-03", "mau-04", "mau-05", "mau-06"])
+def test_qr_in_development_points_to_the_serving_host(client, dossiers, receptionist, settings,
+                                                     form):
+    settings.MOTCUA_PUBLIC_BASE_URL = ""
+    client.force_login(receptionist)
+    dossier = dossiers[form]
+    response = client.get(_url(form, dossier), HTTP_HOST="localhost:8111")
+    expected = f"http://localhost:8111/tra-cuu/{dossier.code}/"
+    assert response.context["form"]["qr"]["url"] == expected
+    assert "127.0.0.1:8000" not in response.content.decode()
+    pdf = client.get(_url(form, dossier, pdf=True), HTTP_HOST="localhost:8111").content
+    text = pdftotext(pdf)
+    if text is not None:
+        assert "localhost:8111" in text.replace("\n", "")
+
+
+def test_qr_in_production_points_to_the_public_base_url(client, received, receptionist, settings):
+    settings.MOTCUA_PUBLIC_BASE_URL = "https://motcua.daklak.gov.vn/"
+    client.force_login(receptionist)
+    response = client.get(_url("mau-01", received), HTTP_HOST="localhost:8111")
+    assert response.context["form"]["qr"]["url"] == (
+        f"https://motcua.daklak.gov.vn/tra-cuu/{received.code}/"
+    )
+    assert "localhost:8111" not in response.content.decode()

@@ -141,11 +141,15 @@ def test_organisation_applicant(world, login, frozen):
         ({"name": ""}, "Cần ghi họ và tên"),
         ({"delivery_method": "post", "delivery_address": ""},
          "Nhận qua bưu chính cần địa chỉ nhận kết quả."),
-        ({"birth_date": "31/02/1990"}, "Ngày phải ghi theo dạng dd/mm/yyyy."),
+        # A day that does not exist is a wrong date, not a wrong format (issue 10).
+        ({"birth_date": "31/02/1990"}, "Ngày 31/02/1990 không có thật"),
+        ({"birth_date": "1990.02.03"}, "Ngày phải ghi theo dạng dd/mm/yyyy."),
+        ({"birth_date": "04/05/2027"}, "Ngày sinh 04/05/2027 ở sau ngày hôm nay"),
         ({"procedure": ""}, "Trường này là bắt buộc"),
     ],
     ids=["missing-document", "short-id", "bad-province", "gender-digit", "bad-phone",
-         "no-name", "post-without-address", "bad-date", "no-procedure"],
+         "no-name", "post-without-address", "impossible-date", "bad-date", "future-birth",
+         "no-procedure"],
 )
 def test_bad_input_keeps_everything_typed_and_writes_nothing(world, login, frozen, overrides,
                                                              message):
@@ -252,3 +256,35 @@ def test_guidance_with_nothing_missing_asks_what_to_supplement(world, login, fro
     assert response.status_code == 400
     assert "Cần ghi nội dung yêu cầu hoàn thiện." in response.content.decode()
     assert written() == before
+
+
+def test_empty_form_shows_every_error_at_once(world, login, frozen):
+    """Issue 10: an empty form showed only the name error."""
+    client = login(world.receptionist)
+    response = client.post("/can-bo/tiep-nhan/", {
+        "unit": world.center.pk, "procedure": world.version.pk, "applicant_kind": "person",
+        "delivery_method": "counter", "birth_date": "31/02/1990",
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    for message in ("Cần ghi họ và tên", "Cần ghi số định danh cá nhân",
+                    "Thiếu giấy tờ bắt buộc: Đơn đề nghị cấp giấy phép.",
+                    "Thiếu giấy tờ bắt buộc: Bản vẽ thiết kế.", "Ngày 31/02/1990 không có thật"):
+        assert message in page, message
+
+
+def test_over_long_name_is_refused_with_a_message(world, login, frozen):
+    client = login(world.receptionist)
+    page = client.get("/can-bo/tiep-nhan/").content.decode()
+    assert 'maxlength="255"' not in page  # the browser would cut it silently
+    response = client.post("/can-bo/tiep-nhan/", {
+        "unit": world.center.pk, "procedure": world.version.pk, "applicant_kind": "person",
+        "delivery_method": "counter", "name": "A" * 300, "id_number": "066090001234",
+    })
+    assert response.status_code == 400
+    assert "dài 300 ký tự, tối đa 255 ký tự" in response.content.decode()
+
+
+def test_id_check_is_wired_to_birth_date_and_gender(world, login):
+    page = login(world.receptionist).get("/can-bo/tiep-nhan/").content.decode()
+    assert 'hx-trigger="change, change from:#id_birth_date, change from:#id_gender"' in page

@@ -232,3 +232,22 @@ def test_a_long_list_says_more_than_and_still_pages_on(world, bring, login, froz
     assert sorted(seen) == sorted(d.code for d in made)
     last = client.get(LIST_URL + "?list=all&page=4").content.decode()
     assert "4 hồ sơ" in last and "Trang 4/4" in last and "Trang sau" not in last
+
+
+def test_online_dossiers_waiting_for_acceptance_have_a_tile(world, login, frozen):
+    """Issue 10: "Mới đăng ký" online arrivals had no tile on the staff home page."""
+    from motcua.dossiers import services
+    from tests.workspace.conftest import APPLICANT, documents_for
+
+    submitted = services.dossier_submit_online(
+        procedure_version=world.version, receiving_unit=world.center, applicant=APPLICANT,
+        documents=documents_for(world.version),
+    )
+    client = login(world.receptionist)
+    home = client.get("/can-bo/")
+    assert "Mới đăng ký" in home.content.decode()
+    assert tile_count(home, "submitted") == 1
+    assert codes(client.get(f"{LIST_URL}?list=submitted")) == [submitted.code]
+    # Another center's receptionist does not see it.
+    other = login(world.foreign_receptionist)
+    assert tile_count(other.get("/can-bo/"), "submitted") == 0

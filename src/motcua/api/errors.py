@@ -28,8 +28,13 @@ _DEFAULT_MESSAGES = {
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "message": exc.message}
-        if exc.field:
-            body["fields"] = {exc.field: [exc.message]}
+        errors = getattr(exc, "errors", None) or [exc]
+        fields: dict[str, list[str]] = {}
+        for error in errors:
+            if error.field:
+                fields.setdefault(error.field, []).append(error.message)
+        if fields:
+            body["fields"] = fields
         return Response(body, status=exc.http_status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -41,6 +41,7 @@ ALLOWED_HOSTS = env_list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("MOTCUA_ALLOWED_HOSTS must list the host names in production.")
 CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "motcua.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -300,7 +301,9 @@ LOGGING = {
 MOTCUA_PROVINCE_NAME = env_str("MOTCUA_PROVINCE_NAME", "Đắk Lắk")
 # Đắk Lắk's level-1 code is inferred (H15), not verified: see shared/data/README.md.
 MOTCUA_PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "000.00.00.H15")
-MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Where QR codes and lookup links on printed slips point (motcua.core.public_url): required in
+# production; empty in development, where each slip takes the address of the page printing it.
+MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "", required=PRODUCTION)
 MOTCUA_WARNING_WORKING_DAYS = [
     int(x) for x in env_list("MOTCUA_WARNING_WORKING_DAYS", ["2", "1"])
 ]

@@ -24,3 +24,9 @@ urlpatterns = [
 ]
 # /media/ is not served: uploads are reached only through access-checked download views
 # (motcua.core.downloads), in development as in production.
+
+# Error pages in the site's look and language; JSON under /api/ (motcua.core.views).
+handler400 = "motcua.core.views.bad_request"
+handler403 = "motcua.core.views.permission_denied"
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"

@@ -213,7 +213,7 @@ class DossierAction(APIView):
         s = ActionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         params = dict(s.validated_data)
-        if action not in permissions.APOLOGY_ACTIONS:
+        if action not in permissions.NON_STATUS_ACTIONS:
             if "assignee" in params:
                 params["assignee"] = _user(params["assignee"])
             if "partner_unit" in params:

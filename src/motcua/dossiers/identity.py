@@ -23,7 +23,7 @@ import re
 from django.conf import settings
 from django.utils import timezone
 
-from motcua.core.errors import InvalidInput
+from motcua.core.errors import ErrorList, InvalidInput
 
 PROVINCE_CODES: dict[str, str] = {
     "001": "Hà Nội", "002": "Hà Giang", "004": "Cao Bằng", "006": "Bắc Kạn",
@@ -76,21 +76,24 @@ def validate_personal_id(
     code = int(number[3])
     born_male = code % 2 == 0
     century = 1900 + (code // 2) * 100
+    # Both mismatches are reported together: fixing the year must not reveal a second error.
+    errors = ErrorList()
     if birth_date is not None:
         year = century + int(number[4:6])
         if year != birth_date.year:
-            raise InvalidInput(
+            errors.add(InvalidInput(
                 "id_birth_year_mismatch",
                 "Số định danh cá nhân không khớp với năm sinh "
                 f"(mã thế kỷ và năm sinh cho năm {year}, ngày sinh ghi năm {birth_date.year}).",
                 field=field,
-            )
+            ))
     if gender in ("male", "female") and (gender == "male") != born_male:
-        raise InvalidInput(
+        errors.add(InvalidInput(
             "id_gender_mismatch",
             "Chữ số thứ 4 của số định danh cá nhân không khớp với giới tính đã khai.",
             field=field,
-        )
+        ))
+    errors.raise_if_any()
     return number
 
 

@@ -412,6 +412,31 @@ class CounterGuidance(models.Model):
     issued_at = models.DateTimeField()
 
 
+class NoticeDelivery(models.Model):
+    """The one-stop desk handed the closing notice to the citizen (trao văn bản cho công dân).
+
+    After an agency's refusal (văn bản từ chối giải quyết, with its reasons), a withdrawal or a
+    stop (Mẫu 05), the notice goes back through the one-stop desk to the applicant, as a result
+    would: at the counter, by post or electronically. The dossier's status does not change (it
+    is final already, and the statistics count it as such); this row records the hand-over.
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="notice_delivery"
+    )
+    how = models.CharField(_("cách trao"), max_length=16)  # a DeliveryMethod value
+    handed_to = models.CharField(_("người nhận"), max_length=255)
+    reference = models.CharField(_("số vận đơn / địa chỉ gửi"), max_length=255, blank=True)
+    handed_at = models.DateTimeField(_("trao lúc"))
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("trao thông báo cho công dân")
+        verbose_name_plural = _("trao thông báo cho công dân")
+
+
 class DeadlineWarning(models.Model):
     """A warning already sent, so the scheduler never sends the same one twice."""
 
@@ -438,5 +463,6 @@ __all__ = [
     "DossierPause",
     "DossierStep",
     "DocumentForm",
+    "NoticeDelivery",
     "StatusChange",
 ]

@@ -173,6 +173,8 @@ def allowed_actions(user, dossier, apology=None) -> list[str]:
         result.append("record_explanation")
     if can_escalate(user, dossier, apology):
         result.append("escalate")
+    if can_hand_over_notice(user, dossier):
+        result.append(NOTICE_ACTION)
     return result
 
 
@@ -181,3 +183,26 @@ def can_download_result(user, dossier) -> bool:
     (those who may view the dossier). The applicant will download it through the portal once
     applicants have accounts; that check belongs here too."""
     return can_view_dossier(user, dossier)
+# ----------------------------------------------------------------------------- closing notices
+
+NOTICE_ACTION = "hand_over_notice"
+# Actions that change no status: the apology ones and the notice hand-over.
+NON_STATUS_ACTIONS = (*APOLOGY_ACTIONS, NOTICE_ACTION)
+
+
+def may_hand_over_notice(user, dossier) -> bool:
+    """Who hands the refusal / stop notice to the citizen: a receptionist of the receiving unit
+    (the one-stop desk), as for a result."""
+    return has_role(user, Role.RECEPTIONIST, dossier.receiving_unit_id)
+
+
+def can_hand_over_notice(user, dossier) -> bool:
+    """Who and when: closed without a result (refused, withdrawn, stopped) and not handed yet."""
+    from motcua.dossiers.models import NoticeDelivery
+    from motcua.dossiers.states import CLOSED_WITH_NOTICE
+
+    return (
+        dossier.status in CLOSED_WITH_NOTICE
+        and may_hand_over_notice(user, dossier)
+        and not NoticeDelivery.objects.filter(dossier_id=dossier.pk).exists()
+    )

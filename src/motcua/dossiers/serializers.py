@@ -22,7 +22,10 @@ class ApplicantSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="Họ và tên / tên tổ chức")
     id_number = serializers.CharField(required=False, allow_blank=True,
                                       help_text="Số định danh cá nhân 12 số (hoặc CMND 9 số cũ)")
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    # Parsed by the service (core.dates), so "1990-02-31" is a wrong date, not a wrong format,
+    # and reported with the other errors of the intake.
+    birth_date = serializers.CharField(required=False, allow_null=True, allow_blank=True,
+                                       help_text="YYYY-MM-DD")
     gender = serializers.ChoiceField(choices=["male", "female"], required=False,
                                      allow_blank=True)
     address = serializers.CharField(required=False, allow_blank=True)
@@ -72,6 +75,10 @@ class ActionSerializer(serializers.Serializer):
     amount = serializers.IntegerField(required=False, min_value=0)
     paid_online = serializers.BooleanField(required=False)
     returned_to = serializers.CharField(required=False, allow_blank=True)
+    handed_to = serializers.CharField(required=False, allow_blank=True, max_length=255,
+                                      help_text="Người nhận thông báo (hand_over_notice)")
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=255,
+                                      help_text="Số vận đơn khi gửi qua bưu chính")
     how = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False)
     result_file = serializers.FileField(required=False)
     result_number = serializers.CharField(required=False, allow_blank=True)

@@ -75,6 +75,11 @@ FINAL = frozenset(
         Status.REFUSED_AFTER_APPRAISAL,
     }
 )
+# Closed without a result: the agency's refusal, a withdrawal or a stop. Their notice goes back
+# through the one-stop desk to the citizen (NoticeDelivery), as a result would.
+CLOSED_WITH_NOTICE = frozenset(
+    {Status.REFUSED_AFTER_APPRAISAL, Status.WITHDRAWN, Status.STOPPED}
+)
 # The clock is stopped (tạm dừng) in these states.
 PAUSED = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
 # Processing has ended (kết thúc xử lý) once a dossier reaches one of these (766 rule, §3.5).

@@ -126,8 +126,9 @@ TRANSITIONS: dict[str, Transition] = {
     ]
 }
 
-# Actions that do not change the status (checked by their own services).
-NON_TRANSITION_ACTIONS = ("apologise", "record_explanation", "escalate")
+# Actions that do not change the status (checked by their own services): the apology ones, and
+# the desk handing a refusal / withdrawal / stop notice to the citizen (services.notices).
+NON_TRANSITION_ACTIONS = ("apologise", "record_explanation", "escalate", "hand_over_notice")
 
 
 def get_transition(action: str) -> Transition:

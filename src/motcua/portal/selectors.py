@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.states import NATIONAL_NAME
+from motcua.dossiers.states import CLOSED_WITH_NOTICE, NATIONAL_NAME, Status
 from motcua.org.calendars import unit_calendar
 from motcua.org.models import Counter, Unit, UnitKind
 
@@ -88,6 +88,10 @@ _PUBLIC_DOSSIER_FIELDS = (
     "receiving_unit__name",
     "receiving_unit__address",
     "receiving_unit__phone",
+    # Closed without a result: the reason written to the citizen (the refusal or stop notice
+    # says it) and when the desk handed the notice over.
+    "refusal_reason",
+    "notice_delivery__handed_at",
 )
 
 
@@ -145,6 +149,11 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
     # After an apology (Mẫu 04) the citizen holds the new appointment.
     appointment = rescheduled or row["due_at"]
     probe = Dossier(status=row["status"], due_at=appointment)
+    closed = row["status"] in CLOSED_WITH_NOTICE
+    if closed:
+        # Refused, withdrawn or stopped: no result will come, so no date is promised; the
+        # status says which (the national code 8 covers both a refusal and a stop).
+        appointment = None
     return {
         "code": row["code"],
         "procedure_name": row["procedure_version__name"],
@@ -154,11 +163,17 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
         "receiving_phone": row["receiving_unit__phone"],
         "received_at": row["received_at"],
         "due_at": appointment,
-        "rescheduled": bool(rescheduled and original and rescheduled != original),
+        "rescheduled": not closed and bool(rescheduled and original and rescheduled != original),
         "original_due_at": original,
         "finished_at": row["finished_at"],
         "returned_at": row["returned_at"],
         "national_status": row["national_status"],
-        "status_name": NATIONAL_NAME.get(row["national_status"], ""),
-        "overdue": probe.is_overdue(now),
+        "status_name": (
+            Status(row["status"]).label if closed
+            else NATIONAL_NAME.get(row["national_status"], "")
+        ),
+        "closed": closed,
+        "public_reason": row["refusal_reason"] if closed else "",
+        "notice_handed_at": row["notice_delivery__handed_at"],
+        "overdue": not closed and probe.is_overdue(now),
     }

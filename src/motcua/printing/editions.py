@@ -34,6 +34,9 @@ class FormKey(StrEnum):
     STOP = "mau-05"
     CONTROL = "mau-06"
     REGISTER = "mau-07"
+    # Not an annex form: the agency's written refusal with reasons (văn bản từ chối giải
+    # quyết), laid out as the decree's forms are, sent back through the one-stop desk.
+    REFUSAL_NOTICE = "tb-tu-choi"
 
 
 class Edition(StrEnum):
@@ -69,6 +72,9 @@ SPECS: dict[Edition, dict[FormKey, FormSpec]] = {
             "06", "Phiếu kiểm soát quá trình giải quyết hồ sơ", "A4", "PKS", _TT03
         ),
         FormKey.REGISTER: FormSpec("07", "Sổ theo dõi hồ sơ", "A4 landscape", "STD", _TT03),
+        FormKey.REFUSAL_NOTICE: FormSpec(
+            "", "Thông báo từ chối giải quyết hồ sơ", "A5", "TB", "Nghị định số 118/2025/NĐ-CP"
+        ),
     },
     Edition.TT01_2018: {
         FormKey.RECEIPT: FormSpec("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "A5", "", _TT01),

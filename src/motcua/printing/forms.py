@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 
 from django.conf import settings
@@ -46,7 +47,9 @@ from motcua.printing.formatting import (
     place_date,
     short_date,
     short_moment,
+    vietnam_time,
 )
+from motcua.printing.models import REGISTER_SERIES, IssuedNumber
 from motcua.printing.qr import dossier_qr
 from motcua.worktime import Timeliness, WorkCalendar, classify
 
@@ -81,15 +84,31 @@ def person_name(user) -> str:
     return name or user.get_username()
 
 
+# "Ủy ban nhân dân", "Uỷ ban nhân dân" (old tone placement) or "UBND" at the start of a name.
+_PEOPLES_COMMITTEE = re.compile(r"^\s*(?:[uủ][yỷ]\s+ban\s+nhân\s+dân|ubnd)\s+", re.IGNORECASE)
+
+
+def _peoples_committee(name: str) -> str:
+    """The People's Committee (Ủy ban nhân dân) of a province or commune named ``name``.
+
+    Unit names are stored either as the territory ("Tỉnh Đắk Lắk") or as the body itself
+    ("Ủy ban nhân dân tỉnh Đắk Lắk", as the demo and most catalogues do); both give the body
+    once, never "Ủy ban nhân dân Ủy ban nhân dân …".
+    """
+    territory = _PEOPLES_COMMITTEE.sub("", unicodedata.normalize("NFC", name)).strip()
+    return f"Ủy ban nhân dân {territory}"
+
+
 def _parent_line(unit: Unit) -> str:
-    """The "ĐƠN VỊ CHỦ QUẢN" line: the body the issuing unit belongs to."""
+    """The governing body line (cơ quan, tổ chức chủ quản), printed above the issuing unit as
+    the decree's forms lay out the heading (NĐ 30/2020/NĐ-CP, Phụ lục I)."""
     parent = unit.parent
     if parent is not None:
         if parent.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE):
-            return f"Ủy ban nhân dân {parent.name}".upper()
+            return _peoples_committee(parent.name).upper()
         return parent.name.upper()
     if unit.level == Level.PROVINCE:
-        return f"Ủy ban nhân dân tỉnh {settings.MOTCUA_PROVINCE_NAME}".upper()
+        return _peoples_committee(f"tỉnh {settings.MOTCUA_PROVINCE_NAME}").upper()
     return ""
 
 
@@ -111,19 +130,40 @@ def _unit_suffix(unit: Unit) -> str:
     return unit.short_name
 
 
-def _number(symbol: str, unit: Unit) -> str:
-    """'Số: ……/PBS-TTPVHCC': the number is written by the clerk, the symbol is printed."""
+def _number(symbol: str, unit: Unit, number: int | None = None) -> str:
+    """'Số: 12/PBS-TTPVHCC' once the form is issued (numbered); 'Số: ……/PBS-TTPVHCC' on a
+    preview before that."""
     tail = "-".join(part for part in (symbol, _unit_suffix(unit)) if part)
-    return f"Số: {BLANK}/{tail}" if tail else f"Số: {BLANK}"
+    shown = f"{number:02d}" if number is not None else BLANK
+    return f"Số: {shown}/{tail}" if tail else f"Số: {shown}"
 
 
-def header(unit: Unit, edition: Edition, key: FormKey, issued_at) -> dict:
-    """Heading common to every form: parent body, unit, number, place and date, title."""
+def numbering(subject: str, series: str, unit: Unit, at) -> dict:
+    """What to number when a form is issued (printing.services.numbers_issue)."""
+    return {"subject": subject, "series": series, "unit_id": unit.pk, "at": at}
+
+
+def _issued(subject: str, series: str) -> IssuedNumber | None:
+    return IssuedNumber.objects.filter(subject=subject, series=series).first()
+
+
+def register_book(year: int) -> str:
+    """'01/2026': one tracking register book (quyển) per unit and year."""
+    return f"01/{year}"
+
+
+def header(unit: Unit, edition: Edition, key: FormKey, issued_at, subject: str = "") -> dict:
+    """Heading common to every form: parent body, unit, number, place and date, title.
+
+    ``subject`` names the issued document ("dossier:12", "pause:3"): its number, once issued,
+    is printed, and the form lists it under "numbering" so that printing issues it.
+    """
     spec = form_spec(edition, key)
+    issued = _issued(subject, key.value) if subject else None
     return {
         "edition": edition.value,
         "form_key": key.value,
-        "form_number": f"Mẫu số {spec.number}",
+        "form_number": f"Mẫu số {spec.number}" if spec.number else "",
         "basis": spec.basis,
         "title": spec.title,
         "paper": spec.paper,
@@ -131,9 +171,15 @@ def header(unit: Unit, edition: Edition, key: FormKey, issued_at) -> dict:
         "unit": unit.name.upper(),
         "unit_name": unit.name,
         # A register is numbered by book (quyển), not by document.
-        "number": f"Quyển số: {BLANK}" if key == FormKey.REGISTER else _number(spec.symbol, unit),
+        "number": (
+            f"Quyển số: {register_book(vietnam_time(issued_at).year)}"
+            if key == FormKey.REGISTER
+            else _number(spec.symbol, unit, issued.number if issued else None)
+        ),
         "place_date": place_date(_place(unit), issued_at),
         "issued_at": issued_at,
+        "numbering": [numbering(subject, key.value, unit, issued_at)] if subject else [],
+        "issued": issued is not None,
     }
 
 
@@ -176,13 +222,18 @@ def _lines(text: str) -> list[str]:
     return [item for item in items if item]
 
 
-def _dossier_base(dossier: Dossier, key: FormKey, issued_at, unit: Unit | None = None) -> dict:
+def _dossier_base(
+    dossier: Dossier, key: FormKey, issued_at, unit: Unit | None = None, *, base_url=None,
+    subject: str = "",
+) -> dict:
     edition = form_edition(dossier)
     version = dossier.procedure_version
+    subject = subject or f"dossier:{dossier.pk}"
     return {
-        "header": header(unit or dossier.receiving_unit, edition, key, issued_at),
+        "header": header(unit or dossier.receiving_unit, edition, key, issued_at, subject),
         "code": dossier.code,
-        "qr": dossier_qr(dossier.code),
+        # ``base_url``: the public base URL for the QR and lookup link (core.public_url).
+        "qr": dossier_qr(dossier.code, base_url),
         "applicant": dossier_applicant(dossier),
         "procedure": _procedure(version),
         "request": dossier.request_summary or version.name,
@@ -230,8 +281,22 @@ def _delivery(dossier: Dossier) -> str:
 # --- Mẫu 01 ---------------------------------------------------------------------------------
 
 
+def _time_limits(dossier: Dossier) -> tuple[str, str]:
+    """(legal time limit, time limit the dossier runs under) as the forms write them.
+
+    The legal one (thời gian theo quy định) comes from the procedure version the dossier was
+    received under; the dossier's own inputs are the committed time (thời gian cam kết, cắt
+    giảm) its due time was computed from. A version with no legal time falls back to the
+    dossier's.
+    """
+    version = dossier.procedure_version
+    committed = duration_text(dossier.time_value, dossier.time_unit)
+    legal = duration_text(version.legal_time_value, version.legal_time_unit)
+    return legal or committed, committed
+
+
 @in_vietnamese
-def receipt_context(dossier: Dossier) -> dict:
+def receipt_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     """Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
     dossier = _load(dossier)
     if dossier.received_at is None or dossier.status in _NOT_RECEIVED:
@@ -243,12 +308,28 @@ def receipt_context(dossier: Dossier) -> dict:
         {"name": d.name, "form": str(ProvidedAs(d.provided_as).label), "copies": d.copies}
         for d in dossier.documents.exclude(provided_as=ProvidedAs.NONE).order_by("id")
     ]
-    context = _dossier_base(dossier, FormKey.RECEIPT, dossier.received_at)
+    context = _dossier_base(dossier, FormKey.RECEIPT, dossier.received_at, base_url=base_url)
+    legal, committed = _time_limits(dossier)
+    # The receipt enters the dossier in the unit's tracking register (Mẫu 07) of its year.
+    subject = f"dossier:{dossier.pk}"
+    entry = _issued(subject, REGISTER_SERIES)
+    context["header"]["numbering"].append(
+        numbering(subject, REGISTER_SERIES, dossier.receiving_unit, dossier.received_at)
+    )
+    context.update(
+        {
+            "register_book": register_book(entry.year) if entry else "",
+            "register_entry": f"{entry.number:04d}" if entry else "",
+        }
+    )
     context.update(
         {
             "documents": documents,
             "copies": dossier.copies,
-            "time_limit": duration_text(dossier.time_value, dossier.time_unit),
+            # "theo quy định" is the law's time; the dossier's own (committed) time is what the
+            # appointment below was computed from, printed only when the province cut it.
+            "time_limit": legal,
+            "committed_time_limit": committed if committed != legal else "",
             "received_at": dossier.received_at,
             "received_text": moment_words(dossier.received_at),
             "due_at": due,
@@ -265,7 +346,9 @@ def receipt_context(dossier: Dossier) -> dict:
 
 
 @in_vietnamese
-def supplement_context(dossier: Dossier, pause: DossierPause | None = None) -> dict:
+def supplement_context(
+    dossier: Dossier, pause: DossierPause | None = None, *, base_url: str | None = None
+) -> dict:
     """Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, for a supplement requested after
     acceptance (a supplement pause); the latest one unless ``pause`` is given."""
     dossier = _load(dossier)
@@ -277,7 +360,10 @@ def supplement_context(dossier: Dossier, pause: DossierPause | None = None) -> d
     if pause is None:
         raise FormNotApplicable("Hồ sơ không có yêu cầu bổ sung, hoàn thiện nào.")
     unit = dossier.receiving_unit
-    context = _dossier_base(dossier, FormKey.SUPPLEMENT, pause.started_at)
+    context = _dossier_base(
+        dossier, FormKey.SUPPLEMENT, pause.started_at, base_url=base_url,
+        subject=f"pause:{pause.pk}",
+    )
     context.update(
         {
             "source": "pause",
@@ -303,7 +389,10 @@ def guidance_context(guidance: CounterGuidance) -> dict:
     version = guidance.procedure_version
     edition = edition_on(guidance.issued_at)
     return {
-        "header": header(guidance.unit, edition, FormKey.SUPPLEMENT, guidance.issued_at),
+        "header": header(
+            guidance.unit, edition, FormKey.SUPPLEMENT, guidance.issued_at,
+            f"guidance:{guidance.pk}",
+        ),
         "source": "counter",
         "code": "",
         "qr": None,
@@ -332,7 +421,7 @@ def guidance_context(guidance: CounterGuidance) -> dict:
 
 
 @in_vietnamese
-def refusal_context(dossier: Dossier) -> dict:
+def refusal_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     """Mẫu 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ (refusal at reception)."""
     dossier = _load(dossier)
     if dossier.status != Status.REFUSED_AT_RECEPTION:
@@ -342,7 +431,7 @@ def refusal_context(dossier: Dossier) -> dict:
         )
     change = _last_change(dossier, [Status.REFUSED_AT_RECEPTION])
     refused_at = (change.at if change else None) or dossier.submitted_at or dossier.created_at
-    context = _dossier_base(dossier, FormKey.REFUSAL, refused_at)
+    context = _dossier_base(dossier, FormKey.REFUSAL, refused_at, base_url=base_url)
     context.update(
         {
             "reason": dossier.refusal_reason or (change.reason if change else ""),
@@ -358,7 +447,7 @@ def refusal_context(dossier: Dossier) -> dict:
 
 
 @in_vietnamese
-def apology_context(dossier: Dossier) -> dict:
+def apology_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     """Mẫu 04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (TT 01/2018: Phiếu xin
     lỗi và hẹn lại ngày trả kết quả), issued by the late agency."""
     dossier = _load(dossier)
@@ -371,7 +460,10 @@ def apology_context(dossier: Dossier) -> dict:
         raise FormNotApplicable(
             "Hồ sơ chưa có văn bản xin lỗi và đề nghị gia hạn (chưa ghi nhận xin lỗi, hẹn lại)."
         )
-    context = _dossier_base(dossier, FormKey.APOLOGY, apology.issued_at, unit=apology.unit)
+    context = _dossier_base(
+        dossier, FormKey.APOLOGY, apology.issued_at, unit=apology.unit, base_url=base_url,
+        subject=f"apology:{apology.pk}",
+    )
     context.update(
         {
             "addressee": (
@@ -398,7 +490,7 @@ def apology_context(dossier: Dossier) -> dict:
 
 
 @in_vietnamese
-def stop_context(dossier: Dossier) -> dict:
+def stop_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
     """Mẫu 05 Thông báo dừng giải quyết hồ sơ (stop notice; NĐ 118 Art. 21, TT 03/2025 Art. 7).
 
     The annex's fields were not read (domain §2.6 [U]); the notice follows Mẫu 03: dossier
@@ -412,7 +504,7 @@ def stop_context(dossier: Dossier) -> dict:
     change = _last_change(dossier, _STOP_STATES)
     stopped_at = (change.at if change else None) or dossier.finished_at or dossier.updated_at
     withdrawn = dossier.status == Status.WITHDRAWN
-    context = _dossier_base(dossier, FormKey.STOP, stopped_at)
+    context = _dossier_base(dossier, FormKey.STOP, stopped_at, base_url=base_url)
     context.update(
         {
             "withdrawn": withdrawn,
@@ -426,6 +518,45 @@ def stop_context(dossier: Dossier) -> dict:
             "stopped_at": stopped_at,
             "stopped_text": moment_words(stopped_at),
             "officer": person_name(change.actor if change else None),
+        }
+    )
+    return context
+
+
+# --- the agency's refusal notice ------------------------------------------------------------
+
+
+@in_vietnamese
+def refusal_notice_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
+    """Thông báo từ chối giải quyết hồ sơ: the competent agency's written refusal, with its
+    reasons, after appraisal ("Từ chối giải quyết"). Issued by the agency, signed by the leader
+    who refused, and handed to the citizen through the one-stop desk."""
+    dossier = _load(dossier)
+    if dossier.status != Status.REFUSED_AFTER_APPRAISAL:
+        raise FormNotApplicable(
+            "Hồ sơ không bị từ chối giải quyết nên không in Thông báo từ chối giải quyết hồ sơ."
+        )
+    change = _last_change(dossier, [Status.REFUSED_AFTER_APPRAISAL])
+    refused_at = (change.at if change else None) or dossier.finished_at or dossier.updated_at
+    agency = (change.unit if change and change.unit_id else None) or dossier.competent_unit
+    agency = Unit.objects.select_related("parent__parent").get(pk=agency.pk)
+    context = _dossier_base(
+        dossier, FormKey.REFUSAL_NOTICE, refused_at, unit=agency, base_url=base_url
+    )
+    applicant = context["applicant"]
+    context.update(
+        {
+            "addressee": (
+                dossier.applicant_name if applicant["is_organisation"]
+                else f"Ông/Bà {dossier.applicant_name}"
+            ),
+            "agency": agency.name,
+            "received_text": date_words(dossier.received_at),
+            "reason": dossier.refusal_reason or (change.reason if change else ""),
+            "refused_at": refused_at,
+            "refused_text": moment_words(refused_at),
+            "signer": person_name(change.actor if change else None),
+            "copy_to": dossier.receiving_unit.name,
         }
     )
     return context
@@ -458,7 +589,9 @@ def _unit_and_person(unit: Unit | None, user) -> str:
 
 
 @in_vietnamese
-def control_context(dossier: Dossier, *, now: dt.datetime | None = None) -> dict:
+def control_context(
+    dossier: Dossier, *, now: dt.datetime | None = None, base_url: str | None = None
+) -> dict:
     """Mẫu 06 Phiếu kiểm soát quá trình giải quyết hồ sơ (processing control slip).
 
     One row per hand-over (``DossierStep``): the unit handing over ("Giao") and the next one
@@ -510,7 +643,7 @@ def control_context(dossier: Dossier, *, now: dt.datetime | None = None) -> dict
         }
     )
     apology = Apology.objects.filter(dossier=dossier).values("new_due_at").first()
-    context = _dossier_base(dossier, FormKey.CONTROL, dossier.received_at)
+    context = _dossier_base(dossier, FormKey.CONTROL, dossier.received_at, base_url=base_url)
     context.update(
         {
             "partners": ", ".join(partners),
@@ -533,14 +666,18 @@ def register_context(
     """Mẫu 07 Sổ theo dõi hồ sơ (tracking register) of a receiving unit over [start, end]."""
     printed_at = printed_at or timezone.now()
     raw = selectors.register_rows(unit=unit, start=start, end=end, field=field)
+    entries = selectors.register_entries([row["id"] for row in raw])
     rows = []
     for number, row in enumerate(raw, start=1):
+        entry = entries.get(row["id"])
         # After an apology the register keeps the first appointment and shows the new one.
         rescheduled = row["rescheduled_due_at"]
         due = (row["original_due_at"] if rescheduled else None) or row["due_at"]
         rows.append(
             {
                 "index": number,
+                # Số thứ tự in the register book, given when the receipt was issued.
+                "entry": f"{entry[1]:04d}" if entry else "",
                 "code": row["code"],
                 "procedure": row["procedure_version__name"],
                 "applicant": row["applicant_name"],
@@ -556,7 +693,11 @@ def register_context(
             }
         )
     context = {
-        "header": header(unit, edition_on(end), FormKey.REGISTER, printed_at),
+        "header": {
+            **header(unit, edition_on(end), FormKey.REGISTER, printed_at),
+            # The book of the period's year, whenever it is printed.
+            "number": f"Quyển số: {register_book(end.year)}",
+        },
         "unit_code": unit.code,
         "start": start,
         "end": end,
@@ -576,6 +717,7 @@ BUILDERS = {
     FormKey.APOLOGY: apology_context,
     FormKey.STOP: stop_context,
     FormKey.CONTROL: control_context,
+    FormKey.REFUSAL_NOTICE: refusal_notice_context,
 }
 
 
@@ -592,6 +734,7 @@ def available_forms(dossier: Dossier) -> list[dict]:
         FormKey.APOLOGY: Apology.objects.filter(dossier=dossier).exists(),
         FormKey.STOP: dossier.status in _STOP_STATES,
         FormKey.CONTROL: received,
+        FormKey.REFUSAL_NOTICE: dossier.status == Status.REFUSED_AFTER_APPRAISAL,
     }
     forms = []
     for key, ok in applies.items():

@@ -1,7 +1,7 @@
 """QR codes on the forms (mã QR tra cứu hồ sơ): they open the public status page.
 
 The applicant scans the code on the receipt to see where the dossier is; the URL is the public
-lookup page ``<MOTCUA_PUBLIC_BASE_URL>/tra-cuu/<code>/``. Error correction M survives a folded or
+lookup page ``<public base URL>/tra-cuu/<code>/``, the base from ``motcua.core.public_url``. Error correction M survives a folded or
 stamped corner of the slip.
 """
 
@@ -10,17 +10,21 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import segno
-from django.conf import settings
+from django.urls import reverse
+
+from motcua.core.public_url import public_base_url
 
 ERROR = "m"
 SCALE_SCREEN = 3
 SCALE_PDF = 4
 
 
-def status_url(code: str) -> str:
-    """The public lookup URL of dossier ``code``."""
-    base = settings.MOTCUA_PUBLIC_BASE_URL.rstrip("/")
-    return f"{base}/tra-cuu/{quote(code, safe='')}/"
+def status_url(code: str, base_url: str | None = None) -> str:
+    """The public lookup URL of dossier ``code`` under ``base_url`` (the installation's public
+    base URL when not given)."""
+    base = (base_url or public_base_url()).rstrip("/")
+    path = reverse("portal:lookup-result", kwargs={"code": "CODE"}).replace("CODE", "{}")
+    return base + path.format(quote(code, safe=""))
 
 
 def make_qr(url: str) -> segno.QRCode:
@@ -37,7 +41,7 @@ def qr_data_uri(url: str) -> str:
     return make_qr(url).svg_data_uri(scale=SCALE_PDF, border=2)
 
 
-def dossier_qr(code: str) -> dict[str, str]:
+def dossier_qr(code: str, base_url: str | None = None) -> dict[str, str]:
     """What a form template needs to print the QR of dossier ``code``."""
-    url = status_url(code)
+    url = status_url(code, base_url)
     return {"url": url, "svg": qr_svg_inline(url), "data_uri": qr_data_uri(url)}

@@ -12,6 +12,7 @@ from motcua.dossiers.states import Status
 from motcua.org.models import Unit
 
 REGISTER_FIELDS = (
+    "id",
     "code",
     "procedure_version__name",
     "applicant_name",
@@ -51,3 +52,16 @@ def register_rows(*, unit: Unit, start: dt.date, end: dt.date, field=None) -> li
     if field is not None:
         rows = rows.filter(field=field)
     return list(rows.values(*REGISTER_FIELDS))
+
+
+def register_entries(dossier_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{dossier id: (year, entry number)} of the dossiers already entered in their unit's
+    tracking register (when their receipt was issued), in one query."""
+    from motcua.printing.models import REGISTER_SERIES, IssuedNumber
+
+    subjects = {f"dossier:{pk}": pk for pk in dossier_ids}
+    rows = IssuedNumber.objects.filter(series=REGISTER_SERIES, subject__in=list(subjects))
+    return {
+        subjects[subject]: (year, number)
+        for subject, year, number in rows.values_list("subject", "year", "number")
+    }

@@ -6,34 +6,111 @@ logged (design: audit), so every form shown or downloaded leaves one event.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from motcua.audit.services import audit_record
+from motcua.core.errors import Conflict
 from motcua.dossiers.models import Dossier
+from motcua.printing.formatting import vietnam_time
+from motcua.printing.models import IssuedNumber, NumberSequence
 
 EVENT_FORM_PRINTED = "printing.form_printed"
 
 
 def form_print_record(
     *, actor, form: str, fmt: str, dossier: Dossier | None = None, unit=None, obj=None,
-    data: dict | None = None,
+    data: dict | None = None, numbering: list[dict] = (),
 ):
-    """Log that ``actor`` printed ``form`` (``mau-01`` …) as ``fmt`` (``html``/``pdf``).
+    """Log that ``actor`` printed ``form`` (``mau-01`` …) as ``fmt`` (``html``/``pdf``), and
+    give the form its number (and a receipt its register entry) when first issued.
 
     Forms of a dossier go to the dossier's chain; the register and counter slips, which have
     no dossier, to a per-unit printing chain (``printing:<unit code>``) so they never contend
-    with the system chain.
+    with the system chain. Returns the numbers newly issued or found.
     """
     payload = {"form": form, "format": fmt, **(data or {})}
     with transaction.atomic():
         if dossier is not None:
-            # The dossier's row lock keeps its chain in order with the dossier services.
+            # The dossier's row lock keeps its chain in order with the dossier services, and
+            # numbers its forms once.
             locked = Dossier.objects.select_for_update().only("pk", "code").get(pk=dossier.pk)
-            return audit_record(
+            issued = numbers_issue(list(numbering))
+            if issued:
+                payload["numbers"] = [f"{n.series}:{n.number}/{n.year}" for n in issued]
+            audit_record(
                 actor=actor, event_type=EVENT_FORM_PRINTED, dossier=locked, obj=obj, data=payload
             )
-        return audit_record(
+            return issued
+        if obj is not None and numbering:
+            type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+        issued = numbers_issue(list(numbering))
+        if issued:
+            payload["numbers"] = [f"{n.series}:{n.number}/{n.year}" for n in issued]
+        audit_record(
             actor=actor, event_type=EVENT_FORM_PRINTED,
             chain=f"printing:{unit.code}" if unit is not None else None,
             obj=obj, data=payload,
         )
+        return issued
+
+
+# --- form numbers and register entries (số văn bản, số thứ tự trong sổ) ----------------------
+
+
+def _next_number(unit_id: int, year: int, series: str) -> int:
+    """``last + 1`` of the (unit, year, series) sequence, creating it at 1: one
+    ``UPDATE … RETURNING`` where the database has it, as dossier codes are numbered, so two
+    clerks printing at once never get the same number."""
+    for _attempt in range(5):
+        last = _increment(unit_id, year, series)
+        if last is not None:
+            return last
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(unit_id=unit_id, year=year, series=series, last=1)
+            return 1
+        except IntegrityError:  # another clerk created it first: increment theirs
+            continue
+    raise Conflict("number_sequence_busy", "Không cấp được số văn bản, vui lòng thử lại.")
+
+
+def _increment(unit_id: int, year: int, series: str) -> int | None:
+    connection = transaction.get_connection()
+    rows = NumberSequence.objects.filter(unit_id=unit_id, year=year, series=series)
+    if not connection.features.can_return_columns_from_insert:
+        if not rows.update(last=F("last") + 1):
+            return None
+        return rows.values_list("last", flat=True).get()
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "last" = "last" + 1 '
+            'WHERE "unit_id" = %s AND "year" = %s AND "series" = %s RETURNING "last"',
+            [unit_id, year, series],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def numbers_issue(numbering: list[dict]) -> list[IssuedNumber]:
+    """Give each document of ``numbering`` (what a form builder lists under ``"numbering"``:
+    subject, series, unit_id, at) its number, unless it already has one.
+
+    Runs inside the caller's transaction, after it locked the subject (the dossier or the
+    guidance slip), so a first print is numbered once even when two clerks print it together.
+    """
+    issued = []
+    for item in numbering:
+        existing = IssuedNumber.objects.filter(
+            subject=item["subject"], series=item["series"]
+        ).first()
+        if existing is None:
+            year = vietnam_time(item["at"]).year
+            existing = IssuedNumber.objects.create(
+                subject=item["subject"], series=item["series"], unit_id=item["unit_id"],
+                year=year, number=_next_number(item["unit_id"], year, item["series"]),
+                issued_at=item["at"],
+            )
+        issued.append(existing)
+    return issued

@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Field
 from motcua.core import dates
 from motcua.core.language import in_vietnamese
+from motcua.core.public_url import public_base_url
 from motcua.dossiers.models import CounterGuidance, Dossier, DossierPause
 from motcua.org.models import RECEIVING_KINDS, Unit
 from motcua.printing import forms as form_data
 from motcua.printing.access import may_print_dossier, may_print_for_unit, unit_ids
 from motcua.printing.editions import Edition, FormKey, form_edition
 from motcua.printing.forms import FormNotApplicable
-from motcua.printing.pdf import pdf_response, render_pdf, safe_filename
+from motcua.printing.pdf import pdf_response, render_document, safe_filename
 from motcua.printing.services import form_print_record
 
 # Longest register printed at once: a year keeps the PDF to a size a browser opens.
@@ -41,6 +42,7 @@ DOSSIER_FORMS = {
     FormKey.APOLOGY,
     FormKey.STOP,
     FormKey.CONTROL,
+    FormKey.REFUSAL_NOTICE,
 }
 
 
@@ -60,11 +62,28 @@ def document_html(form: dict, key: FormKey) -> str:
     )
 
 
+# A form printed on A5 that does not fit one sheet (a receipt listing many papers) moves to
+# A4 rather than leaving its signatures alone on a second A5 sheet.
+_LARGER_PAPER = {"A5": "A4"}
+
+
+def form_document(form: dict, key: FormKey, *, base_url: str | None = None):
+    """The laid-out PDF document of ``form``: on its own paper, or the next size up when the
+    A5 layout would take more than one page."""
+    document = render_document(document_html(form, key), base_url=base_url)
+    larger = _LARGER_PAPER.get(form["header"]["paper"])
+    if len(document.pages) > 1 and larger:
+        # Same type size as on A5: the larger sheet is for the length, not for bigger print.
+        form = {**form, "header": {**form["header"], "paper": larger, "grown": True}}
+        document = render_document(document_html(form, key), base_url=base_url)
+    return document
+
+
 def _output(request, *, form: dict, key: FormKey, pdf: bool, pdf_url: str, filename: str,
             back_url: str = "", screen_template: str = "printing/screen.html", extra=None):
     if pdf:
-        html = document_html(form, key)
-        return pdf_response(render_pdf(html, base_url=request.build_absolute_uri("/")), filename)
+        document = form_document(form, key, base_url=request.build_absolute_uri("/"))
+        return pdf_response(document.write_pdf(), filename)
     context = {
         "form": form, "sheet_template": _template(key), "pdf": False, "pdf_url": pdf_url,
         "back_url": back_url, **(extra or {}),
@@ -116,20 +135,29 @@ def dossier_form(request, code: str, form: str, fmt: str | None = None):
     if key not in DOSSIER_FORMS:
         raise Http404(_("Không có biểu mẫu này."))
     dossier = _dossier_for(request, code)
-    try:
+    base_url = public_base_url(request)
+
+    def build() -> dict:
         if key == FormKey.SUPPLEMENT and request.GET.get("pause"):
             pause = DossierPause.objects.filter(pk=_int(request.GET["pause"]), dossier=dossier).first()
             if pause is None:
                 raise FormNotApplicable(_("Không tìm thấy yêu cầu bổ sung này của hồ sơ."))
-            context = form_data.supplement_context(dossier, pause)
-        else:
-            context = form_data.BUILDERS[key](dossier)
+            return form_data.supplement_context(dossier, pause, base_url=base_url)
+        return form_data.BUILDERS[key](dossier, base_url=base_url)
+
+    try:
+        context = build()
     except FormNotApplicable as exc:
         return _not_applicable(request, exc.message, code)
     pdf = _wants_pdf(request, fmt)
+    numbers = context["header"]["numbering"]
     form_print_record(
-        actor=request.user, form=key.value, fmt="pdf" if pdf else "html", dossier=dossier
+        actor=request.user, form=key.value, fmt="pdf" if pdf else "html", dossier=dossier,
+        numbering=numbers,
     )
+    if numbers and not context["header"]["issued"]:
+        # First issue: the form now has its number (and a receipt its register entry).
+        context = build()
     return _output(
         request,
         form=context,
@@ -159,6 +187,7 @@ def guidance_form(request, pk: int, fmt: str | None = None):
     form_print_record(
         actor=request.user, form=FormKey.SUPPLEMENT.value, fmt="pdf" if pdf else "html",
         unit=guidance.unit, obj=guidance,
+        numbering=form_data.guidance_context(guidance)["header"]["numbering"],
     )
     return _output(
         request,

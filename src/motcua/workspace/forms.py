@@ -18,6 +18,7 @@ from motcua.catalog.models import Field
 from motcua.core import dates
 from motcua.core import uploads
 from motcua.core.errors import DomainError
+from motcua.core.dates import DateFormatError, DateValueError, parse_date
 from motcua.dossiers.models import ApplicantKind, Gender, ProvidedAs
 from motcua.dossiers.states import DeliveryMethod, Status
 
@@ -25,12 +26,36 @@ DATE_FORMATS = list(dates.INPUT_FORMATS)
 DATE_PLACEHOLDER = dates.PLACEHOLDER
 
 
+class VietnameseDateField(forms.DateField):
+    """dd/mm/yyyy; "31/02/1990" is a wrong date, not a wrong format (core.dates)."""
+
+    default_error_messages = {
+        "invalid": _("Ngày phải ghi theo dạng dd/mm/yyyy."),
+        "not_real": _("Ngày %(value)s không có thật; kiểm tra lại ngày và tháng."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except DateValueError:
+            raise forms.ValidationError(self.error_messages["not_real"], code="not_real",
+                                        params={"value": str(value).strip()}) from None
+        except DateFormatError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 def _date_field(label, required=False, **kw) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, input_formats=DATE_FORMATS,
+    return VietnameseDateField(
+        label=label, required=required,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": DATE_PLACEHOLDER,
                                                          "inputmode": "numeric"}),
-        error_messages={"invalid": _("Ngày phải ghi theo dạng dd/mm/yyyy.")}, **kw,
+        **kw,
     )
 
 
@@ -87,17 +112,18 @@ class IntakeForm(forms.Form):
         label=_("Người nộp là"), choices=ApplicantKind.choices, initial=ApplicantKind.PERSON,
         widget=forms.RadioSelect,
     )
-    name = forms.CharField(label=_("Họ và tên / tên tổ chức"), max_length=255, required=False)
-    id_number = forms.CharField(label=_("Số định danh cá nhân"), max_length=12, required=False)
+    # No max_length here: the browser would cut a long value silently. The dossier service
+    # refuses it with a message, from the model's column sizes (applicants.check_length).
+    name = forms.CharField(label=_("Họ và tên / tên tổ chức"), required=False)
+    id_number = forms.CharField(label=_("Số định danh cá nhân"), required=False)
     birth_date = _date_field(_("Ngày sinh"))
     gender = forms.ChoiceField(label=_("Giới tính"), required=False,
                                choices=[("", "—"), *Gender.choices])
-    tax_code = forms.CharField(label=_("Mã số thuế"), max_length=14, required=False)
-    representative_name = forms.CharField(label=_("Người đại diện"), max_length=255,
-                                          required=False)
-    address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
-    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
-    email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
+    tax_code = forms.CharField(label=_("Mã số thuế"), required=False)
+    representative_name = forms.CharField(label=_("Người đại diện"), required=False)
+    address = forms.CharField(label=_("Địa chỉ"), required=False)
+    phone = forms.CharField(label=_("Điện thoại"), required=False)
+    email = forms.CharField(label=_("Thư điện tử"), required=False)
     request_summary = forms.CharField(label=_("Nội dung yêu cầu giải quyết"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
     delivery_method = forms.ChoiceField(
@@ -105,7 +131,7 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     delivery_address = forms.CharField(label=_("Địa chỉ nhận kết quả qua bưu chính"),
-                                       max_length=500, required=False)
+                                       required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
     items = forms.CharField(
@@ -125,6 +151,7 @@ class IntakeForm(forms.Form):
         "applicant.kind": "applicant_kind", "delivery.address": "delivery_address",
         "delivery.method": "delivery_method", "procedure_version": "procedure",
         "receiving_unit": "unit", "items": "items", "reason": "reason",
+        "applicant.address": "address", "request_summary": "request_summary", "notes": "notes",
     }
 
     def __init__(self, *args, units=(), versions=(), required_documents=(), **kwargs):
@@ -179,6 +206,14 @@ class IntakeForm(forms.Form):
                 "address": self.cleaned_data.get("delivery_address", "")}
 
     def add_domain_error(self, error) -> None:
+        """A service error on its field; every error of an ``InvalidInputs``."""
+        for one in getattr(error, "errors", None) or [error]:
+            self._add_one(one)
+
+    def _add_one(self, error) -> None:
+        name = self.FIELD_MAP.get(error.field or "", error.field or "")
+        if name in self.fields and self.has_error(name):
+            return  # the page's own parsing already said what is wrong with this field
         if error.field and error.field.startswith("documents"):
             self.document_errors.append(error.message)
             return
@@ -304,6 +339,23 @@ class ReturnResultForm(ActionForm):
             self.fields["how"].initial = dossier.delivery_method
 
 
+class NoticeForm(ActionForm):
+    """Trao thông báo cho công dân: the refusal (or withdrawal, stop) notice reached the
+    applicant at the counter, by post or electronically."""
+
+    note = None
+    how = forms.ChoiceField(label=_("Hình thức trao"), choices=DeliveryMethod.choices)
+    handed_to = forms.CharField(label=_("Người nhận thông báo"), max_length=255)
+    reference = forms.CharField(label=_("Số vận đơn (khi gửi bưu chính)"), max_length=255,
+                                required=False)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if dossier is not None:
+            self.fields["handed_to"].initial = dossier.applicant_name
+            self.fields["how"].initial = dossier.delivery_method
+
+
 class ApologiseForm(ActionForm):
     """Xin lỗi và hẹn lại (Mẫu 04): reason and the new appointment."""
 
@@ -352,6 +404,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "apologise": ApologiseForm,
     "record_explanation": ExplanationForm,
     "escalate": EscalateForm,
+    "hand_over_notice": NoticeForm,
 }
 
 

@@ -20,7 +20,7 @@ from motcua.catalog.selectors import procedures_search
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Apology, Dossier, DossierPause, StatusChange
 from motcua.dossiers.pagination import capped_count
-from motcua.dossiers.states import PAUSED, Status
+from motcua.dossiers.states import CLOSED_WITH_NOTICE, PAUSED, Status
 from motcua.dossiers.transitions import TRANSITIONS
 from motcua.org import permissions
 from motcua.org.calendars import calendar_for_unit
@@ -44,6 +44,10 @@ WORKLISTS: list[Worklist] = [
     Worklist("overdue", _("Quá hạn"), _("Đã qua hạn trả mà chưa xử lý xong.")),
     Worklist("paused", _("Tạm dừng"), _("Chờ bổ sung hồ sơ hoặc chờ thực hiện nghĩa vụ tài chính.")),
     Worklist("to_return", _("Chờ trả kết quả"), _("Kết quả đã về trung tâm, chờ trả công dân.")),
+    Worklist("submitted", _("Mới đăng ký"),
+             _("Hồ sơ nộp trực tuyến chờ tiếp nhận tại đơn vị tôi.")),
+    Worklist("notices", _("Chờ trao thông báo"),
+             _("Hồ sơ bị từ chối giải quyết, rút hoặc dừng: trao thông báo cho công dân.")),
     Worklist("all", _("Tất cả hồ sơ"), _("Mọi hồ sơ tôi được xem.")),
 ]
 WORKLIST_KEYS = {w.key for w in WORKLISTS}
@@ -82,6 +86,13 @@ def _worklist_where(key: str, *, user, now: dt.datetime) -> tuple[Q | None, bool
         # Received by one of my units: visible by definition.
         return (Q(receiving_unit_id__in=units), True,
                 [Q(status__in=[Status.ISSUED, Status.RESULT_READY])])
+    if key == "submitted":
+        # Online arrivals waiting for a receptionist of my units to accept (or refuse) them.
+        return Q(receiving_unit_id__in=units), True, [Q(status=Status.SUBMITTED)]
+    if key == "notices":
+        # Closed without a result; the desk that received them has not handed the notice yet.
+        return (Q(receiving_unit_id__in=units), True,
+                [Q(status__in=sorted(CLOSED_WITH_NOTICE)), Q(notice_delivery__isnull=True)])
     return None, False, []
 
 

@@ -47,12 +47,14 @@ EXTRA_ACTIONS = {
     "apologise": gettext_lazy("Xin lỗi, hẹn lại ngày trả kết quả"),
     "record_explanation": gettext_lazy("Giải trình trễ hạn"),
     "escalate": gettext_lazy("Báo cáo UBND chủ quản"),
+    "hand_over_notice": gettext_lazy("Trao thông báo cho công dân"),
 }
 # The form to print after an action succeeds (the print page says if it does not apply).
 PRINT_AFTER = {
     "request_supplement": "mau-02",
     "apologise": "mau-04",
     "withdraw": "mau-05",
+    "refuse": "tb-tu-choi",
     "stop": "mau-05",
 }
 
@@ -276,6 +278,13 @@ def _deny_or_conflict(user, dossier: Dossier, action: str, apology) -> DomainErr
         except Conflict as exc:
             return exc
         return Conflict("action_not_available", _("Thao tác này hiện không thực hiện được."))
+    if action == permissions.NOTICE_ACTION:
+        if not permissions.may_hand_over_notice(user, dossier):
+            raise PermissionDenied(
+                _("Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được trao thông báo cho công dân.")
+            )
+        return Conflict("action_not_available",
+                        _("Hồ sơ không có thông báo chờ trao cho công dân."))
     if action == "apologise":
         if not permissions.may_apologise(user, dossier):
             raise PermissionDenied(_("Chỉ lãnh đạo cơ quan giải quyết được xin lỗi, hẹn lại."))
@@ -426,6 +435,15 @@ def intake(request):
             raise PermissionDenied(exc.message) from None
         except (InvalidInput, Conflict) as exc:
             form.add_domain_error(exc)
+    elif version is not None:
+        # The page's parsing failed on some field (a malformed date): still show every other
+        # error the intake would meet, all at once.
+        for problem in services.intake_problems(
+            procedure_version=version, applicant=form.applicant(), documents=form.documents(),
+            delivery=form.delivery(), request_summary=form.cleaned_data.get("request_summary", ""),
+            notes=form.cleaned_data.get("notes", ""), check_documents=decision == "accept",
+        ):
+            form.add_domain_error(problem)
     return render(request, "workspace/intake.html",
                   {"form": form, "version": version, "unit": unit, "ws_section": "intake"}, status=400)
 
@@ -506,7 +524,7 @@ def intake_validate(request):
             else:
                 identity.validate_tax_code(value, field=name)
         except InvalidInput as exc:
-            message = exc.message
+            message = " ".join(e.message for e in getattr(exc, "errors", None) or [exc])
         except ValidationError:  # a malformed birth date: the date field says so itself
             message = ""
     return render(request, "workspace/_field_check.html",

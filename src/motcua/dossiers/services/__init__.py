@@ -12,6 +12,7 @@ and imports can record the past. Import the services from here
 - ``apologies``: xin lỗi, hẹn lại; giải trình; báo cáo UBND chủ quản;
 - ``perform``: ``dossier_perform``, the one entry point of the API and the staff pages for any
   action on a dossier (a transition or an apology action);
+- ``notices``: the refusal / stop notice handed to the citizen through the one-stop desk;
 - ``jobs``: the periodic deadline warnings and supplement closing;
 - ``recompute``: legal due times after a calendar change.
 """
@@ -57,9 +58,11 @@ from motcua.dossiers.services.intake import (
     dossier_receive,
     dossier_refuse_at_reception,
     dossier_submit_online,
+    intake_problems,
     written_rows,
 )
 from motcua.dossiers.services.jobs import deadline_warnings_send, supplements_close_expired
+from motcua.dossiers.services.notices import dossier_hand_over_notice
 from motcua.dossiers.services.perform import dossier_perform
 from motcua.dossiers.services.recompute import dossier_recompute_due
 
@@ -82,6 +85,7 @@ __all__ = [
     "dossier_confirm_payment",
     "dossier_consult",
     "dossier_consult_done",
+    "dossier_hand_over_notice",
     "dossier_interagency_done",
     "dossier_issue",
     "dossier_perform",
@@ -102,6 +106,7 @@ __all__ = [
     "dossier_transfer",
     "dossier_withdraw",
     "escalation_target",
+    "intake_problems",
     "next_code",
     "seed_related",
     "supplements_close_expired",

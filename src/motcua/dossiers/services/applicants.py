@@ -7,9 +7,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from motcua.core.errors import InvalidInput
+from motcua.core.dates import DateFormatError, DateValueError, parse_date
+from motcua.core.errors import ErrorList, InvalidInput
 from motcua.dossiers.identity import normalise_phone, validate_identity, validate_tax_code
-from motcua.dossiers.models import ApplicantKind
+from motcua.dossiers.models import ApplicantKind, Dossier
 from motcua.dossiers.services.common import local_date
 from motcua.dossiers.states import DeliveryMethod
 
@@ -22,16 +23,73 @@ def _parse_date(value, field_name: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
+        return parse_date(str(value))
+    except DateValueError:
         raise InvalidInput(
-            "date_invalid", "Ngày không hợp lệ (dùng dạng YYYY-MM-DD).", field=field_name
+            "date_not_real", f"Ngày “{value}” không có thật (kiểm tra ngày và tháng).",
+            field=field_name,
+        ) from None
+    except DateFormatError:
+        raise InvalidInput(
+            "date_invalid", "Ngày không hợp lệ (dùng dạng YYYY-MM-DD hoặc dd/mm/yyyy).",
+            field=field_name,
         ) from None
 
 
+# Applicant fields: the model column each value is stored in, so the longest accepted value is
+# the column's own max_length (one owner: the model), checked before any write.
+_COLUMNS = {
+    "applicant.name": "applicant_name",
+    "applicant.address": "applicant_address",
+    "applicant.representative_name": "representative_name",
+    "applicant.authorised_by": "authorised_by",
+    "applicant.phone": "applicant_phone",
+    "applicant.email": "applicant_email",
+    "applicant.id_number": "applicant_id_number",
+    "applicant.tax_code": "organisation_tax_code",
+    "delivery.address": "delivery_address",
+    "request_summary": "request_summary",
+    "notes": "notes",
+}
+_LABELS = {
+    "applicant.name": "Họ và tên (tên tổ chức)",
+    "applicant.address": "Địa chỉ",
+    "applicant.representative_name": "Người đại diện",
+    "applicant.authorised_by": "Người ủy quyền",
+    "applicant.phone": "Số điện thoại",
+    "applicant.email": "Thư điện tử",
+    "applicant.id_number": "Số định danh",
+    "applicant.tax_code": "Mã số thuế",
+    "delivery.address": "Địa chỉ nhận kết quả",
+    "request_summary": "Nội dung yêu cầu",
+    "notes": "Ghi chú",
+}
+
+
+def max_length(field: str) -> int | None:
+    """The longest value the dossier column behind input ``field`` holds (None: unlimited)."""
+    column = _COLUMNS.get(field)
+    return Dossier._meta.get_field(column).max_length if column else None
+
+
+def check_length(value: str, field: str) -> str:
+    """``value``, or InvalidInput when it is longer than its column: never cut silently, and
+    never a database error on PostgreSQL."""
+    limit = max_length(field)
+    if limit is not None and len(value) > limit:
+        raise InvalidInput(
+            "too_long",
+            f"{_LABELS.get(field, field)} dài {len(value)} ký tự, tối đa {limit} ký tự.",
+            field=field,
+        )
+    return value
+
+
 def applicant_fields(applicant: dict, *, at: dt.datetime) -> dict:
-    """Validated model fields of the applicant (người nộp hồ sơ); InvalidInput names the field."""
+    """Validated model fields of the applicant (người nộp hồ sơ); InvalidInput naming the field,
+    or InvalidInputs with every error found (all shown at once)."""
     applicant = dict(applicant or {})
+    errors = ErrorList()
     kind = applicant.get("kind") or ApplicantKind.PERSON
     if kind not in ApplicantKind.values:
         raise InvalidInput(
@@ -39,10 +97,10 @@ def applicant_fields(applicant: dict, *, at: dt.datetime) -> dict:
         )
     name = (applicant.get("name") or applicant.get("full_name") or "").strip()
     if not name:
-        raise InvalidInput(
+        errors.add(InvalidInput(
             "applicant_name_required", "Cần ghi họ và tên (hoặc tên tổ chức) người nộp.",
             field="applicant.name",
-        )
+        ))
     result = {
         "applicant_kind": kind,
         "applicant_name": name,
@@ -50,48 +108,71 @@ def applicant_fields(applicant: dict, *, at: dt.datetime) -> dict:
         "representative_name": (applicant.get("representative_name") or "").strip(),
         "authorised_by": (applicant.get("authorised_by") or "").strip(),
     }
+    for field, key in (("applicant.name", "applicant_name"),
+                       ("applicant.address", "applicant_address"),
+                       ("applicant.representative_name", "representative_name"),
+                       ("applicant.authorised_by", "authorised_by")):
+        errors.check(check_length, result[key], field)
     phone = (applicant.get("phone") or "").strip()
     if phone:
-        result["applicant_phone"] = normalise_phone(phone, field="applicant.phone")
+        normalised = errors.check(normalise_phone, phone, field="applicant.phone")
+        if normalised is not None:
+            result["applicant_phone"] = normalised
     email = (applicant.get("email") or "").strip()
     if email:
         try:
             validate_email(email)
+            check_length(email, "applicant.email")
         except ValidationError:
-            raise InvalidInput(
+            errors.add(InvalidInput(
                 "email_invalid", "Địa chỉ thư điện tử không hợp lệ.", field="applicant.email"
-            ) from None
-        result["applicant_email"] = email
+            ))
+        except InvalidInput as error:
+            errors.add(error)
+        else:
+            result["applicant_email"] = email
     if kind == ApplicantKind.PERSON:
-        birth = _parse_date(applicant.get("birth_date"), "applicant.birth_date")
+        birth = errors.check(_parse_date, applicant.get("birth_date"), "applicant.birth_date")
+        if birth is not None and birth > local_date(at):
+            errors.add(InvalidInput(
+                "birth_date_in_future",
+                f"Ngày sinh {birth:%d/%m/%Y} ở sau ngày hôm nay; kiểm tra lại ngày sinh.",
+                field="applicant.birth_date",
+            ))
+            birth = None
         gender = applicant.get("gender") or ""
         if gender and gender not in ("male", "female"):
-            raise InvalidInput(
+            errors.add(InvalidInput(
                 "gender_invalid", "Giới tính không hợp lệ.", field="applicant.gender"
-            )
+            ))
+            gender = ""
         number = (applicant.get("id_number") or "").strip()
         if not number:
-            raise InvalidInput(
+            errors.add(InvalidInput(
                 "id_number_required", "Cần ghi số định danh cá nhân của người nộp.",
                 field="applicant.id_number",
+            ))
+        else:
+            identity = errors.check(
+                validate_identity, number, birth_date=birth, gender=gender, on=local_date(at),
+                field="applicant.id_number",
             )
-        personal, legacy = validate_identity(
-            number, birth_date=birth, gender=gender, on=local_date(at),
-            field="applicant.id_number",
-        )
-        result.update(
-            applicant_id_number=personal, applicant_legacy_id=legacy,
-            applicant_birth_date=birth, applicant_gender=gender,
-        )
+            if identity is not None:
+                personal, legacy = identity
+                result.update(applicant_id_number=personal, applicant_legacy_id=legacy)
+        result.update(applicant_birth_date=birth, applicant_gender=gender)
     else:
-        result["organisation_tax_code"] = validate_tax_code(
-            applicant.get("tax_code") or "", field="applicant.tax_code"
+        tax_code = errors.check(
+            validate_tax_code, applicant.get("tax_code") or "", field="applicant.tax_code"
         )
+        if tax_code is not None:
+            result["organisation_tax_code"] = tax_code
         if not result["representative_name"]:
-            raise InvalidInput(
+            errors.add(InvalidInput(
                 "representative_required", "Cần ghi người đại diện của tổ chức.",
                 field="applicant.representative_name",
-            )
+            ))
+    errors.raise_if_any()
     return result
 
 
@@ -102,7 +183,7 @@ def delivery_fields(delivery: dict | None) -> dict:
         raise InvalidInput(
             "delivery_invalid", "Hình thức nhận kết quả không hợp lệ.", field="delivery.method"
         )
-    address = (delivery.get("address") or "").strip()
+    address = check_length((delivery.get("address") or "").strip(), "delivery.address")
     if method == DeliveryMethod.POST and not address:
         raise InvalidInput(
             "delivery_address_required", "Nhận qua bưu chính cần địa chỉ nhận kết quả.",

@@ -175,6 +175,7 @@ def refuse(ctx: ActionContext, *, reason=None) -> None:
     dossier.refusal_reason = reason
     dossier.finished_at = at
     finish_step(dossier, dossier.current_step, actor=ctx.actor, at=at)
+    back_to_the_desk(dossier)
     notify_applicant(dossier, "dossier.refused", f"Hồ sơ {dossier.code} không được giải quyết",
                      f"Lý do: {reason}")
 
@@ -205,12 +206,20 @@ def return_result(ctx: ActionContext, *, returned_to=None, how=None) -> None:
     advance(dossier, actor=ctx.actor, at=ctx.at)
 
 
+def back_to_the_desk(dossier) -> None:
+    """A dossier closed without a result goes back to the one-stop desk that received it: the
+    refusal (or stop) notice reaches the citizen through the desk (NoticeDelivery)."""
+    dossier.current_unit = dossier.receiving_unit
+    dossier.holder = None
+
+
 def withdraw(ctx: ActionContext, *, reason=None) -> None:
     dossier = ctx.dossier
     dossier.refusal_reason = (reason or "").strip() or "Theo đề nghị của người nộp hồ sơ."
     dossier.finished_at = ctx.at
     close_pauses(dossier, ctx.at)
     finish_step(dossier, dossier.current_step, actor=ctx.actor, at=ctx.at)
+    back_to_the_desk(dossier)
 
 
 def stop(ctx: ActionContext, *, reason=None) -> None:
@@ -219,6 +228,7 @@ def stop(ctx: ActionContext, *, reason=None) -> None:
     dossier.finished_at = ctx.at
     close_pauses(dossier, ctx.at)
     finish_step(dossier, dossier.current_step, actor=ctx.actor, at=ctx.at)
+    back_to_the_desk(dossier)
 
 
 def note_only(ctx: ActionContext, *, note=None) -> None:

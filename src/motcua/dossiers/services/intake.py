@@ -15,7 +15,7 @@ from django.db import transaction
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import ProcedureVersion, VersionStatus
-from motcua.core.errors import InvalidInput
+from motcua.core.errors import ErrorList, InvalidInput
 from motcua.dossiers import permissions
 from motcua.dossiers.identity import normalise_phone
 from motcua.dossiers.models import (
@@ -25,7 +25,11 @@ from motcua.dossiers.models import (
     DossierStep,
     ProvidedAs,
 )
-from motcua.dossiers.services.applicants import applicant_fields, delivery_fields
+from motcua.dossiers.services.applicants import (
+    applicant_fields,
+    check_length,
+    delivery_fields,
+)
 from motcua.dossiers.services.catalog_cache import loaded_version
 from motcua.dossiers.services.codes import next_code
 from motcua.dossiers.services.common import (
@@ -83,11 +87,13 @@ def _documents(version: ProcedureVersion, documents: list, *, check: bool) -> li
     if check:
         given = {r.required_id or (r.required.pk if r.required else None)
                  for r in rows if r.provided_as != ProvidedAs.NONE}
+        missing = ErrorList()
         for doc in sorted(required.values(), key=lambda d: d.order):
             if doc.mandatory and not doc.condition and doc.pk not in given:
-                raise InvalidInput(
+                missing.add(InvalidInput(
                     "document_missing", f"Thiếu giấy tờ bắt buộc: {doc.name}.", field="documents"
-                )
+                ))
+        missing.raise_if_any()  # every missing paper named, not the first one
     return rows
 
 
@@ -142,14 +148,45 @@ class _Draft:
     steps: list[DossierStep] = field(default_factory=list)
 
 
+def _checked(version, *, applicant, documents, delivery, request_summary, notes, at,
+             check_documents):
+    """Every independent check of an intake, run together so the clerk (or the API client)
+    sees all errors at once: (errors, applicant fields, documents, delivery fields)."""
+    errors = ErrorList()
+    fields = errors.check(applicant_fields, applicant, at=at)
+    docs = errors.check(_documents, version, documents, check=check_documents)
+    delivered = errors.check(delivery_fields, delivery)
+    errors.check(check_length, request_summary or "", "request_summary")
+    errors.check(check_length, notes or "", "notes")
+    return errors, fields, docs, delivered
+
+
+def intake_problems(
+    *, procedure_version: ProcedureVersion, applicant: dict, documents: list,
+    delivery: dict | None = None, request_summary: str = "", notes: str = "",
+    check_documents: bool = True, at: dt.datetime | None = None,
+) -> list[InvalidInput]:
+    """The input errors an intake of these values would meet, without writing anything: a page
+    whose own parsing failed (a malformed date) still shows the others at the same time."""
+    errors, *_ = _checked(
+        loaded_version(procedure_version), applicant=applicant, documents=documents,
+        delivery=delivery, request_summary=request_summary, notes=notes, at=resolve_now(at),
+        check_documents=check_documents,
+    )
+    return errors.errors
+
+
 def _draft(
     *, actor, version, receiving_unit, applicant, documents, channel, counter, delivery,
     request_summary, notes, at, status, check_documents, reason="",
 ) -> _Draft:
     """Validate the input and build the dossier, its documents and (when received) its step
     plan, without writing anything: no lock is needed for any of it."""
-    fields = applicant_fields(applicant, at=at)
-    docs = _documents(version, documents, check=check_documents)
+    errors, fields, docs, delivered = _checked(
+        version, applicant=applicant, documents=documents, delivery=delivery,
+        request_summary=request_summary, notes=notes, at=at, check_documents=check_documents,
+    )
+    errors.raise_if_any()
     if channel not in Channel.values:
         raise InvalidInput("channel_invalid", "Kênh nộp phải là 1, 2 hoặc 3.", field="channel")
     if counter is not None and counter.center_id != receiving_unit.pk:
@@ -165,7 +202,7 @@ def _draft(
         submitted_at=at, request_summary=request_summary or "", notes=notes or "",
         refusal_reason=reason, digitised=any(d.provided_as == ProvidedAs.DIGITAL for d in docs),
         fee_total=sum(f.amount or 0 for f in version.fees.all()),
-        **fields, **delivery_fields(delivery),
+        **fields, **delivered,
     )
     dossier.set_status(status)
     draft = _Draft(dossier, docs)
@@ -279,6 +316,8 @@ def counter_guidance_issue(
         )
     phone = applicant.get("phone") or ""
     phone = normalise_phone(phone, field="applicant.phone") if phone else ""
+    check_length(name, "applicant.name")
+    check_length(applicant.get("address") or "", "applicant.address")
     with transaction.atomic():
         guidance = CounterGuidance.objects.create(
             procedure_version=procedure_version, unit=receiving_unit, applicant_name=name,

@@ -9,7 +9,7 @@ import datetime as dt
 
 from motcua.core.errors import InvalidInput
 from motcua.dossiers.models import Apology, Dossier
-from motcua.dossiers.permissions import APOLOGY_ACTIONS
+from motcua.dossiers.permissions import APOLOGY_ACTIONS, NOTICE_ACTION
 from motcua.dossiers.services.actions import dossier_act
 from motcua.dossiers.services.apologies import (
     apology_escalate,
@@ -17,16 +17,25 @@ from motcua.dossiers.services.apologies import (
     dossier_apologise,
 )
 from motcua.dossiers.services.common import ActionResult
+from motcua.dossiers.services.notices import dossier_hand_over_notice
 
 
 def dossier_perform(*, actor, dossier: Dossier, action: str, at: dt.datetime | None = None,
                     apology: Apology | None = None, **params) -> ActionResult:
-    """Take ``action`` (a transition or one of ``APOLOGY_ACTIONS``) with its parameters.
+    """Take ``action`` (a transition, one of ``APOLOGY_ACTIONS`` or ``hand_over_notice``) with
+    its parameters.
 
     ``apology``: the dossier's apology when the caller has it already (else it is read for
     ``record_explanation`` and ``escalate``; ``no_apology`` when there is none). An apology
     action returns an ``ActionResult`` without a history row.
     """
+    if action == NOTICE_ACTION:
+        dossier_hand_over_notice(
+            actor=actor, dossier=dossier, how=params.get("how") or "",
+            handed_to=params.get("handed_to") or params.get("returned_to") or "",
+            reference=params.get("reference") or "", at=at,
+        )
+        return ActionResult(dossier=dossier, change=None)
     if action not in APOLOGY_ACTIONS:
         return dossier_act(actor=actor, dossier=dossier, action=action, at=at, **params)
     if action == "apologise":
