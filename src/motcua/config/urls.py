@@ -25,3 +25,9 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Error answers outside a view: the API's JSON shape under /api/, the site's pages elsewhere.
+handler400 = "motcua.api.errors.handler400"
+handler403 = "motcua.api.errors.handler403"
+handler404 = "motcua.api.errors.handler404"
+handler500 = "motcua.api.errors.handler500"
