@@ -9,6 +9,7 @@ take their limits from here, so a migration that widens a column widens the chec
 from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 
 def _field(model, name: str):
@@ -20,16 +21,22 @@ def max_length(model, name: str) -> int | None:
 
 
 def int_range(model, name: str) -> dict:
-    """``{"min_value": …, "max_value": …}`` of an integer column, for a DRF or form field."""
-    limits = {}
-    for validator in _field(model, name).validators:
-        if isinstance(validator, MinValueValidator):
-            limits["min_value"] = max(limits.get("min_value", validator.limit_value),
-                                      validator.limit_value)
-        elif isinstance(validator, MaxValueValidator):
-            limits["max_value"] = min(limits.get("max_value", validator.limit_value),
-                                      validator.limit_value)
-    return limits
+    """``{"min_value": …, "max_value": …}`` of an integer column, for a DRF or form field.
+
+    The range of the column type as every supported database stores it (Django's table for
+    the type, e.g. 0..32767 for a PositiveSmallIntegerField), not the current connection's:
+    SQLite reports no limit and would accept what PostgreSQL then refuses.
+    """
+    field = _field(model, name)
+    low, high = BaseDatabaseOperations.integer_field_ranges.get(field.get_internal_type(),
+                                                               (None, None))
+    limits = {"min_value": low, "max_value": high}
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator) and low is not None:
+            limits["min_value"] = max(limits["min_value"], validator.limit_value)
+        elif isinstance(validator, MaxValueValidator) and high is not None:
+            limits["max_value"] = min(limits["max_value"], validator.limit_value)
+    return {k: v for k, v in limits.items() if v is not None}
 
 
 # Primary keys: Django's BigAutoField (and auth's AutoField) ids as a query parameter or a
