@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from motcua.core.limits import MAX_BIG_ID
 from motcua.dossiers import access, identity, services
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import CounterGuidance, Dossier
@@ -382,7 +383,9 @@ def _intake_form(request, data: QueryDict | None, units, unit):
     versions = list(selectors.receivable_procedures(unit=unit, q=q))
     chosen = source.get("procedure") or ""
     version = next((v for v in versions if str(v.pk) == chosen), None)
-    if version is None and chosen:
+    # Looked up only as an id: any other text made the ORM raise (a 500); the form then says
+    # that the choice is not valid.
+    if version is None and chosen.isascii() and chosen.isdigit() and int(chosen) <= MAX_BIG_ID:
         version = selectors.receivable_procedures(unit=unit).filter(pk=chosen).first()
         if version is not None:
             versions.insert(0, version)
