@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from motcua.catalog.models import Procedure
 from tests.dossiers.conftest import APPLICANT, documents_for
 
-EXAMPLES = 25
+EXAMPLES = 15
 
 SCHEMA = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True)))
 schema = schemathesis.openapi.from_dict(SCHEMA)
