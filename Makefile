@@ -37,6 +37,7 @@ browsers:
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -35,7 +35,7 @@ def prepare(
 
     from bench import generate
     from bench import seed as seeding
-    from motcua.benchsupport.views import ensure_raw_table
+    from bench.baseline.views import ensure_raw_table
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -7,7 +7,7 @@ For each database (SQLite, and PostgreSQL when 127.0.0.1:5432 answers):
 1. build a fresh database with the synthetic dataset (``bench/generate.py``, 1M dossiers per
    scale unit) in a child process;
 2. start gunicorn as in production (MOTCUA_ENV=production, DEBUG off, a generated secret key)
-   with ``motcua.benchsupport.settings``, which adds the raw baseline views;
+   with ``bench.baseline.settings``, which adds the raw baseline views;
 3. drive each endpoint and its baseline with wrk over 127.0.0.1 (``bench/loadgen.py``);
 4. time the official report for one year in a child process;
 5. drop the database (``--keep`` keeps it).

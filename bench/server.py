@@ -35,8 +35,11 @@ def production_env(database_url: str, var_dir: Path, *, secret_key: str | None =
         "MOTCUA_VAR_DIR": str(var_dir),
         "MOTCUA_BENCH_VIEWS": "1",
         "MOTCUA_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "motcua.benchsupport.settings",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
+        "DJANGO_SETTINGS_MODULE": "bench.baseline.settings",
+        # ROOT: the bench package (bench.baseline) is not part of the installed product.
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH")])
+        ),
     })
     env.pop("MOTCUA_DEBUG", None)
     return env

@@ -23,7 +23,7 @@ from django.utils import timezone
 from motcua.dossiers.models import CounterGuidance
 from motcua.org.models import Role
 from tests.factories import staff
-from tests.workspace.conftest import APPLICANT, bring, frozen, world  # noqa: F401 - fixtures
+from tests.workspace.conftest import APPLICANT
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 ROLES = ["receptionist", "specialist", "leader", "courier", "center_manager", "administrator"]

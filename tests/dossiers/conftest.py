@@ -121,7 +121,7 @@ def staff_of(world):
 def actor_for(world, transition, dossier):
     """The first world user the table lets take ``transition`` on ``dossier`` (or None)."""
     from motcua.core.errors import NotAllowed
-    from motcua.org import permissions
+    from motcua.dossiers import permissions
 
     for user in staff_of(world):
         permissions.forget(user)

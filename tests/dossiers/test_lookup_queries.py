@@ -15,9 +15,8 @@ from rest_framework.test import APIClient
 
 from motcua.audit.models import AccessLog, AppendOnlyError, AuditEvent
 from motcua.audit.services import audit_verify
-from motcua.dossiers import access, selectors, services
+from motcua.dossiers import access, permissions, selectors, services
 from motcua.dossiers.serializers import DossierDetailSerializer
-from motcua.org import permissions
 from tests.dossiers.conftest import staff_of
 from tests.factories import UserFactory, vn
 

@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 
 from motcua.core.errors import Conflict, NotAllowed
-from motcua.dossiers import services
+from motcua.dossiers import permissions, services
 from motcua.dossiers.models import StatusChange
 from motcua.dossiers.states import NATIONAL_CODE, Status
 from motcua.dossiers.transitions import TRANSITIONS, get_transition, table_markdown
-from motcua.org import permissions
 from tests.dossiers.conftest import PATHS, actor_for, params_for, staff_of
 from tests.factories import vn
 

@@ -21,15 +21,3 @@ def test_roles_are_per_unit_and_validity():
     assert not permissions.has_role(expired, Role.LEADER, agency)
     assert permissions.staff_units(expired) == set()
     assert not permissions.is_staff_member(UserFactory())
-
-
-@pytest.mark.django_db
-def test_can_view_dossier(world, bring):
-    d = bring("interagency")
-    assert permissions.can_view_dossier(world.receptionist, d)
-    assert permissions.can_view_dossier(world.manager, d)
-    assert permissions.can_view_dossier(world.specialist, d)
-    assert permissions.can_view_dossier(world.partner_specialist, d)
-    assert not permissions.can_view_dossier(world.foreign_leader, d)
-    assert not permissions.can_view_dossier(UserFactory(), d)
-    assert permissions.can_view_dossier(UserFactory(is_superuser=True), d)

@@ -127,9 +127,9 @@ def gen(n: int, *, seed: int = 7) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from motcua.core.bulk import insert_fields, insert_tuples
     from motcua.dossiers.models import Dossier, StatusChange
     from motcua.dossiers.states import NATIONAL_CODE
-    from motcua.reports.bulk import insert_fields, insert_tuples
     from motcua.reports.ledger import calendar
 
     rng = random.Random(seed)
@@ -258,7 +258,7 @@ def write_csv(n: int, path: str, seed: int = 11) -> None:
 
     from django.utils import timezone
 
-    from motcua.reports.importer import COLUMNS
+    from motcua.dossiers.importer import COLUMNS
 
     rng = random.Random(seed)
     targets = _targets()
@@ -289,7 +289,7 @@ def write_csv(n: int, path: str, seed: int = 11) -> None:
 
 
 def do_import(path: str) -> None:
-    from motcua.reports.importer import dossiers_import
+    from motcua.dossiers.importer import dossiers_import
 
     t0 = time.perf_counter()
     result = dossiers_import(path=path, progress=True)

@@ -5,10 +5,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from motcua.dossiers.importer import COLUMNS, dossiers_import
 from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import Status
 from motcua.reports.engine import official_report
-from motcua.reports.importer import COLUMNS, dossiers_import
 from tests.factories import vn
 
 GOOD = {

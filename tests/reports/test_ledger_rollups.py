@@ -1,19 +1,22 @@
 """Monthly rollups (MonthlyStat, StockBalance): kept exact by the hook for back-dated rows,
-rolled forward when a month ends, refreshed after an import; the aggregate report that reads
-them equals the exact one."""
+rolled forward when a month ends (by the nightly task or the command, never by a read),
+refreshed after an import; the aggregate report that reads them equals the exact one."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from motcua.dossiers.states import Status
-from motcua.reports.aggregates import ledger_rebuild, ledger_snapshot, rollup_snapshot
+from motcua.reports.aggregates import ledger_rebuild, ledger_snapshot
 from motcua.reports.engine import end_of_day, official_report
 from motcua.reports.models import MonthlyStat, RollupMark, StockBalance
+from motcua.reports.rollups import rollup_snapshot
 from tests.factories import UnitFactory, vn
 from tests.reports.helpers import make_dossier, record
 from tests.reports.test_ledger import Rollback, build, dossier_spec
@@ -78,7 +81,7 @@ def test_year_report_reads_months_and_balances(version, center, django_assert_ma
         # One row for the January dossier in the 2026 balance: overdue before the month began.
         assert list(StockBalance.objects.filter(month=D(2026, 1, 1), metric="open")
                     .values_list("due_day", "count")) == [(D(2025, 12, 31), 1)]
-        # Lazy roll check, 3 balance/month reads, 3 daily reads, labels, calendar.
+        # Rollup mark, 3 balance/month reads, 3 daily reads, labels, calendar.
         with django_assert_max_num_queries(10):
             report = official_report(date_from=D(2025, 1, 1), date_to=D(2025, 12, 31))
         assert report.method == "aggregate"
@@ -103,9 +106,17 @@ def test_rollups_roll_forward_when_a_month_ends(version, center):
         assert RollupMark.objects.get().until == D(2026, 3, 1)
     with time_machine.travel(vn(2026, 4, 2, 9), tick=False):
         before = rollup_snapshot()
-        total = same_report(date_from=D(2026, 3, 1), date_to=D(2026, 3, 31))["total"]
+        # A report read never writes: March is read from DailyStat until it is rolled.
+        stale = same_report(date_from=D(2026, 3, 1), date_to=D(2026, 3, 31))["total"]
+        assert RollupMark.objects.get().until == D(2026, 3, 1)
+        assert rollup_snapshot() == before
+        out = io.StringIO()
+        call_command("reports_rollup", stdout=out)
+        assert "01/04/2026" in out.getvalue()
         assert RollupMark.objects.get().until == D(2026, 4, 1)
         assert rollup_snapshot() != before
+        total = same_report(date_from=D(2026, 3, 1), date_to=D(2026, 3, 31))["total"]
+        assert total == stale
         assert total["received"]["carried_over"] == 1
         assert total["in_process"] == {"total": 1, "on_time": 0, "overdue": 1}
         incremental = rollup_snapshot()

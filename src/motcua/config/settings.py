@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.workspace",
     "motcua.api",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Demo province Đắk Lắk (tỉnh Đắk Lắk minh họa): units, staff and the real procedure sample.
 
-Not a Django app. ``load_demo`` needs Django set up; the converter (``motcua.demo.convert``)
+A Django app only for its commands (``demo_load``, ``runserver_demo``); ``load_demo`` needs
+Django set up; the converter (``motcua.demo.convert``)
 and the unit plan (``motcua.demo.units``) are plain Python so the JSON can be regenerated
 without a database. The unit-code scheme is documented in ``units.py`` and README.md.
 """

@@ -35,8 +35,8 @@ from django.utils import timezone
 
 from motcua.audit.models import AccessLog
 from motcua.core.errors import NotAllowed
+from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, DossierStep, StatusChange
-from motcua.org import permissions
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.core.parsers import JSONParser
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import InvalidInput, NotAllowed
-from motcua.dossiers import access, selectors, services
-from motcua.dossiers.models import Apology, Dossier
+from motcua.core.parsers import JSONParser
+from motcua.dossiers import access, permissions, selectors, services
 from motcua.dossiers.filters import DossierListFilters
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import (
     ActionResultSerializer,
     ActionSerializer,
@@ -33,7 +33,6 @@ from motcua.dossiers.serializers import (
     detail_serializer,
 )
 from motcua.dossiers.transitions import NON_TRANSITION_ACTIONS, TRANSITIONS
-from motcua.org import permissions
 from motcua.org.models import Counter, Unit
 
 ACTIONS = [*TRANSITIONS.keys(), *NON_TRANSITION_ACTIONS]
@@ -234,29 +233,14 @@ class DossierAction(APIView):
         s = ActionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         params = dict(s.validated_data)
-        warnings: list[str] = []
-        if action == "apologise":
-            services.dossier_apologise(actor=request.user, dossier=dossier,
-                                       reason=params.get("reason", ""),
-                                       new_due_at=params.get("new_due_at"))
-        elif action in ("record_explanation", "escalate"):
-            apology = Apology.objects.filter(dossier=dossier).first()
-            if apology is None:
-                raise InvalidInput("no_apology", "Hồ sơ chưa có văn bản xin lỗi.")
-            if action == "record_explanation":
-                services.apology_record_explanation(
-                    actor=request.user, apology=apology,
-                    explanation=params.get("explanation", ""))
-            else:
-                services.apology_escalate(actor=request.user, apology=apology)
-        else:
+        if action not in permissions.APOLOGY_ACTIONS:
             if "assignee" in params:
                 params["assignee"] = _user(params["assignee"])
             if "partner_unit" in params:
                 params["partner_unit"] = _unit(params["partner_unit"], "partner_unit")
-            result = services.dossier_act(actor=request.user, dossier=dossier, action=action,
+        result = services.dossier_perform(actor=request.user, dossier=dossier, action=action,
                                           **params)
-            warnings = result.warnings
+        warnings = result.warnings
         dossier = selectors.dossier_get(user=request.user, code=code) if permissions.can_view_dossier(
             request.user, dossier) else dossier
         shape = detail_serializer(request.user, dossier)

@@ -6,5 +6,5 @@ class DossiersConfig(AppConfig):
     verbose_name = "Hồ sơ"
 
     def ready(self) -> None:
-        # Registers the signals that drop cached unit calendars when overrides change.
-        from motcua.org import calendars  # noqa: F401
+        # Connects the receivers that drop the cache of published catalog parts.
+        from motcua.dossiers.services import catalog_cache  # noqa: F401

@@ -13,10 +13,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput, NotAllowed
-from motcua.dossiers import deadlines
+from motcua.dossiers import deadlines, permissions
 from motcua.dossiers.models import Apology, Dossier, DossierStep, StatusChange
 from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED, Status
-from motcua.org import permissions
 from motcua.worktime import Timeliness, classify
 
 # Not overdue whatever the due time: finished, processing ended, or clock stopped.

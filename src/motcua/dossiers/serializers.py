@@ -6,10 +6,10 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from motcua.core.limits import TEXT_MAX, int_range, max_length
+from motcua.dossiers import permissions
 from motcua.dossiers.filters import MAX_YEAR, MIN_YEAR
 from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, ProvidedAs
 from motcua.dossiers.states import Channel, DeliveryMethod, Status
-from motcua.org import permissions
 from motcua.org.models import Unit
 
 

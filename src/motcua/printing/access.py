@@ -1,8 +1,8 @@
-"""Who may print what. The rules themselves live in ``motcua.org.permissions``."""
+"""Who may print what. The rules themselves live in ``motcua.dossiers.permissions``."""
 
 from __future__ import annotations
 
-from motcua.org.permissions import (
+from motcua.dossiers.permissions import (
     can_view_dossier,
     can_view_personal_data,
     has_personal_data_role,

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -383,22 +382,9 @@ STOCKS = [Metric.OPEN, Metric.PAUSED_IN_TIME, Metric.PAUSED_OVERDUE]
 
 
 def _rollup_until() -> dt.date | None:
-    """How far the monthly rollups reach, rolling them forward first when a month has ended
-    since (a few grouped statements; skipped if another process is doing it)."""
-    from motcua.reports.aggregates import rollup_refresh, rollup_target
-
-    until = RollupMark.objects.filter(pk=1).values_list("until", flat=True).first()
-    if until is None or until >= rollup_target():
-        return until
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                locked = RollupMark.objects.select_for_update(skip_locked=True).filter(pk=1)
-                if not list(locked.values_list("pk", flat=True)):
-                    return until
-            rollup_refresh()
-    except DatabaseError:
-        return until  # a read-only database or a busy writer: the daily rows still answer
+    """How far the monthly rollups reach. A read never rolls them (the nightly
+    ``tasks.roll_up_months`` or ``motcua reports_rollup`` does): while a month that has ended is
+    not rolled yet, ``_aggregate`` reads its days from DailyStat, which gives the same figures."""
     return RollupMark.objects.filter(pk=1).values_list("until", flat=True).first()
 
 

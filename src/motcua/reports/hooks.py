@@ -1,8 +1,10 @@
-"""Hooks the dossier services call inside their transaction.
+"""How the statistics ledger learns of dossier changes.
 
 ``on_status_change`` keeps the daily statistics ledger (``reports.DailyStat``) up to date: one
 read of the dossier's ``LedgerState`` and a couple of indexed upserts, in the transition's own
-transaction, so a rolled-back transition leaves no trace in the statistics.
+transaction, so a rolled-back transition leaves no trace in the statistics. It is connected to
+``dossiers.events.status_changed`` in ``ReportsConfig.ready``; ``dossiers_imported_receiver``
+adds the dossiers of a legacy import (``dossiers.events.dossiers_imported``).
 """
 
 from __future__ import annotations
@@ -13,3 +15,14 @@ def on_status_change(*, dossier, change) -> None:
     from motcua.reports.aggregates import ledger_on_change
 
     ledger_on_change(dossier=dossier, change=change)
+
+
+def status_changed_receiver(sender, *, dossier, change, **kwargs) -> None:
+    on_status_change(dossier=dossier, change=change)
+
+
+def dossiers_imported_receiver(sender, *, dossier_ids, progress=None, **kwargs) -> None:
+    """Imported dossiers join the ledger (they came without per-change hooks)."""
+    from motcua.reports.aggregates import ledger_merge
+
+    ledger_merge(dossier_ids, progress=progress)

@@ -1,15 +1,15 @@
 """Periodic jobs (huey) of the reports: roll the monthly aggregates forward after a month ends.
 
-The first aggregate report after a month ends would roll it itself; doing it at night keeps that
-cost (a few grouped statements over one month of DailyStat) off a leader's first click."""
+Reports never write: until a month that has ended is rolled, the aggregate report reads its days
+from DailyStat (same figures, more rows). ``motcua reports_rollup`` does the same by hand."""
 
 from __future__ import annotations
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from motcua.reports.aggregates import rollup_refresh
 from motcua.reports.models import RollupMark
+from motcua.reports.rollups import rollup_refresh
 
 
 # Daily rather than on the 2nd only: a missed night (server down) is caught up the next one,

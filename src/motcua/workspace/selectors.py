@@ -1,7 +1,7 @@
 """Page-specific reads of the staff workspace (không gian làm việc của cán bộ).
 
 Everything about who sees which dossier comes from ``motcua.dossiers.selectors`` (unit scoping)
-and ``motcua.org.permissions``; this module only shapes those reads for the pages: the
+and ``motcua.dossiers.permissions``; this module only shapes those reads for the pages: the
 worklists (danh sách việc), the dossier timeline, the procedures a center receives.
 """
 

@@ -2,7 +2,7 @@
 the apology register.
 
 Thin: parse the form, call one dossier service or selector, render. Who may see a dossier and
-which actions a user may take come from ``motcua.org.permissions``; the services check again,
+which actions a user may take come from ``motcua.dossiers.permissions``; the services check again,
 so a stale page or a hand-made POST gets the same answer (403 for a role or unit that may not,
 409 for a state that no longer allows it, 400 for bad input) and nothing half-written.
 """
@@ -25,13 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from motcua.core.limits import MAX_BIG_ID
-from motcua.dossiers import access, identity, services
+from motcua.dossiers import access, identity, permissions, services
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import CounterGuidance, Dossier
 from motcua.dossiers.pagination import CappedPaginator
 from motcua.dossiers.states import NATIONAL_NAME
 from motcua.dossiers.transitions import TRANSITIONS, check_state
-from motcua.org import permissions
 from motcua.org.models import Role, Unit
 from motcua.printing.forms import available_forms
 from motcua.workspace import selectors
@@ -166,16 +165,7 @@ def _get_dossier(user, code: str) -> Dossier:
 
 def available_actions(user, dossier: Dossier, apology=None) -> list[str]:
     """The actions of this user on this dossier now, in table order (plus the apology ones)."""
-    names = list(permissions.allowed_actions(user, dossier))
-    if apology is not None:
-        if not apology.explanation and permissions.has_role(user, Role.LEADER, apology.unit_id):
-            names.append("record_explanation")
-        if apology.escalated_at is None and (
-            permissions.has_role(user, Role.CENTER_MANAGER, dossier.receiving_unit_id)
-            or permissions.has_role(user, Role.LEADER, apology.unit_id)
-        ):
-            names.append("escalate")
-    return names
+    return permissions.allowed_actions(user, dossier, apology)
 
 
 def _action_forms(dossier, names, bound=None) -> list[dict]:
@@ -252,39 +242,18 @@ def _deny_or_conflict(user, dossier: Dossier, action: str, apology) -> DomainErr
             return exc
         return Conflict("action_not_available", _("Thao tác này hiện không thực hiện được."))
     if action == "apologise":
-        if not permissions.can_apologise(user, dossier):
+        if not permissions.may_apologise(user, dossier):
             raise PermissionDenied(_("Chỉ lãnh đạo cơ quan giải quyết được xin lỗi, hẹn lại."))
         return Conflict("apology_not_allowed",
                         _("Hồ sơ không còn được xin lỗi, hẹn lại (đã hẹn lại hoặc đã xử lý xong)."))
-    allowed = apology is not None and (
-        permissions.has_role(user, Role.LEADER, apology.unit_id)
-        or (action == "escalate"
-            and permissions.has_role(user, Role.CENTER_MANAGER, dossier.receiving_unit_id))
-    )
-    if apology is not None and not allowed:
-        raise PermissionDenied(_("Bạn không được thực hiện thao tác này."))
-    if apology is None and not any(
-        permissions.has_role(user, r, u)
-        for r, u in [(Role.LEADER, dossier.current_unit_id),
-                     (Role.LEADER, dossier.competent_unit_id),
-                     (Role.CENTER_MANAGER, dossier.receiving_unit_id)]
-    ):
+    if not permissions.may_take_apology_action(user, dossier, apology, action):
         raise PermissionDenied(_("Bạn không được thực hiện thao tác này."))
     return Conflict("action_not_available", _("Thao tác này hiện không thực hiện được."))
 
 
 def _run_action(user, dossier: Dossier, action: str, params: dict, apology):
-    if action == "apologise":
-        services.dossier_apologise(actor=user, dossier=dossier, **params)
-        return []
-    if action == "record_explanation":
-        services.apology_record_explanation(actor=user, apology=apology,
-                                            explanation=params["explanation"])
-        return []
-    if action == "escalate":
-        services.apology_escalate(actor=user, apology=apology)
-        return []
-    result = services.dossier_act(actor=user, dossier=dossier, action=action, **params)
+    result = services.dossier_perform(actor=user, dossier=dossier, action=action,
+                                      apology=apology, **params)
     return result.warnings
 
 

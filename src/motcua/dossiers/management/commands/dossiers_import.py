@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.reports.importer import dossiers_import
+from motcua.dossiers.importer import dossiers_import
 
 
 class Command(BaseCommand):

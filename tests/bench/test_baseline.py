@@ -6,11 +6,10 @@ import importlib
 import json
 
 import pytest
+from bench.baseline import views
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import clear_url_caches
-
-from motcua.benchsupport import views
 
 
 def _mount(monkeypatch, settings, flag: str | None):
@@ -18,10 +17,10 @@ def _mount(monkeypatch, settings, flag: str | None):
         monkeypatch.delenv("MOTCUA_BENCH_VIEWS", raising=False)
     else:
         monkeypatch.setenv("MOTCUA_BENCH_VIEWS", flag)
-    import motcua.benchsupport.urls as urls
+    import bench.baseline.urls as urls
 
     importlib.reload(urls)
-    settings.ROOT_URLCONF = "motcua.benchsupport.urls"
+    settings.ROOT_URLCONF = "bench.baseline.urls"
     clear_url_caches()
 
 
@@ -75,7 +74,29 @@ def test_raw_select(mounted, client):
 
 
 def test_settings_module_mounts_bench_urls():
-    import motcua.benchsupport.settings as bench_settings
+    import bench.baseline.settings as bench_settings
 
-    assert bench_settings.ROOT_URLCONF == "motcua.benchsupport.urls"
+    assert bench_settings.ROOT_URLCONF == "bench.baseline.urls"
     assert bench_settings.INSTALLED_APPS  # everything else is the real settings
+
+
+def test_bench_code_is_not_in_the_product_package():
+    import importlib.util
+
+    assert importlib.util.find_spec("motcua.benchsupport") is None
+    product = importlib.util.find_spec("motcua").submodule_search_locations[0]
+    assert not views.__file__.startswith(product)
+
+
+def test_the_benchmark_server_environment_finds_the_baseline(tmp_path):
+    import subprocess
+    import sys
+
+    from bench.server import production_env
+
+    env = production_env(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path)
+    code = ("import django; django.setup(); from django.urls import reverse; "
+            "print(reverse('bench-raw-insert'))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, check=False)
+    assert out.stdout.strip() == "/bench/raw-insert", out.stderr

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from motcua.benchsupport import views
+from bench.baseline import views
 from motcua.config.env import env_bool
 
 urlpatterns = []

@@ -3,7 +3,8 @@
 All or nothing: every row is validated first (pass 1, streaming, only the codes are kept in
 memory); if any row is bad nothing is written and the rejects file names each bad row and why.
 Pass 2 reads the file again and writes dossiers and their history with ``bulk_create`` in
-batches inside one transaction, then adds them to the statistics ledger.
+batches inside one transaction, then emits ``events.dossiers_imported`` (the statistics ledger
+adds them, in the same transaction).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,13 +23,14 @@ from tqdm import tqdm
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from motcua.core.bulk import fast_insert
+from motcua.dossiers import events
 from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import NATIONAL_CODE, Status
 from motcua.org.models import Unit
-from motcua.reports.aggregates import ledger_merge
-from motcua.reports.bulk import fast_insert
-from motcua.reports.ledger import VN, calendar
-from motcua.worktime import DEFAULT_CUTOFF, Duration
+from motcua.worktime import DEFAULT_CUTOFF, Duration, WorkCalendar
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 COLUMNS = (
     "code", "procedure_code", "receiving_unit", "applicant_name", "applicant_id_number",
@@ -358,7 +361,7 @@ def dossiers_import(
         return result
 
     # Pass 2: write, all in one transaction.
-    cal = calendar()
+    cal = WorkCalendar.vietnam()  # the national calendar, as the statistics ledger uses
     with transaction.atomic():
         ids: list[int] = []
         batch: list[tuple[Parsed, object]] = []
@@ -373,7 +376,7 @@ def dossiers_import(
             ids += _write_batch(batch, now)
             bar.update(len(batch))
         with _bar(len(ids), "Cập nhật số liệu thống kê", show) as bar:
-            ledger_merge(ids, progress=bar.update)
+            events.emit_dossiers_imported(dossier_ids=ids, progress=bar.update)
         audit_record(
             actor=actor,
             event_type="dossiers_imported",

@@ -1,0 +1,32 @@
+"""Events the dossier services emit (sự kiện hồ sơ), for the features built on dossiers.
+
+``dossiers`` knows nothing of its subscribers: a feature connects a receiver in its
+``AppConfig.ready`` (the statistics ledger of ``reports`` does). Events are sent inside the
+service's transaction with ``Signal.send``, so a receiver sees the rows just written and an
+exception in a receiver rolls the whole change back: a rolled-back transition leaves no trace in
+what the receivers keep.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# A StatusChange row was written. Keyword arguments: ``dossier`` (as saved, status and due time
+# after the change) and ``change`` (the StatusChange). Sender: the StatusChange class.
+status_changed = Signal()
+
+
+def emit_status_changed(*, dossier, change) -> None:
+    status_changed.send(sender=type(change), dossier=dossier, change=change)
+
+
+# Dossiers and their history were written in bulk (legacy import), without StatusChange signals.
+# Keyword arguments: ``dossier_ids`` and ``progress`` (a callable taking a count done, for a
+# progress bar; receivers may ignore it). Sender: the Dossier class.
+dossiers_imported = Signal()
+
+
+def emit_dossiers_imported(*, dossier_ids: list[int], progress=None) -> None:
+    from motcua.dossiers.models import Dossier
+
+    dossiers_imported.send(sender=Dossier, dossier_ids=dossier_ids, progress=progress)
