@@ -38,6 +38,8 @@ def _routes(resolver=None, prefix="") -> set[str]:
     routes = set()
     for entry in (resolver or get_resolver()).url_patterns:
         pattern = prefix + str(entry.pattern)
+        if pattern.startswith("^media/"):
+            continue  # development only: static() serves uploads when DEBUG is on
         if pattern.startswith(ADMIN):
             routes.add(ADMIN)
         elif isinstance(entry, URLResolver):

@@ -251,7 +251,7 @@ def test_api_status_label_is_the_status_display(province):
 def test_a_unit_that_is_not_a_number_is_a_400(province):
     response = api(province.leader_a).get("/api/v1/dossiers", {"unit": "abc"})
     assert response.status_code == 400
-    assert response.json()["code"] == "filter_invalid"
+    assert response.json()["code"] == "invalid"  # the query parameters' serializer
     assert "unit" in response.json()["fields"]
 
 
