@@ -82,8 +82,13 @@ def test_detail_is_scoped_and_audited(world, bring):
     # The read of personal data is in the access log, not in the dossier's hash chain.
     assert AccessLog.objects.filter(dossier=d, actor=world.specialist, channel="api").count() == 1
     assert not AuditEvent.objects.filter(dossier=d, event_type="dossier.viewed").exists()
-    response = client_for(world.foreign_leader).get(f"/api/v1/dossiers/{d.code}")
-    assert response.status_code == 403 and response.json()["code"] == "unit_not_allowed"
+    # Another unit's staff get what a code that does not exist gets (no 403/404 oracle).
+    foreign = client_for(world.foreign_leader)
+    response = foreign.get(f"/api/v1/dossiers/{d.code}")
+    missing = foreign.get("/api/v1/dossiers/KHONG-CO")
+    assert response.status_code == missing.status_code == 404
+    assert response.json() == missing.json() == {"code": "not_found",
+                                                 "message": "Không tìm thấy."}
     response = client_for(world.specialist).get("/api/v1/dossiers/KHONG-CO")
     assert response.status_code == 404
     assert AccessLog.objects.filter(dossier=d).count() == 1
@@ -128,12 +133,12 @@ def test_actions_through_the_api(world, bring):
     assert response.status_code == 409
     assert response.json()["code"] == "transition_not_allowed"
     assert "Phê duyệt, ký" in response.json()["message"]
-    # 403: wrong role; foreign unit.
+    # 403: wrong role; a foreign unit's staff get a 404, as for a code that does not exist.
     response = client_for(world.receptionist).post(url + "start_appraisal", {}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "role_not_allowed"
     response = client_for(world.foreign_specialist).post(url + "start_appraisal", {},
                                                          format="json")
-    assert response.status_code == 403
+    assert response.status_code == 404
     # 400: unknown action, bad parameter.
     assert leader.post(url + "fly", {}, format="json").json()["code"] == "unknown_action"
     spec = client_for(world.specialist)

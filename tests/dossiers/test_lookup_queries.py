@@ -66,7 +66,7 @@ def test_refused_and_unknown_reads_stop_before_the_personal_data(world, bring, f
     # Token, memberships, the dossier, its steps: history and documents are never loaded.
     with django_assert_max_num_queries(4):
         response = foreign.get(f"/api/v1/dossiers/{d.code}")
-    assert response.status_code == 403 and response.json()["code"] == "unit_not_allowed"
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
     with django_assert_max_num_queries(3):
         assert specialist.get("/api/v1/dossiers/KHONG-CO").status_code == 404
     assert not AccessLog.objects.exists()

@@ -151,14 +151,15 @@ def test_anonymous_is_sent_to_login(client, dossiers, form):
 
 @pytest.mark.parametrize("form", sorted(TITLES))
 def test_staff_of_another_unit_is_refused(client, dossiers, outsider, form):
+    # As for a code that does not exist: a 403 told other units which codes exist.
     client.force_login(outsider)
-    assert client.get(_url(form, dossiers[form])).status_code == 403
-    assert client.get(_url(form, dossiers[form], pdf=True)).status_code == 403
+    assert client.get(_url(form, dossiers[form])).status_code == 404
+    assert client.get(_url(form, dossiers[form], pdf=True)).status_code == 404
 
 
 def test_user_without_any_role_is_refused(client, received):
     client.force_login(UserFactory(username="khongvaitro"))
-    assert client.get(_url("mau-01", received)).status_code == 403
+    assert client.get(_url("mau-01", received)).status_code == 404
 
 
 def test_agency_staff_may_print_the_dossier_they_process(client, received, agency):
@@ -189,7 +190,7 @@ def test_dossier_form_list(client, dossiers, receptionist, outsider):
     url = reverse("printing:dossier_forms", kwargs={"code": dossiers["mau-01"].code})
     assert client.get(url).status_code == 302
     client.force_login(outsider)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # as if absent (no 403/404 oracle)
     client.force_login(receptionist)
     html = client.get(url).content.decode()
     for form in ("mau-01", "mau-02", "mau-04", "mau-06"):
@@ -225,10 +226,10 @@ def test_guidance_slip_permissions(client, guidance, outsider, agency):
     url = reverse("printing:guidance_form", kwargs={"pk": guidance.pk})
     assert client.get(url).status_code == 302
     client.force_login(outsider)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # as if absent (no 403/404 oracle)
     # Guidance is the center's: staff of the agency do not see the counter's slips.
     client.force_login(staff(Role.SPECIALIST, agency, username="sxd"))
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 # --- the register (Mẫu 07) ------------------------------------------------------------------

@@ -225,11 +225,15 @@ def test_anonymous_post_goes_to_login(client, world, bring, frozen, action, stat
 
 
 @pytest.mark.parametrize("action,status,data", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
-def test_foreign_unit_post_is_403(world, bring, login, frozen, action, status, data):
+def test_foreign_unit_post_is_404(world, bring, login, frozen, action, status, data):
+    # 404 as for a code that does not exist: a 403 told other units which codes exist.
     d = bring(status)
     for user in (world.foreign_leader, world.foreign_receptionist):
         response = login(user).post(act_url(d, action), _data(world, data), **HX)
-        assert response.status_code == 403
+        assert response.status_code == 404
+        missing = login(user).post(act_url(d, action).replace(d.code, d.code + "9"),
+                                   _data(world, data), **HX)
+        assert missing.status_code == 404
     assert state(d) == status
 
 
@@ -262,8 +266,10 @@ def test_apology_follow_ups_refused_to_others(world, bring, login, frozen, actio
     services.dossier_apologise(actor=world.leader, dossier=d, reason="Chậm",
                                new_due_at=vn(2026, 3, 20, 8, 0))
     data = {"record_explanation-explanation": "x"}
-    for user in (world.specialist, world.receptionist, world.foreign_leader):
+    for user in (world.specialist, world.receptionist):
         assert login(user).post(act_url(d, action), data, **HX).status_code == 403
+    # Another unit's leader does not learn that the dossier exists.
+    assert login(world.foreign_leader).post(act_url(d, action), data, **HX).status_code == 404
 
 
 def test_unknown_and_system_actions(world, bring, login, frozen):

@@ -97,11 +97,14 @@ def test_unknown_code_is_404(world, login):
     assert login(world.leader).get("/can-bo/ho-so/000.00.01.H15-260302-9999/").status_code == 404
 
 
-def test_foreign_unit_gets_403_and_no_read_is_logged(world, bring, login, frozen):
+def test_foreign_unit_gets_404_and_no_read_is_logged(world, bring, login, frozen):
+    # The answer for a code that does not exist: a 403 told other units which codes exist.
     d = bring("appraising")
     before = AccessLog.objects.count()
     for user in (world.foreign_leader, world.foreign_receptionist):
-        assert login(user).get(url(d)).status_code == 403
+        client = login(user)
+        assert client.get(url(d)).status_code == 404
+        assert client.get(url(d).replace(d.code, d.code + "9")).status_code == 404
     assert AccessLog.objects.count() == before
 
 

@@ -242,11 +242,11 @@ def test_a_receptionist_cannot_receive_for_another_center(world, login, frozen):
     assert written() == before
 
 
-def test_guidance_page_of_another_unit_is_403(world, login, frozen):
+def test_guidance_page_of_another_unit_is_404(world, login, frozen):
     login(world.receptionist).post(URL, form_data(world, decision="guide", items="Bản vẽ mới"))
     guidance = CounterGuidance.objects.get()
     assert login(world.foreign_receptionist).get(
-        f"{URL}huong-dan/{guidance.pk}/").status_code == 403
+        f"{URL}huong-dan/{guidance.pk}/").status_code == 404
     assert login(world.receptionist).get(f"{URL}huong-dan/{guidance.pk}/").status_code == 200
 
 

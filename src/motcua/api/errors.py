@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from motcua.core import views as pages
 from motcua.core.errors import DomainError
 
 _DEFAULT_MESSAGES = {
@@ -22,7 +24,35 @@ _DEFAULT_MESSAGES = {
     "throttled": "Quá nhiều yêu cầu, vui lòng thử lại sau.",
     "parse_error": "Dữ liệu gửi lên không đọc được.",
     "invalid": "Dữ liệu không hợp lệ.",
+    "bad_request": "Yêu cầu không hợp lệ.",
+    "request_too_large": "Dữ liệu gửi lên quá lớn.",
+    "server_error": "Lỗi hệ thống, vui lòng thử lại sau.",
 }
+
+API_PREFIX = "/api/"
+
+
+
+def flatten_fields(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as the documented ``{"field.path": ["message", …]}``.
+
+    ``{"delivery": {"address": [...]}}`` becomes ``{"delivery.address": [...]}`` and an error
+    of the third document ``{"documents.2.copies": [...]}``, as the domain errors name their
+    fields (``applicant.id_number``): one flat shape whatever the nesting.
+    """
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            out.update(flatten_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        out = {}
+        for index, item in enumerate(detail):
+            if item:  # DRF puts {} for the items of a list that are valid
+                out.update(flatten_fields(item, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(m) for m in messages]}
 
 
 def exception_handler(exc, context):
@@ -47,7 +77,7 @@ def exception_handler(exc, context):
         response.data = {
             "code": "invalid",
             "message": _DEFAULT_MESSAGES["invalid"],
-            "fields": response.data if isinstance(response.data, dict) else {"non_field_errors": response.data},
+            "fields": flatten_fields(response.data),
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
@@ -67,3 +97,50 @@ def exception_handler(exc, context):
             response.data["message"] = str(exc.detail)
         response.data["fields"] = {}
     return response
+
+
+# --- Errors raised outside a DRF view ------------------------------------------------------
+#
+# A 404 for an unknown API path, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a NUL byte refused
+# by motcua.core.edge, an unhandled exception: Django answers these with its handler400/403/
+# 404/500 (config/urls.py points them here). Under /api/ the answer is the API's JSON shape in
+# every environment (it was Django's HTML page); elsewhere the site's own error page.
+
+
+def is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def error_response(status_code: int, code: str, message: str | None = None) -> JsonResponse:
+    body = {"code": code, "message": message or _DEFAULT_MESSAGES.get(code, code)}
+    return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+def handler400(request, exception=None):
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        if is_api(request):
+            return error_response(413, "request_too_large")
+        response = pages.bad_request(request, exception)
+        response.status_code = 413
+        return response
+    if is_api(request):
+        return error_response(400, "bad_request")
+    return pages.bad_request(request, exception)
+
+
+def handler403(request, exception=None):
+    if is_api(request):
+        return error_response(403, "permission_denied")
+    return pages.permission_denied(request, exception)
+
+
+def handler404(request, exception=None):
+    if is_api(request):
+        return error_response(404, "not_found")
+    return pages.page_not_found(request, exception)
+
+
+def handler500(request):
+    if is_api(request):
+        return error_response(500, "server_error")
+    return pages.server_error(request)

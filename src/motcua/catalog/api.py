@@ -118,19 +118,24 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
 
 
 class _Filters(serializers.Serializer):
-    """Query parameters, validated so a bad ``level`` is a 400 with the usual error shape."""
+    """Query parameters, validated so a bad ``level`` is a 400 with the usual error shape.
 
-    field = serializers.CharField(required=False)
-    agency = serializers.CharField(required=False)
+    Read from a plain dict, not the QueryDict: DRF treats an empty value of an HTML form as
+    absent, so ``?kind=`` was silently "every kind" although the schema lists the kinds.
+    """
+
+    field = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    agency = serializers.CharField(required=False, allow_blank=True, max_length=35)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
-    search = serializers.CharField(required=False, allow_blank=True)
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
     kind = serializers.ChoiceField(choices=UnitKind.choices, required=False)
 
     @classmethod
     def parse(cls, request) -> dict:
-        filters = cls(data=request.query_params)
+        params = {k: v for k, v in request.query_params.dict().items() if k in cls._declared_fields}
+        filters = cls(data=params)
         filters.is_valid(raise_exception=True)
-        return filters.validated_data
+        return {k: v for k, v in filters.validated_data.items() if v != "" or k == "search"}
 
 
 class PublicListView(generics.ListAPIView):
@@ -166,11 +171,13 @@ class UnitList(PublicListView):
     tags=["catalog"],
     summary="Tra cứu thủ tục hành chính đang áp dụng",
     parameters=[
-        OpenApiParameter("field", str, description="Mã lĩnh vực"),
-        OpenApiParameter("agency", str, description="Mã đơn vị của cơ quan thực hiện"),
+        OpenApiParameter("field", {"type": "string", "maxLength": 32}, description="Mã lĩnh vực"),
+        OpenApiParameter("agency", {"type": "string", "maxLength": 35},
+                         description="Mã đơn vị của cơ quan thực hiện"),
         OpenApiParameter("level", str, enum=Level.values, description="Cấp thực hiện"),
         OpenApiParameter(
-            "search", str, description="Từ khóa, không phân biệt dấu (\"cap doi can cuoc\")"
+            "search", {"type": "string", "maxLength": 200},
+            description="Từ khóa, không phân biệt dấu (\"cap doi can cuoc\")"
         ),
     ],
 )

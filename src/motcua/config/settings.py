@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "motcua.core.edge.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "motcua.accounts.middleware.IdleSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "motcua.accounts.middleware.TwoFactorMiddleware",
+    "motcua.core.edge.NoStoreForStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -175,6 +177,11 @@ REST_FRAMEWORK = {
     },
     # Throttles count by address: X-Forwarded-For only from our own proxy, never the client's.
     "NUM_PROXIES": 1 if env_bool("MOTCUA_BEHIND_PROXY", False) else 0,
+    "DEFAULT_PARSER_CLASSES": [
+        "motcua.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -191,6 +198,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name for the delivery method wherever it appears (intake and return_result).
     "ENUM_NAME_OVERRIDES": {"DeliveryMethodEnum": "motcua.dossiers.states.DeliveryMethod"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "motcua.api.schema.add_error_responses",
+    ],
 }
 
 # --- Accounts and sessions (docs/security.md) ---------------------------------------------

@@ -25,8 +25,9 @@ urlpatterns = [
 # /media/ is not served: uploads are reached only through access-checked download views
 # (motcua.core.downloads), in development as in production.
 
-# Error pages in the site's look and language; JSON under /api/ (motcua.core.views).
-handler400 = "motcua.core.views.bad_request"
-handler403 = "motcua.core.views.permission_denied"
-handler404 = "motcua.core.views.page_not_found"
-handler500 = "motcua.core.views.server_error"
+# Error answers outside a view: the API's JSON shape under /api/ (413 included), the site's
+# own error pages elsewhere (motcua.core.views).
+handler400 = "motcua.api.errors.handler400"
+handler403 = "motcua.api.errors.handler403"
+handler404 = "motcua.api.errors.handler404"
+handler500 = "motcua.api.errors.handler500"

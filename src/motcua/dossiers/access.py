@@ -86,6 +86,49 @@ def record_view(*, actor, dossier: Dossier, channel: str, ip: str | None = None,
     return row
 
 
+def record_list(*, actor, dossiers, channel: str, ip: str | None = None,
+                at: dt.datetime | None = None) -> int:
+    """Log a list or search page that shows applicants' names (personal data): one read per
+    dossier shown, with the window of ``record_view``, in one INSERT whatever the page size.
+    Returns the number of rows written.
+
+    Logged like a detail read on purpose: "who saw this applicant's name" must find the
+    officer who searched for it, and the window keeps paging back and forth to one row each.
+    """
+    if actor is None or getattr(actor, "pk", None) is None:
+        raise ValueError("record_list needs the officer who reads the list")
+    dossiers = [d for d in dossiers if d.pk is not None]
+    if not dossiers:
+        return 0
+    window = int(settings.MOTCUA_VIEW_LOG_WINDOW_SECONDS)
+    keys = {d.pk: _window_key(actor=actor, dossier=d, channel=channel, ip=ip) for d in dossiers}
+    seen: dict = {}
+    if window > 0:
+        try:
+            seen = cache.get_many(list(keys.values()))
+        except Exception:  # an unavailable cache must not cost a log row
+            log.warning("access log: cache unavailable, logging the reads", exc_info=True)
+    when = at or timezone.now()
+    fresh = [d for d in dossiers if keys[d.pk] not in seen]
+    AccessLog.objects.bulk_create([
+        AccessLog(dossier_id=d.pk, actor=actor, at=when, channel=channel, ip=ip or None)
+        for d in fresh
+    ])
+    if window > 0 and fresh:
+        try:
+            cache.set_many({keys[d.pk]: 1 for d in fresh}, timeout=window)
+        except Exception:
+            log.warning("access log: cache unavailable, window not remembered", exc_info=True)
+    return len(fresh)
+
+
+def loaded_unit_ids(dossier: Dossier) -> set[int]:
+    """``permissions.dossier_unit_ids`` from a dossier loaded by ``dossier_for_view`` (its steps
+    are prefetched): no query."""
+    ids = {dossier.receiving_unit_id, dossier.competent_unit_id, dossier.current_unit_id}
+    return ids | {step.unit_id for step in dossier.steps.all()}
+
+
 def access_log(*, dossier: Dossier):
     """Who looked at this dossier's personal data, oldest first."""
     return AccessLog.objects.filter(dossier=dossier).select_related("actor").order_by("at", "id")

@@ -12,21 +12,25 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.catalog.models import Procedure, ProcedureVersion
-from motcua.core.errors import InvalidInput
+from motcua.core.errors import InvalidInput, NotAllowed
+from motcua.core.parsers import JSONParser
 from motcua.dossiers import access, permissions, selectors, services
+from motcua.dossiers.filters import DossierListFilters
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import (
     ActionResultSerializer,
     ActionSerializer,
-    DossierDetailSerializer,
     DossierListSerializer,
+    DossierPageSerializer,
+    DossierView,
     ErrorSerializer,
     IntakeSerializer,
+    detail_serializer,
 )
 from motcua.dossiers.transitions import NON_TRANSITION_ACTIONS, TRANSITIONS
 from motcua.org.models import Counter, Unit
@@ -34,6 +38,9 @@ from motcua.org.models import Counter, Unit
 ACTIONS = [*TRANSITIONS.keys(), *NON_TRANSITION_ACTIONS]
 
 ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="Chưa đăng nhập hoặc mã thông báo sai"),
+    404: OpenApiResponse(ErrorSerializer, description="Không tìm thấy (hoặc không thuộc đơn vị "
+                                                      "của cán bộ: cùng một câu trả lời)"),
     400: OpenApiResponse(ErrorSerializer, description="Dữ liệu không hợp lệ", examples=[
         OpenApiExample("Thiếu giấy tờ", value={
             "code": "document_missing", "message": "Thiếu giấy tờ bắt buộc: Đơn đề nghị.",
@@ -100,33 +107,29 @@ class DossierListCreate(APIView):
 
     @extend_schema(
         summary="Danh sách hồ sơ (theo đơn vị của cán bộ)",
-        parameters=[
-            OpenApiParameter("unit", OpenApiTypes.INT, description="Id đơn vị"),
-            OpenApiParameter("status", OpenApiTypes.STR, description="Trạng thái, phân cách phẩy"),
-            OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Chỉ hồ sơ quá hạn"),
-            OpenApiParameter("due_before", OpenApiTypes.DATETIME),
-            OpenApiParameter("procedure", OpenApiTypes.STR, description="Mã thủ tục"),
-            OpenApiParameter("field", OpenApiTypes.STR, description="Mã lĩnh vực"),
-            OpenApiParameter("received_from", OpenApiTypes.DATE),
-            OpenApiParameter("received_to", OpenApiTypes.DATE),
-        ],
-        responses={200: DossierListSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
+        parameters=[DossierListFilters, OpenApiParameter(
+            "page", OpenApiTypes.INT, description="Trang (từ 1); trang không có: 404")],
+        responses={200: DossierPageSerializer, 400: ERRORS[400], 401: ERRORS[401],
+                   403: ERRORS[403], 404: ERRORS[404]},
     )
     def get(self, request):
         from motcua.dossiers.pagination import CappedPagination
 
         qs = selectors.list_rows(
-            selectors.dossier_list(user=request.user, filters=request.query_params.dict()))
+            selectors.dossier_list(user=request.user, filters=DossierListFilters.parse(request)))
         # COUNT(*) over a unit's whole list cost more than the page at 1M dossiers: the count
         # is capped, and skipped when the page shows where the list ends (docs/api.md).
         paginator = CappedPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
+        # The list shows applicants' names: each dossier on the page is a read of personal data.
+        access.record_list(actor=request.user, dossiers=page, channel=access.API,
+                           ip=_client_ip(request))
         return paginator.get_paginated_response(DossierListSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Tiếp nhận hồ sơ tại quầy",
         request=IntakeSerializer,
-        responses={201: DossierDetailSerializer, **ERRORS},
+        responses={201: DossierView, **ERRORS},
         examples=[OpenApiExample("Tiếp nhận", request_only=True, value={
             "procedure": "1.000001", "receiving_unit": "000.00.01.H15",
             "applicant": {"name": "Nguyễn Văn An", "id_number": "066090001234",
@@ -141,8 +144,12 @@ class DossierListCreate(APIView):
         data = s.validated_data
         unit = _unit(data["receiving_unit"], "receiving_unit")
         counter = None
-        if data.get("counter"):
-            counter = Counter.objects.filter(pk=data["counter"]).first()
+        if data.get("counter") is not None:
+            # A counter of the receiving unit, or a 400: an unknown one was silently dropped.
+            counter = Counter.objects.filter(pk=data["counter"], center=unit).first()
+            if counter is None:
+                raise InvalidInput("counter_unknown", "Không có quầy này tại đơn vị tiếp nhận.",
+                                   field="counter")
         dossier = services.dossier_receive(
             actor=request.user, procedure_version=_version(data), receiving_unit=unit,
             applicant=dict(data["applicant"]), documents=[dict(d) for d in data["documents"]],
@@ -152,7 +159,8 @@ class DossierListCreate(APIView):
         # The rows just written: the answer needs no read-back (it was one query per list plus
         # one per step unit and history actor).
         services.seed_related(dossier, services.written_rows(dossier))
-        body = DossierDetailSerializer(dossier, context={"request": request}).data
+        shape = detail_serializer(request.user, dossier, access.loaded_unit_ids(dossier))
+        body = shape(dossier, context={"request": request}).data
         return Response(body, status=201)
 
 
@@ -164,21 +172,33 @@ class DossierDetail(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(summary="Chi tiết hồ sơ (ghi nhật ký xem dữ liệu cá nhân)",
-                   responses={200: DossierDetailSerializer, 403: ERRORS[403]})
+                   description="Vai trò không được xem dữ liệu cá nhân (nhân viên bưu chính) "
+                               "nhận `view: delivery`: mã, nơi đến, người nhận, địa chỉ giao.",
+                   responses={200: DossierView, 401: ERRORS[401], 403: ERRORS[403],
+                              404: ERRORS[404]})
     def get(self, request, code: str):
+        # A dossier of units that are not the officer's is "not found", exactly as a code that
+        # does not exist: a 403 told a foreign unit's staff which codes exist.
         try:
             dossier = access.dossier_for_view(user=request.user, code=code)
-        except Dossier.DoesNotExist:
+        except (Dossier.DoesNotExist, NotAllowed):
             raise NotFound() from None
         access.record_view(actor=request.user, dossier=dossier, channel=access.API,
                            ip=_client_ip(request))
-        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+        units = access.loaded_unit_ids(dossier)
+        shape = detail_serializer(request.user, dossier, units)
+        return Response(shape(dossier, context={"request": request}).data)
 
 
 def _user(username):
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise InvalidInput("user_unknown", "Không tìm thấy cán bộ.", field="assignee")
+        # The same answer as for an existing user who is not a specialist of the unit
+        # (services: ``assignee_not_specialist``): which usernames exist is not the caller's
+        # business.
+        raise InvalidInput("assignee_not_specialist",
+                           "Người được phân công không phải chuyên viên của đơn vị.",
+                           field="assignee")
     return user
 
 
@@ -192,7 +212,7 @@ class DossierAction(APIView):
         parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH,
                                      enum=ACTIONS)],
         request=ActionSerializer,
-        responses={200: ActionResultSerializer, 404: ErrorSerializer, **ERRORS},
+        responses={200: ActionResultSerializer, **ERRORS},
         examples=[
             OpenApiExample("Phân công", request_only=True, value={"assignee": "chuyenvien"}),
             OpenApiExample("Yêu cầu bổ sung", request_only=True,
@@ -208,7 +228,7 @@ class DossierAction(APIView):
                                field="action")
         try:
             dossier = selectors.dossier_get(user=request.user, code=code)
-        except Dossier.DoesNotExist:
+        except (Dossier.DoesNotExist, NotAllowed):
             raise NotFound() from None
         s = ActionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -223,7 +243,8 @@ class DossierAction(APIView):
         warnings = result.warnings
         dossier = selectors.dossier_get(user=request.user, code=code) if permissions.can_view_dossier(
             request.user, dossier) else dossier
-        body = {"dossier": DossierDetailSerializer(dossier, context={"request": request}).data,
+        shape = detail_serializer(request.user, dossier)
+        body = {"dossier": shape(dossier, context={"request": request}).data,
                 "warnings": warnings}
         return Response(body)
 

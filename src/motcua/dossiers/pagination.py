@@ -16,6 +16,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 COUNT_CAP = 10_000
+# No list has this many pages; a larger number would only overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
 
 
 def capped_count(qs, cap: int) -> int:
@@ -62,7 +64,28 @@ class CappedPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
+
+    def get_page(self, number) -> CappedPage:
+        """As Django's: not a number gives the first page, past the end the last one.
+
+        Django's version trusts ``validate_number`` to find a page past the end; here that is
+        only known when the page is read (``?page=99999`` was a 500).
+        """
+        try:
+            number = self.validate_number(number)
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:
+            number = 1 if str(number).strip().lstrip("-").isdigit() and int(number) < 1 else None
+        if number is not None:
+            try:
+                return self.page(number)
+            except EmptyPage:
+                pass
+        return self.page(max(1, -(-self.count // self.per_page)))
 
     def page(self, number) -> CappedPage:
         number = self.validate_number(number)

@@ -51,6 +51,33 @@ def can_view_dossier(user, dossier) -> bool:
     return bool(staff_units(user) & dossier_unit_ids(dossier))
 
 
+# Roles that see an applicant's identity and contact data (số định danh, ngày sinh, điện thoại,
+# thư điện tử, địa chỉ thường trú) and print the forms that carry them. Not the courier (nhân
+# viên bưu chính): delivering a result needs the code, where it goes, the recipient's name and
+# the delivery address, nothing more (least privilege; issue 12 §5).
+PERSONAL_DATA_ROLES = frozenset({
+    Role.RECEPTIONIST, Role.SPECIALIST, Role.LEADER, Role.CENTER_MANAGER, Role.ADMINISTRATOR,
+})
+
+
+def can_view_personal_data(user, dossier, unit_ids: set[int] | None = None) -> bool:
+    """May ``user`` see the applicant's personal data of ``dossier``: a personal-data role in
+    one of the dossier's units (``unit_ids``: those units when the caller has them already)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    units = dossier_unit_ids(dossier) if unit_ids is None else unit_ids
+    return any(u in units and r in PERSONAL_DATA_ROLES for u, r in memberships(user))
+
+
+def has_personal_data_role(user, unit) -> bool:
+    """A personal-data role in ``unit`` (the register of a unit lists its applicants)."""
+    unit_id = unit if isinstance(unit, int) or unit is None else unit.pk
+    return bool(getattr(user, "is_superuser", False)) or any(
+        u == unit_id and r in PERSONAL_DATA_ROLES for u, r in memberships(user))
+
+
 def _scope_unit(dossier, scope: str, receiving_unit=None) -> int | None:
     if dossier is None:
         return receiving_unit if isinstance(receiving_unit, int) or receiving_unit is None \

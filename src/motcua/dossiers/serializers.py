@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from motcua.core.limits import TEXT_MAX, int_range, max_length
 from motcua.dossiers import permissions
-from motcua.dossiers.models import ApplicantKind, ProvidedAs
+from motcua.dossiers.filters import MAX_YEAR, MIN_YEAR
+from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, ProvidedAs
 from motcua.dossiers.states import Channel, DeliveryMethod, Status
+from motcua.org.models import Unit
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -41,7 +45,8 @@ class DocumentInSerializer(serializers.Serializer):
                                         help_text="Id thành phần hồ sơ của thủ tục")
     name = serializers.CharField(required=False, allow_blank=True)
     provided_as = serializers.ChoiceField(choices=ProvidedAs.choices, default=ProvidedAs.ORIGINAL)
-    copies = serializers.IntegerField(required=False, default=1)
+    copies = serializers.IntegerField(required=False, default=1,
+                                      **int_range(DossierDocument, "copies"))
 
 
 class DeliverySerializer(serializers.Serializer):
@@ -64,26 +69,39 @@ class IntakeSerializer(serializers.Serializer):
 
 
 class ActionSerializer(serializers.Serializer):
-    """Parameters of an action; each action reads the ones it needs (see docs/api.md)."""
+    """Parameters of an action; each action reads the ones it needs (see docs/api.md).
 
-    reason = serializers.CharField(required=False, allow_blank=True)
-    items = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
-    assignee = serializers.CharField(required=False, help_text="Tên đăng nhập chuyên viên")
-    partner_unit = serializers.CharField(required=False, help_text="Mã cơ quan phối hợp")
+    Lengths and ranges are those of the columns that store them (``core.limits``); free texts
+    stored in unbounded columns are capped at ``TEXT_MAX`` characters.
+    """
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+    items = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+    assignee = serializers.CharField(required=False, help_text="Tên đăng nhập chuyên viên",
+                                     max_length=150)
+    partner_unit = serializers.CharField(required=False, help_text="Mã cơ quan phối hợp",
+                                         max_length=max_length(Unit, "code"))
     hours = serializers.DecimalField(max_digits=7, decimal_places=2, required=False)
-    amount = serializers.IntegerField(required=False, min_value=0)
+    amount = serializers.IntegerField(required=False, **int_range(Dossier, "fee_total"))
     paid_online = serializers.BooleanField(required=False)
-    returned_to = serializers.CharField(required=False, allow_blank=True)
+    returned_to = serializers.CharField(required=False, allow_blank=True,
+                                        max_length=max_length(Dossier, "returned_to"))
     handed_to = serializers.CharField(required=False, allow_blank=True, max_length=255,
                                       help_text="Người nhận thông báo (hand_over_notice)")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=255,
                                       help_text="Số vận đơn khi gửi qua bưu chính")
     how = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False)
     result_file = serializers.FileField(required=False)
-    result_number = serializers.CharField(required=False, allow_blank=True)
+    result_number = serializers.CharField(required=False, allow_blank=True,
+                                          max_length=max_length(Dossier, "result_number"))
     new_due_at = serializers.DateTimeField(required=False)
-    explanation = serializers.CharField(required=False, allow_blank=True)
+    explanation = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+
+    def validate_new_due_at(self, value):
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise serializers.ValidationError("Ngày hẹn không hợp lệ.")
+        return value
 
 
 class StepSerializer(serializers.Serializer):
@@ -135,6 +153,8 @@ class DossierListSerializer(serializers.Serializer):
 
 
 class DossierDetailSerializer(DossierListSerializer):
+    view = serializers.SerializerMethodField(
+        help_text="full: đầy đủ dữ liệu người nộp; delivery: chỉ dữ liệu giao kết quả")
     holder = serializers.CharField(source="holder.username", default=None)
     original_due_at = serializers.DateTimeField(allow_null=True)
     rescheduled_due_at = serializers.DateTimeField(allow_null=True)
@@ -151,6 +171,10 @@ class DossierDetailSerializer(DossierListSerializer):
     steps = StepSerializer(many=True, source="steps.all")
     history = HistorySerializer(many=True, source="status_changes.all")
     allowed_actions = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "enum": ["full"]})
+    def get_view(self, obj) -> str:
+        return "full"
 
     def get_applicant(self, obj) -> dict:
         return {
@@ -172,6 +196,70 @@ class DossierDetailSerializer(DossierListSerializer):
         return permissions.allowed_actions(self.context["request"].user, obj)
 
 
+class DossierDeliverySerializer(serializers.Serializer):
+    """What a role without access to personal data sees of a dossier (the courier): the code,
+    where it is and goes, and whom and where to deliver to (``permissions.PERSONAL_DATA_ROLES``).
+    """
+
+    view = serializers.SerializerMethodField(
+        help_text="full: đầy đủ dữ liệu người nộp; delivery: chỉ dữ liệu giao kết quả")
+    code = serializers.CharField(help_text="Mã hồ sơ")
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.SerializerMethodField()
+    national_status = serializers.IntegerField(help_text="Mã trạng thái quốc gia 1–10")
+    procedure = serializers.CharField(source="procedure_version.procedure.code")
+    procedure_name = serializers.CharField(source="procedure_version.name")
+    receiving_unit = serializers.CharField(source="receiving_unit.code")
+    competent_unit = serializers.CharField(source="competent_unit.code")
+    current_unit = serializers.CharField(source="current_unit.code")
+    applicant_name = serializers.CharField(help_text="Người nhận kết quả")
+    delivery_method = serializers.CharField()
+    delivery_address = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "enum": ["delivery"]})
+    def get_view(self, obj) -> str:
+        return "delivery"
+
+    def get_status_label(self, obj) -> str:
+        return str(Status(obj.status).label)
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return permissions.allowed_actions(self.context["request"].user, obj)
+
+
+# The answer of the detail and of an action: the full detail or the delivery view (``view``).
+DossierView = PolymorphicProxySerializer(
+    component_name="DossierView",
+    serializers=[DossierDetailSerializer, DossierDeliverySerializer],
+    resource_type_field_name="view",
+)
+
+
+@extend_schema_field(DossierView)
+class DossierViewField(serializers.DictField):
+    pass
+
+
 class ActionResultSerializer(serializers.Serializer):
-    dossier = DossierDetailSerializer()
+    dossier = DossierViewField()
     warnings = serializers.ListField(child=serializers.CharField())
+
+
+def detail_serializer(user, dossier, unit_ids: set[int] | None = None):
+    """The detail shape ``user`` may see of ``dossier``: full, or delivery data only."""
+    if permissions.can_view_personal_data(user, dossier, unit_ids):
+        return DossierDetailSerializer
+    return DossierDeliverySerializer
+
+
+class DossierPageSerializer(serializers.Serializer):
+    """One page of the dossier list (``CappedPagination``)."""
+
+    count = serializers.IntegerField(help_text="Số hồ sơ, đếm tối đa đến giới hạn")
+    count_capped = serializers.BooleanField(help_text="true: nhiều hơn `count` hồ sơ")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DossierListSerializer(many=True)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.catalog import selectors as catalog
@@ -117,9 +118,17 @@ def procedure_detail(request, code: str):
     return render(request, "portal/procedure_detail.html", {"v": version})
 
 
+# Longer than any dossier code (Dossier.code has 64 characters); a "/" cannot be in a URL part.
+CODE_MAX = 64
+
+
 @require_GET
 def lookup(request):
     code = request.GET.get("ma", "").strip()
+    if code and ("/" in code or len(code) > CODE_MAX):
+        # No dossier has such a code, and it cannot be put in the result's URL (was a 500).
+        return render(request, "portal/lookup.html", {"code": code[:CODE_MAX], "missing": True},
+                      status=400)
     if code:
         return redirect(reverse("portal:lookup-result", args=[code]))
     return render(request, "portal/lookup.html", {})
@@ -127,6 +136,7 @@ def lookup(request):
 
 @require_GET
 @rate_limited("lookup", "MOTCUA_LOOKUP_RATE")
+@never_cache
 def lookup_result(request, code: str):
     status = selectors.dossier_public_status(code)
     if status is None:

@@ -26,7 +26,12 @@ from motcua.core.public_url import public_base_url
 from motcua.dossiers.models import CounterGuidance, Dossier, DossierPause
 from motcua.org.models import RECEIVING_KINDS, Unit
 from motcua.printing import forms as form_data
-from motcua.printing.access import may_print_dossier, may_print_for_unit, unit_ids
+from motcua.printing.access import (
+    may_print_dossier,
+    may_print_for_unit,
+    may_see_dossier,
+    unit_ids,
+)
 from motcua.printing.editions import Edition, FormKey, form_edition
 from motcua.printing.forms import FormNotApplicable
 from motcua.printing.pdf import pdf_response, render_document, safe_filename
@@ -98,9 +103,13 @@ def _not_applicable(request, message: str, code: str = ""):
 
 
 def _dossier_for(request, code: str) -> Dossier:
-    dossier = get_object_or_404(Dossier, code=code)
+    # A dossier of someone else's units is "not found" like a code that does not exist; one
+    # the user may see but not print (the courier) is a 403.
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or not may_see_dossier(request.user, dossier):
+        raise Http404(_("Không tìm thấy hồ sơ."))
     if not may_print_dossier(request.user, dossier):
-        raise PermissionDenied(_("Bạn không có quyền xem hồ sơ này."))
+        raise PermissionDenied(_("Vai trò của bạn không được in biểu mẫu có dữ liệu cá nhân."))
     return dossier
 
 
@@ -181,8 +190,10 @@ def _int(text: str) -> int:
 def guidance_form(request, pk: int, fmt: str | None = None):
     """Mẫu 02 for a guidance slip handed back at the counter (no dossier yet)."""
     guidance = get_object_or_404(CounterGuidance.objects.select_related("unit"), pk=pk)
+    if not (request.user.is_superuser or guidance.unit_id in unit_ids(request.user)):
+        raise Http404(_("Không tìm thấy phiếu hướng dẫn."))  # another unit's: as if absent
     if not may_print_for_unit(request.user, guidance.unit):
-        raise PermissionDenied(_("Bạn không thuộc đơn vị đã lập phiếu hướng dẫn này."))
+        raise PermissionDenied(_("Vai trò của bạn không được in biểu mẫu có dữ liệu cá nhân."))
     pdf = _wants_pdf(request, fmt)
     form_print_record(
         actor=request.user, form=FormKey.SUPPLEMENT.value, fmt="pdf" if pdf else "html",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from motcua.core.limits import MAX_BIG_ID
 from motcua.dossiers import access, identity, permissions, services
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import CounterGuidance, Dossier
@@ -144,6 +145,9 @@ def dossier_list(request):
     # The count stops at COUNT_CAP ("hơn 10.000 hồ sơ") and is skipped on a list's last page.
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.mark_rows(page.object_list, now=now)
+    # The list shows applicants' names: each row shown is logged as a read (domain §7).
+    access.record_list(actor=request.user, dossiers=rows, channel=access.WEB,
+                       ip=request.META.get("REMOTE_ADDR"))
     query = request.GET.copy()
     query.pop("page", None)
     current = next(w for w in selectors.WORKLISTS if w.key == key)
@@ -195,13 +199,12 @@ def _sort_links(query: QueryDict, current: str) -> dict[str, dict]:
 
 
 def _get_dossier(user, code: str) -> Dossier:
-    """404 if no such dossier, 403 if the user's units have nothing to do with it."""
+    """404 if no such dossier or if the user's units have nothing to do with it: the same
+    answer, so that a foreign unit's staff cannot probe which codes exist."""
     try:
         return dossier_selectors.dossier_get(user=user, code=code)
-    except Dossier.DoesNotExist:
+    except (Dossier.DoesNotExist, NotAllowed):
         raise Http404(_("Không tìm thấy hồ sơ.")) from None
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
 
 
 def available_actions(user, dossier: Dossier, apology=None) -> list[str]:
@@ -227,7 +230,8 @@ def _dossier_context(request, dossier: Dossier, *, success: str = "", error: str
     now = timezone.now()
     apology = selectors.apology_of(dossier)
     names = available_actions(request.user, dossier, apology)
-    forms = available_forms(dossier)
+    personal = permissions.can_view_personal_data(request.user, dossier)
+    forms = available_forms(dossier) if personal else []
     for f in forms:
         f["url"] = reverse("printing:dossier_form", kwargs={"code": dossier.code, "form": f["key"]})
     keys = {f["key"] for f in forms}
@@ -236,6 +240,9 @@ def _dossier_context(request, dossier: Dossier, *, success: str = "", error: str
     return {
         "ws_section": "list",
         "dossier": dossier,
+        # A courier sees the code, the destination and the delivery address, not the
+        # applicant's identity and contact data, nor the forms that print them.
+        "personal": personal,
         "national_name": NATIONAL_NAME.get(dossier.national_status, ""),
         "overdue": dossier.is_overdue(now),
         "due_soon": bool(selectors.mark_rows([dossier], now=now)[0].row_due_soon),
@@ -341,7 +348,7 @@ def dossier_action(request, code: str, action: str):
             done = _("Đã thực hiện: %(action)s.") % {"action": action_label(action)}
             try:
                 fresh = _get_dossier(user, code)
-            except PermissionDenied:
+            except Http404:
                 # The dossier left every unit of this user (e.g. sent on); back to the lists.
                 messages.success(request, done)
                 target = reverse("workspace:home")
@@ -396,7 +403,9 @@ def _intake_form(request, data: QueryDict | None, units, unit):
     versions = list(selectors.receivable_procedures(unit=unit, q=q))
     chosen = source.get("procedure") or ""
     version = next((v for v in versions if str(v.pk) == chosen), None)
-    if version is None and chosen:
+    # Looked up only as an id: any other text made the ORM raise (a 500); the form then says
+    # that the choice is not valid.
+    if version is None and chosen.isascii() and chosen.isdigit() and int(chosen) <= MAX_BIG_ID:
         version = selectors.receivable_procedures(unit=unit).filter(pk=chosen).first()
         if version is not None:
             versions.insert(0, version)
@@ -538,7 +547,9 @@ def guidance(request, pk: int):
     guidance = get_object_or_404(CounterGuidance.objects.select_related(
         "procedure_version", "procedure_version__procedure", "unit"), pk=pk)
     if guidance.unit_id not in permissions.staff_units(request.user):
-        raise PermissionDenied(_("Phiếu hướng dẫn của đơn vị khác."))
+        raise Http404(_("Không tìm thấy phiếu hướng dẫn."))  # another unit's: as if absent
+    if not permissions.has_personal_data_role(request.user, guidance.unit_id):
+        raise PermissionDenied(_("Vai trò của bạn không được xem dữ liệu cá nhân."))
     return render(request, "workspace/guidance.html", {"guidance": guidance, "ws_section": "intake"})
 
 

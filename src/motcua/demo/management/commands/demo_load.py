@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from motcua.demo import load_demo
 from motcua.demo.history import DEFAULT_SIZE, history_load
@@ -22,6 +23,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # The demo creates a superuser and staff with one known password: never on a real
+        # installation.
+        if settings.PRODUCTION:
+            raise CommandError(
+                "Không tạo dữ liệu minh họa khi MOTCUA_ENV=production: dữ liệu này có tài khoản "
+                "quản trị với mật khẩu ai cũng biết."
+            )
         verbose = self.stdout if options["verbosity"] > 1 else None
         summary = load_demo(stdout=verbose)
         self.stdout.write(

@@ -1,0 +1,180 @@
+"""The permission matrix (issue 12 §7): every route of the URL configuration × every role ×
+own unit / other unit, and anonymous, against the table in docs/security.md.
+
+The routes come from the URL resolver, so a new route without a row in the table fails
+``test_every_route_has_a_row``; each row's cells are the status codes that role gets, and
+``test_route_answers_as_the_table_says`` checks every one. "Own unit": the role held in the
+unit the dossier concerns (the receiving center for reception, courier, manager and
+administrator; the competent agency for specialist and leader). "Other": the same role in a
+center or agency that has nothing to do with the dossier. Each request runs in a savepoint
+rolled back afterwards, so an action that succeeds does not change what the next cell sees.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from motcua.dossiers.models import CounterGuidance
+from motcua.org.models import Role
+from tests.factories import staff
+from tests.workspace.conftest import APPLICANT
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+ROLES = ["receptionist", "specialist", "leader", "courier", "center_manager", "administrator"]
+COLUMNS = ["anonymous"] + [f"{r} {side}" for r in ROLES for side in ("own", "other")]
+OWN_UNIT = {"receptionist": "center", "courier": "center", "center_manager": "center",
+            "administrator": "center", "specialist": "agency", "leader": "agency"}
+OTHER_UNIT = {"center": "foreign_center", "agency": "foreign"}
+ADMIN = "quan-tri/"  # Django's admin: one row for its whole tree
+
+
+def _routes(resolver=None, prefix="") -> set[str]:
+    routes = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        pattern = prefix + str(entry.pattern)
+        if pattern.startswith("^media/"):
+            continue  # development only: static() serves uploads when DEBUG is on
+        if pattern.startswith(ADMIN):
+            routes.add(ADMIN)
+        elif isinstance(entry, URLResolver):
+            routes |= _routes(entry, pattern)
+        elif isinstance(entry, URLPattern):
+            routes.add(pattern)
+    return routes
+
+
+def _table() -> dict[tuple[str, str], dict[str, str]]:
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("## Permission matrix", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2 + len(COLUMNS) and cells[0] in {"GET", "POST"}:
+            route = cells[1].strip("`")
+            rows[(cells[0], route)] = dict(zip(COLUMNS, cells[2:], strict=True))
+    return rows
+
+
+# How each route is requested: method, path (``{code}`` the dossier, ``{pk}`` a guidance
+# slip, ``{center}`` the center's code), data.
+REQUESTS = {
+    ADMIN: [("GET", "/quan-tri/", None)],
+    "i18n/setlang/": [("POST", "/i18n/setlang/", {"language": "en"})],
+    "dang-nhap/": [("GET", "/dang-nhap/", None)],
+    "dang-xuat/": [("POST", "/dang-xuat/", None)],
+    "api/schema/": [("GET", "/api/schema/", None)],
+    "api/docs/": [("GET", "/api/docs/", None)],
+    "api/v1/fields": [("GET", "/api/v1/fields", None)],
+    "api/v1/units": [("GET", "/api/v1/units", None)],
+    "api/v1/procedures": [("GET", "/api/v1/procedures", None)],
+    "api/v1/procedures/<str:code>": [("GET", "/api/v1/procedures/{procedure}", None)],
+    "api/v1/dossiers": [("GET", "/api/v1/dossiers", None), ("POST", "/api/v1/dossiers", {})],
+    "api/v1/dossiers/<str:code>": [("GET", "/api/v1/dossiers/{code}", None)],
+    "api/v1/dossiers/<str:code>/actions/<str:action>": [
+        ("POST", "/api/v1/dossiers/{code}/actions/transfer", {})],
+    "api/v1/reports/official": [
+        ("GET", "/api/v1/reports/official?from=2026-03-01&to=2026-03-31", None)],
+    "can-bo/": [("GET", "/can-bo/", None)],
+    "can-bo/ho-so/": [("GET", "/can-bo/ho-so/?list=all", None)],
+    "can-bo/ho-so/<str:code>/": [("GET", "/can-bo/ho-so/{code}/", None)],
+    "can-bo/ho-so/<str:code>/thao-tac/<slug:action>/": [
+        ("POST", "/can-bo/ho-so/{code}/thao-tac/transfer/", {})],
+    "can-bo/tiep-nhan/": [("GET", "/can-bo/tiep-nhan/", None)],
+    "can-bo/tiep-nhan/thu-tuc/": [("GET", "/can-bo/tiep-nhan/thu-tuc/?q=xay", None)],
+    "can-bo/tiep-nhan/giay-to/": [("GET", "/can-bo/tiep-nhan/giay-to/", None)],
+    "can-bo/tiep-nhan/kiem-tra/": [
+        ("POST", "/can-bo/tiep-nhan/kiem-tra/", {"field": "phone", "phone": "0912345678"})],
+    "can-bo/tiep-nhan/huong-dan/<int:pk>/": [("GET", "/can-bo/tiep-nhan/huong-dan/{pk}/", None)],
+    "can-bo/xin-loi/": [("GET", "/can-bo/xin-loi/", None)],
+    "in/ho-so/<str:code>/": [("GET", "/in/ho-so/{code}/", None)],
+    "in/ho-so/<str:code>/<slug:form>/": [("GET", "/in/ho-so/{code}/mau-01/", None)],
+    "in/ho-so/<str:code>/<slug:form>/pdf/": [("GET", "/in/ho-so/{code}/mau-01/pdf/", None)],
+    "in/huong-dan/<int:pk>/mau-02/": [("GET", "/in/huong-dan/{pk}/mau-02/", None)],
+    "in/huong-dan/<int:pk>/mau-02/pdf/": [("GET", "/in/huong-dan/{pk}/mau-02/pdf/", None)],
+    "in/so-theo-doi/": [("GET", "/in/so-theo-doi/?unit={center}", None)],
+    "in/so-theo-doi/pdf/": [("GET", "/in/so-theo-doi/pdf/?unit={center}", None)],
+    "bao-cao/": [("GET", "/bao-cao/", None)],
+    "bao-cao/ho-so/": [("GET", "/bao-cao/ho-so/", None)],
+    "bao-cao/cong-khai/": [("GET", "/bao-cao/cong-khai/", None)],
+    "bao-cao/chi-so/": [("GET", "/bao-cao/chi-so/", None)],
+    "bao-cao/cham-diem/": [("GET", "/bao-cao/cham-diem/", None)],
+    "bao-cao/khoi-luong/": [("GET", "/bao-cao/khoi-luong/", None)],
+    "": [("GET", "/", None)],
+    "thu-tuc/": [("GET", "/thu-tuc/", None)],
+    "thu-tuc/<str:code>/": [("GET", "/thu-tuc/{procedure}/", None)],
+    "linh-vuc/<slug:slug>/": [("GET", "/linh-vuc/{field}/", None)],
+    "co-quan/<str:code>/": [("GET", "/co-quan/{agency}/", None)],
+    "tra-cuu/": [("GET", "/tra-cuu/", None)],
+    "tra-cuu/<str:code>/": [("GET", "/tra-cuu/{code}/", None)],
+}
+CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
+         for method, path, data in requests]
+
+
+def test_every_route_has_a_row():
+    routes = _routes()
+    table = {route for _, route in _table()}
+    missing = sorted(routes - table)
+    assert not missing, f"routes without a row in docs/security.md, Permission matrix: {missing}"
+    assert not sorted(routes - set(REQUESTS)), "a route without a request in this test"
+    assert not sorted(table - routes), "rows of docs/security.md for routes that do not exist"
+
+
+@pytest.fixture
+def users(world):
+    world.courier = staff(Role.COURIER, world.center, username="buudien")
+    world.administrator = staff(Role.ADMINISTRATOR, world.center, username="quantri")
+    result = {"anonymous": None}
+    for role in ROLES:
+        own = getattr(world, OWN_UNIT[role])
+        other = getattr(world, OTHER_UNIT[OWN_UNIT[role]])
+        result[f"{role} own"] = staff(role, own)
+        result[f"{role} other"] = staff(role, other)
+    return result
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method,route,path,data", CASES, ids=[f"{c[0]} {c[1]}" for c in CASES])
+def test_route_answers_as_the_table_says(world, bring, users, frozen, monkeypatch,
+                                        method, route, path, data):
+    from motcua.printing import views as printing_views
+
+    # What is checked is who gets an answer, not the PDF: rendering one per cell was most of
+    # the run.
+    monkeypatch.setattr(printing_views, "render_pdf", lambda html, base_url=None: b"%PDF-1.4")
+    dossier = bring("received")
+    guidance = CounterGuidance.objects.create(
+        procedure_version=world.version, unit=world.center, applicant_name=APPLICANT["name"],
+        items="Bản vẽ", issued_by=world.receptionist, issued_at=timezone.now())
+    url = path.format(code=dossier.code, pk=guidance.pk, center=world.center.code,
+                      procedure=world.version.procedure.code, field=world.version.field.slug,
+                      agency=world.agency.code)
+    expected = _table().get((method, route))
+    actual = {}
+    for column in COLUMNS:
+        client = Client(raise_request_exception=False)
+        if users[column] is not None:
+            client.force_login(users[column])
+        with transaction.atomic():
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data or {})
+            transaction.set_rollback(True)
+        actual[column] = str(response.status_code)
+    row = "| " + " | ".join([method, f"`{route}`", *actual.values()]) + " |"
+    assert expected == actual, f"docs/security.md says {expected}; the row would be:\n{row}"
+
+
+def test_the_table_lists_the_columns_in_order():
+    text = DOC.read_text(encoding="utf-8").split("## Permission matrix", 1)[1]
+    header = next(line for line in text.splitlines() if line.startswith("| Method"))
+    assert [c.strip() for c in header.strip("|").split("|")][2:] == COLUMNS
+
+
