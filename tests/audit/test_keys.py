@@ -68,7 +68,8 @@ def _settings_process(tmp_path, **env):
     return subprocess.run(
         [sys.executable, "-c", "import motcua.config.settings as s; print(s.MOTCUA_AUDIT_KEY_ID)"],
         env={"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_ENV": "production",
-             "MOTCUA_SECRET_KEY": "x" * 50, "MOTCUA_ALLOWED_HOSTS": "example.vn", **env},
+             "MOTCUA_SECRET_KEY": "x" * 50, "MOTCUA_ALLOWED_HOSTS": "example.vn",
+             "MOTCUA_PUBLIC_BASE_URL": "https://example.vn", **env},
         capture_output=True, text=True,
     )
 

@@ -16,6 +16,8 @@ PRODUCTION = {
     "MOTCUA_ENV": "production",
     "MOTCUA_SECRET_KEY": "x7!Qv0-production-test-key-" + "k3Zp9" * 10,
     "MOTCUA_ALLOWED_HOSTS": "motcua.example.vn",
+    "MOTCUA_PUBLIC_BASE_URL": "https://motcua.example.vn",
+    "MOTCUA_AUDIT_KEY": "test:" + "a" * 40,
 }
 
 

@@ -296,12 +296,20 @@ class _Sim:
             object_id=str(obj.pk) if obj is not None else "", data=data or {},
         ))
 
+    def _back_to_the_desk(self):
+        """As services.handlers.back_to_the_desk: a dossier closed without a result goes back
+        to the desk that received it."""
+        self.d.current_unit_id = self.d.receiving_unit_id
+        self.d.holder_id = None
+
     def _history(self, *, action, from_status, actor, unit_id, at, reason="", step=None):
         d = self.d
         change = _Row(
             "StatusChange", id=self.ids.take(StatusChange), dossier_id=d.pk, from_status=from_status,
             to_status=d.status, action=action, actor_id=actor, unit_id=unit_id, at=at,
             reason=reason, due_at=d.due_at,
+            # as deadlines.statistical_due: the legal due, never an apology's date
+            stat_due_at=d.original_due_at if d.original_due_at is not None else d.due_at,
             step_id=(step or d.current_step).pk if (step or d.current_step) else None,
         )
         self.changes.append(change)
@@ -446,9 +454,9 @@ class _Sim:
         previous_due = current.due_at if current is not None else None
         while planned and current is not None and planned[0].role == current.role:
             same = planned.pop(0)
-            same.started_at = previous_due or at
-            same.due_at = _step_due(same.started_at, same.hours,
-                                             self.w.calendar(same.unit_id))
+            chained_from = previous_due or at
+            same.started_at = min(chained_from, at)  # as services.steps.advance
+            same.due_at = _step_due(chained_from, same.hours, self.w.calendar(same.unit_id))
             self._finish_step(same, actor=actor, at=at)
             previous_due = same.due_at
         nxt = planned[0] if planned else None
@@ -565,6 +573,7 @@ class _Sim:
             d.refusal_reason = p["reason"]
             d.finished_at = at
             self._finish_step(d.current_step, actor=actor, at=at)
+            self._back_to_the_desk()
         elif action == "issue":
             d.finished_at = at
             d.current_unit_id = d.receiving_unit_id
@@ -608,6 +617,7 @@ class _Sim:
                 if pause.ended_at is None:
                     pause.ended_at = at
             self._finish_step(d.current_step, actor=actor, at=at)
+            self._back_to_the_desk()
         elif p.get("note"):
             data["note"] = p["note"]
         _set_status(d, target)

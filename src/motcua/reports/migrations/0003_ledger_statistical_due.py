@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("reports", "0002_rollups"),
-        ("dossiers", "0005_statuschange_stat_due_at"),
+        ("dossiers", "0009_statuschange_stat_due_at"),
     ]
 
     operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]

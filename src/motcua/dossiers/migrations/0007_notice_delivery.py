@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0004_worklist_indexes'),
+        ('dossiers', '0006_database_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

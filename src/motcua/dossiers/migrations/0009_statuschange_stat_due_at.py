@@ -21,7 +21,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("dossiers", "0004_worklist_indexes"),
+        ("dossiers", "0008_random_file_names"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ import motcua.core.uploads
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0004_worklist_indexes'),
+        ('dossiers', '0007_notice_delivery'),
     ]
 
     operations = [
