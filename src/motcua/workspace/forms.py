@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Field
-from motcua.core import dates
-from motcua.core import uploads
-from motcua.core.errors import DomainError
+from motcua.core import dates, uploads
 from motcua.core.dates import DateFormatError, DateValueError, parse_date
+from motcua.core.errors import DomainError
 from motcua.dossiers.models import ApplicantKind, Gender, ProvidedAs
 from motcua.dossiers.states import DeliveryMethod, Status
 
