@@ -89,7 +89,7 @@ def test_json_nested_50000_deep_is_400(api):
 @pytest.mark.django_db
 def test_body_over_the_limit_is_413_in_the_error_shape(api, settings):
     settings.DEBUG = False  # production: was Django's HTML 400
-    big = '{"notes": "' + "x" * 2_700_000 + '"}'
+    big = '{"notes": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000) + '"}'
     error(api.post("/api/v1/dossiers", big, content_type="application/json"), 413,
           "request_too_large")
 

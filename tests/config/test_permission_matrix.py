@@ -13,6 +13,7 @@ rolled back afterwards, so an action that succeeds does not change what the next
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -112,6 +113,19 @@ REQUESTS = {
     "co-quan/<str:code>/": [("GET", "/co-quan/{agency}/", None)],
     "tra-cuu/": [("GET", "/tra-cuu/", None)],
     "tra-cuu/<str:code>/": [("GET", "/tra-cuu/{code}/", None)],
+    "api/v1/auth/token": [("POST", "/api/v1/auth/token", {})],
+    "api/v1/auth/logout": [("POST", "/api/v1/auth/logout", {})],
+    "api/v1/auth/tokens": [("GET", "/api/v1/auth/tokens", None)],
+    "api/v1/auth/tokens/<int:pk>": [("GET", "/api/v1/auth/tokens/999999", None)],
+    "bao-cao/tai-ve/": [("GET", "/bao-cao/tai-ve/?format=xlsx", None)],
+    "can-bo/ho-so/<str:code>/ket-qua/": [("GET", "/can-bo/ho-so/{code}/ket-qua/", None)],
+    "can-bo/tim/": [("GET", "/can-bo/tim/?q=0001", None)],
+    "tai-khoan/": [("GET", "/tai-khoan/", None)],
+    "tai-khoan/khoa-dang-nhap/": [("GET", "/tai-khoan/khoa-dang-nhap/", None)],
+    "tai-khoan/ma-truy-cap/<int:pk>/thu-hoi/": [
+        ("POST", "/tai-khoan/ma-truy-cap/999999/thu-hoi/", {})],
+    "tai-khoan/xac-thuc-hai-buoc/": [("GET", "/tai-khoan/xac-thuc-hai-buoc/", None)],
+    "tai-khoan/xac-thuc-hai-buoc/dang-ky/": [("GET", "/tai-khoan/xac-thuc-hai-buoc/dang-ky/", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]
@@ -147,7 +161,9 @@ def test_route_answers_as_the_table_says(world, bring, users, frozen, monkeypatc
 
     # What is checked is who gets an answer, not the PDF: rendering one per cell was most of
     # the run.
-    monkeypatch.setattr(printing_views, "render_pdf", lambda html, base_url=None: b"%PDF-1.4")
+    monkeypatch.setattr(printing_views, "render_document",
+                        lambda *args, **kwargs: SimpleNamespace(
+                            pages=[1], write_pdf=lambda: b"%PDF-1.4"))
     dossier = bring("received")
     guidance = CounterGuidance.objects.create(
         procedure_version=world.version, unit=world.center, applicant_name=APPLICANT["name"],

@@ -2,18 +2,17 @@
 their audit events (the middleware's context; the services are not told)."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from motcua.audit.models import AuditEvent
 from motcua.audit.services import audit_verify
 from tests.dossiers.test_api import intake_body
+from tests.factories import api_key_for
 
 
 def client_for(user, ip):
     client = APIClient(REMOTE_ADDR=ip)
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

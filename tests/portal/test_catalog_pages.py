@@ -20,7 +20,7 @@ from motcua.catalog.models import (
     VersionStatus,
 )
 from motcua.org.models import Level, UnitKind
-from tests.factories import FieldFactory, UnitFactory, published_procedure
+from tests.factories import FieldFactory, UnitFactory, catalog_unfrozen, published_procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -241,11 +241,14 @@ def test_english_is_available_through_the_language_switch(client, catalog):
 
 
 def _with_catalog_notes(version):
-    ProcedureVersion.objects.filter(pk=version.pk).update(
-        source="chatbot-tthc/chatbot_tthc@53229487610b:scripts/crawler/data/raw/x.json",
-        note="Trang nguồn ghi thời hạn là '1' nhưng không ghi đơn vị.",
-        legal_basis="Luật Xây dựng 2014\nQuyết định công bố TTHC số 56/QĐ-BXD",
-    )
+    # As the importer writes them with the version; a published version is frozen in the
+    # database, so the shared fixture's version gets them as an operator lifting it could.
+    with catalog_unfrozen():
+        ProcedureVersion.objects.filter(pk=version.pk).update(
+            source="chatbot-tthc/chatbot_tthc@53229487610b:scripts/crawler/data/raw/x.json",
+            note="Trang nguồn ghi thời hạn là '1' nhưng không ghi đơn vị.",
+            legal_basis="Luật Xây dựng 2014\nQuyết định công bố TTHC số 56/QĐ-BXD",
+        )
 
 
 def test_citizens_see_no_crawler_source_nor_the_load_date(client, catalog):

@@ -29,25 +29,26 @@ handler404 = "motcua.core.views.page_not_found"
 handler500 = "motcua.core.views.server_error"
 
 
-def test_another_units_dossier_is_a_vietnamese_403_in_the_sites_look(world, bring, login):
+def test_another_units_dossier_is_a_vietnamese_page_in_the_sites_look(world, bring, login):
+    # 404 like a code that does not exist (no oracle for a foreign unit, issue 12 §5), with a
+    # message that covers both cases.
     dossier = bring("received")
     client = login(world.foreign_receptionist)
     response = client.get(f"/can-bo/ho-so/{dossier.code}/")
-    assert response.status_code == 403
+    assert response.status_code == 404
     page = response.content.decode()
-    assert "Bạn không có quyền xem hồ sơ này." in page
+    assert "Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này." in page
     assert 'class="site"' in page and "motcua/site.css" in page  # the site's layout
     assert '<html lang="vi">' in page
     assert "403 Forbidden" not in page
 
 
-def test_403_in_english_when_chosen(world, bring, login):
+def test_the_page_in_english_when_chosen(world, bring, login):
     dossier = bring("received")
     client = login(world.foreign_receptionist)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
-    assert "You are not allowed to view this dossier." in page
-    assert "Access denied" in page
+    assert "Dossier not found, or you are not allowed to view it." in page
     assert "Bạn không có quyền" not in page
 
 
@@ -55,8 +56,8 @@ def test_printing_another_units_dossier_gives_the_same_page(world, bring, login)
     dossier = bring("received")
     client = login(world.foreign_receptionist)
     response = client.get(f"/in/ho-so/{dossier.code}/mau-01/")
-    assert response.status_code == 403
-    assert "Bạn không có quyền xem hồ sơ này." in response.content.decode()
+    assert response.status_code == 404
+    assert "Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này." in response.content.decode()
 
 
 def test_404_page(client):

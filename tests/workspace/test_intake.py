@@ -263,7 +263,7 @@ def test_empty_form_shows_every_error_at_once(world, login, frozen):
     client = login(world.receptionist)
     response = client.post("/can-bo/tiep-nhan/", {
         "unit": world.center.pk, "procedure": world.version.pk, "applicant_kind": "person",
-        "delivery_method": "counter", "birth_date": "31/02/1990",
+        "delivery_method": "counter", "birth_date": "31/02/1990", "decision": "accept",
     })
     assert response.status_code == 400
     page = response.content.decode()
@@ -280,6 +280,7 @@ def test_over_long_name_is_refused_with_a_message(world, login, frozen):
     response = client.post("/can-bo/tiep-nhan/", {
         "unit": world.center.pk, "procedure": world.version.pk, "applicant_kind": "person",
         "delivery_method": "counter", "name": "A" * 300, "id_number": "066090001234",
+        "decision": "accept",
     })
     assert response.status_code == 400
     assert "dài 300 ký tự, tối đa 255 ký tự" in response.content.decode()

@@ -97,7 +97,8 @@ def test_foreign_staff_and_anonymous_may_not_download(world, bring, client, logi
     d = _approved(world, bring)
     url = f"/can-bo/ho-so/{d.code}/ket-qua/"
     assert client.get(url).status_code == 302  # to the login page
-    assert login(world.foreign_leader).get(url).status_code == 403
+    # 404, as for a code that does not exist: no oracle for a foreign unit.
+    assert login(world.foreign_leader).get(url).status_code == 404
 
 
 def test_production_hands_the_file_to_nginx(world, bring, login, frozen, settings):

@@ -106,6 +106,7 @@ class DossierListCreate(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
+        operation_id="v1_dossiers_list",
         summary="Danh sách hồ sơ (theo đơn vị của cán bộ)",
         parameters=[DossierListFilters, OpenApiParameter(
             "page", OpenApiTypes.INT, description="Trang (từ 1); trang không có: 404")],

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.catalog.models import Field, Procedure
@@ -23,6 +25,7 @@ from motcua.dossiers.states import NATIONAL_NAME, Status
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class DayOrInstantField(serializers.Field):
     """An ISO date (``2026-03-02``: its midnight) or date-time; naive ones are Vietnam time."""
 

@@ -107,7 +107,7 @@ def _dossier_for(request, code: str) -> Dossier:
     # the user may see but not print (the courier) is a 403.
     dossier = Dossier.objects.filter(code=code).first()
     if dossier is None or not may_see_dossier(request.user, dossier):
-        raise Http404(_("Không tìm thấy hồ sơ."))
+        raise Http404(_("Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này."))
     if not may_print_dossier(request.user, dossier):
         raise PermissionDenied(_("Vai trò của bạn không được in biểu mẫu có dữ liệu cá nhân."))
     return dossier

@@ -204,7 +204,7 @@ def _get_dossier(user, code: str) -> Dossier:
     try:
         return dossier_selectors.dossier_get(user=user, code=code)
     except (Dossier.DoesNotExist, NotAllowed):
-        raise Http404(_("Không tìm thấy hồ sơ.")) from None
+        raise Http404(_("Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này.")) from None
 
 
 def available_actions(user, dossier: Dossier, apology=None) -> list[str]:
