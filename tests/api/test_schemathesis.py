@@ -19,10 +19,10 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 
 from motcua.catalog.models import Procedure
 from tests.dossiers.conftest import APPLICANT, documents_for
+from tests.factories import api_key_for
 
 EXAMPLES = 15
 
@@ -58,7 +58,7 @@ def token(world, receive, in_test_transaction):
 
     receive(at=timezone.now())
     Procedure.objects.filter(pk=world.version.procedure_id)  # the catalog has one procedure
-    return Token.objects.create(user=world.receptionist).key
+    return api_key_for(world.receptionist)
 
 
 @pytest.mark.django_db

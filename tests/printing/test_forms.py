@@ -22,7 +22,7 @@ from motcua.printing import forms
 from motcua.printing.editions import Edition
 from motcua.printing.forms import FormNotApplicable
 from motcua.printing.qr import status_url
-from tests.factories import UnitFactory, staff, vn
+from tests.factories import UnitFactory, catalog_unfrozen, staff, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -435,7 +435,8 @@ def test_printed_heading_has_the_body_once(received, province):
 
 
 def test_receipt_prints_the_legal_time_and_the_committed_time(make_dossier, version):
-    ProcedureVersion.objects.filter(pk=version.pk).update(legal_time_value=Decimal(20))
+    with catalog_unfrozen():  # the shared fixture's version, given its legal time of 20 days
+        ProcedureVersion.objects.filter(pk=version.pk).update(legal_time_value=Decimal(20))
     dossier = make_dossier(time_value=Decimal(15))
     data = forms.receipt_context(dossier)
     assert data["time_limit"] == "20 ngày làm việc"

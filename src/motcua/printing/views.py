@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.catalog.models import Field
 from motcua.core import dates
@@ -107,7 +108,7 @@ def _dossier_for(request, code: str) -> Dossier:
     # the user may see but not print (the courier) is a 403.
     dossier = Dossier.objects.filter(code=code).first()
     if dossier is None or not may_see_dossier(request.user, dossier):
-        raise Http404(_("Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này."))
+        raise Http404(gettext_noop("Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này."))
     if not may_print_dossier(request.user, dossier):
         raise PermissionDenied(_("Vai trò của bạn không được in biểu mẫu có dữ liệu cá nhân."))
     return dossier

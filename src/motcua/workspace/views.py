@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
@@ -204,7 +204,7 @@ def _get_dossier(user, code: str) -> Dossier:
     try:
         return dossier_selectors.dossier_get(user=user, code=code)
     except (Dossier.DoesNotExist, NotAllowed):
-        raise Http404(_("Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này.")) from None
+        raise Http404(gettext_noop("Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này.")) from None
 
 
 def available_actions(user, dossier: Dossier, apology=None) -> list[str]:
