@@ -7,6 +7,7 @@ or the gender changes."""
 from __future__ import annotations
 
 import time_machine
+from playwright.sync_api import expect
 
 from tests.browser import BROWSER
 from tests.factories import vn
@@ -84,16 +85,12 @@ def test_live_id_check_follows_birth_date_and_gender(live_server, transactional_
         page.fill("#id_birth_date", "04/05/1990")
         page.select_option("#id_gender", "male")
         page.locator("#id_id_number").dispatch_event("change")
-        page.wait_for_function(
-            "document.querySelector('#check-id_number')?.textContent.includes('Hợp lệ')")
+        expect(page.locator("#check-id_number")).to_contain_text("Hợp lệ")
         page.select_option("#id_gender", "female")
-        page.wait_for_function(
-            "document.querySelector('#check-id_number')?.textContent.includes('giới tính')")
+        expect(page.locator("#check-id_number")).to_contain_text("giới tính")
         page.select_option("#id_gender", "male")
-        page.wait_for_function(
-            "document.querySelector('#check-id_number')?.textContent.includes('Hợp lệ')")
+        expect(page.locator("#check-id_number")).to_contain_text("Hợp lệ")
         page.fill("#id_birth_date", "04/05/1991")
         page.locator("#id_birth_date").dispatch_event("change")
-        page.wait_for_function(
-            "document.querySelector('#check-id_number')?.textContent.includes('năm sinh')")
+        expect(page.locator("#check-id_number")).to_contain_text("năm sinh")
         ctx.close()
