@@ -5,13 +5,14 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.db import connection
+from django.apps import apps as django_apps
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from motcua.audit.models import AccessLog, AuditEvent, AuditHead
 from motcua.audit.services import audit_verify
 from tests.audit.helpers import sql
-from tests.factories import UserFactory
+from tests.factories import UserFactory, _CursorEditor
 
 BEFORE = [("audit", "0003_access_log")]
 legacy = importlib.import_module("motcua.audit.migrations.0005_mac_existing_rows")
@@ -69,5 +70,10 @@ def test_existing_rows_are_sealed_by_the_migration(break_one):
     assert AuditHead.objects.get(name="events").seq == 6
     assert audit_verify() == []
     # From now on the rows are protected like new ones.
-    sql("UPDATE audit_auditevent SET actor_label = 'khác' WHERE gseq = 3")
+    with transaction.atomic():  # the attacker's trigger switch (SET LOCAL) needs a transaction
+        sql("UPDATE audit_auditevent SET actor_label = 'khác' WHERE gseq = 3")
+    # On SQLite the attacker dropped the triggers for good (this test commits): put them back
+    # for the tests that run after it on this database.
+    importlib.import_module("motcua.audit.migrations.0006_append_only_in_database").forwards(
+        django_apps, _CursorEditor(connection))
     assert [(p.kind, p.position) for p in audit_verify()] == [("edited", 3)]
