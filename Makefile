@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint bench bench-tools migrate demo clean browsers
+.PHONY: run test test-fast lint bench bench-tools migrate demo clean browsers system-packages
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) system-packages
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua demo_load
 	$(BIN)/motcua runserver_demo $(HOST):$(PORT)
@@ -27,13 +27,25 @@ test: $(STAMP) browsers
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not browser"
 
-# Browser tests drive Debian's chromium; install it when missing (needs root, as on CI).
-browsers:
-	@test -x /usr/bin/chromium || { \
+# Debian packages a target needs, installed when missing (needs root, as on CI); otherwise the
+# target says what to install. One place for every system package the project uses:
+#   fonts-liberation  Times New Roman metrics for the printed forms (WeasyPrint)
+#   chromium          the browser tests (Playwright drives Debian's chromium)
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+define need_packages
+	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	    || echo "chromium could not be installed: browser tests will be skipped"; \
-	  else echo "chromium missing: browser tests will be skipped (apt-get install chromium)"; fi; }
+	    echo "installing:$$missing"; (apt-get update -qq && $(APT_INSTALL)$$missing >/dev/null) \
+	    || echo "could not install:$$missing"; \
+	  else echo "missing Debian packages:$$missing (apt-get install$$missing)"; fi; fi
+endef
+
+system-packages:
+	$(call need_packages,fonts-liberation)
+
+browsers: system-packages
+	$(call need_packages,chromium)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -43,14 +55,9 @@ lint: $(STAMP)
 bench: $(STAMP) bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# The HTTP figures drive the server with wrk (a Debian package): install it when missing (needs
-# root, as on CI). Without it bench/run.py stops at once and says what is missing.
-bench-tools:
-	@command -v wrk >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
-	    || echo "wrk could not be installed"; \
-	  else echo "wrk missing (apt-get install wrk)"; fi; }
+# The HTTP figures drive the server with wrk; without it bench/run.py stops at once and says so.
+bench-tools: system-packages
+	$(call need_packages,wrk)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import zlib
 
-from motcua.printing.pdf import render_document
+from motcua.core.pdf import render_document
 
 MM = 72 / 25.4
 A5 = (148, 210)

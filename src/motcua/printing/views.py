@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from motcua.catalog.models import Field
 from motcua.core import dates
 from motcua.core.language import in_vietnamese
+from motcua.core.pdf import pdf_response, render_document, safe_filename
 from motcua.core.public_url import public_base_url
 from motcua.dossiers.models import CounterGuidance, Dossier, DossierPause
 from motcua.org.models import RECEIVING_KINDS, Unit
@@ -35,7 +36,6 @@ from motcua.printing.access import (
 )
 from motcua.printing.editions import Edition, FormKey, form_edition
 from motcua.printing.forms import FormNotApplicable
-from motcua.printing.pdf import pdf_response, render_document, safe_filename
 from motcua.printing.services import form_print_record
 
 # Longest register printed at once: a year keeps the PDF to a size a browser opens.
