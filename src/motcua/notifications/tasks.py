@@ -6,7 +6,8 @@ import os
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from django.db import close_old_connections
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from motcua.notifications.models import SchedulerHeartbeat
 from motcua.notifications.outbox import outbox_send_pending
@@ -16,6 +17,17 @@ from motcua.notifications.selectors import HEARTBEAT
 def beat() -> None:
     SchedulerHeartbeat.objects.update_or_create(
         name=HEARTBEAT, defaults={"beat_at": timezone.now(), "pid": os.getpid()})
+
+
+@HUEY.on_startup()
+def beat_on_startup() -> None:
+    """A first beat as soon as the consumer runs, not at the next whole minute."""
+    try:
+        beat()
+    except Exception:  # no database yet (migrations not run): the periodic beat will follow
+        pass
+    finally:
+        close_old_connections()
 
 
 @db_task()
