@@ -49,4 +49,5 @@ class HttpJsonAdapter(NationalPortalAdapter):
 
 
 def get_adapter() -> NationalPortalAdapter:
-    return import_string(settings.MOTCUA_NATIONAL_PORTAL_ADAPTER)()
+    path = settings.MOTCUA_NATIONAL_PORTAL_ADAPTER or "motcua.interop.adapters.HttpJsonAdapter"
+    return import_string(path)()

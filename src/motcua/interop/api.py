@@ -55,7 +55,7 @@ def _version(code: str) -> ProcedureVersion:
     procedure = Procedure.objects.filter(code=code).select_related(
         "current", "current__agency", "current__field").first()
     version = procedure.current if procedure else None
-    if version is None:
+    if procedure is None or version is None:
         raise InvalidInput("procedure_unknown", "Không tìm thấy thủ tục.", field="procedure")
     version.procedure = procedure
     return version

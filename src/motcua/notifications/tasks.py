@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
+from django.db import close_old_connections
 from django.utils import timezone
 from huey import crontab
-from django.db import close_old_connections
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from motcua.notifications.models import SchedulerHeartbeat
