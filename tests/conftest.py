@@ -29,6 +29,18 @@ def _generous_throttles(monkeypatch):
                          "login": "100000/minute"})
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _huey_immediate():
+    # Tasks run at once in memory (huey's immediate mode): a test that commits a notification
+    # sees it sent by the outbox task, and no test writes into var/huey.sqlite3.
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = was
+
+
 @pytest.fixture(autouse=True)
 def _no_language_leak():
     # A request activates its language in the worker's thread and nothing deactivates it after

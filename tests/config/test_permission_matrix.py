@@ -79,6 +79,7 @@ REQUESTS = {
     "api/v1/dossiers/<str:code>": [("GET", "/api/v1/dossiers/{code}", None)],
     "api/v1/dossiers/<str:code>/actions/<str:action>": [
         ("POST", "/api/v1/dossiers/{code}/actions/transfer", {})],
+    "api/v1/national-portal/dossiers": [("POST", "/api/v1/national-portal/dossiers", {})],
     "api/v1/reports/official": [
         ("GET", "/api/v1/reports/official?from=2026-03-01&to=2026-03-31", None)],
     "can-bo/": [("GET", "/can-bo/", None)],

@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.org",
     "motcua.catalog",
+    "motcua.notifications",
     "motcua.dossiers",
+    "motcua.interop",
     "motcua.printing",
     "motcua.reports",
     "motcua.portal",
@@ -333,8 +335,44 @@ MOTCUA_FORMS_TT03_FROM = env_str("MOTCUA_FORMS_TT03_FROM", "2025-07-01")
 MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS = env_int("MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS", 0)
 # Plugins by dotted path: where notifications go, and who signs results and receipts.
 MOTCUA_NOTIFICATION_CHANNELS = env_list(
-    "MOTCUA_NOTIFICATION_CHANNELS", ["motcua.notifications.contrib.logging.LoggingChannel"]
+    "MOTCUA_NOTIFICATION_CHANNELS",
+    ["motcua.notifications.contrib.email.EmailChannel",
+     "motcua.notifications.contrib.sms.SmsChannel",
+     "motcua.notifications.contrib.zalo.ZaloChannel"],
 )
+# Citizen channels for someone who has not chosen (notifications.preferences).
+MOTCUA_NOTIFICATION_DEFAULT_CHANNELS = env_list(
+    "MOTCUA_NOTIFICATION_DEFAULT_CHANNELS", ["email", "sms"])
+MOTCUA_SMS_PROVIDER = env_str(
+    "MOTCUA_SMS_PROVIDER", "motcua.notifications.providers.LoggingSmsProvider")
+MOTCUA_ZALO_PROVIDER = env_str(
+    "MOTCUA_ZALO_PROVIDER", "motcua.notifications.providers.LoggingZaloProvider")
+# The outbox: tries per message, then "failed"; the wait doubles from the base up to the cap.
+MOTCUA_NOTIFICATION_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFICATION_MAX_ATTEMPTS", 6)
+MOTCUA_NOTIFICATION_RETRY_BASE_SECONDS = env_int("MOTCUA_NOTIFICATION_RETRY_BASE_SECONDS", 60)
+MOTCUA_NOTIFICATION_RETRY_MAX_SECONDS = env_int("MOTCUA_NOTIFICATION_RETRY_MAX_SECONDS", 3600)
+MOTCUA_NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int(
+    "MOTCUA_NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600)
+# E-mail: SMTP in production (MOTCUA_EMAIL_HOST…), the console elsewhere.
+EMAIL_BACKEND = env_str(
+    "MOTCUA_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("MOTCUA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MOTCUA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("MOTCUA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("MOTCUA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("MOTCUA_EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("MOTCUA_EMAIL_FROM", "motcua@localhost")
+# The national public service portal (Cổng DVC quốc gia): status changes of online dossiers
+# go there through the interop outbox; empty URL: nothing is sent (motcua.interop).
+MOTCUA_NATIONAL_PORTAL_URL = env_str("MOTCUA_NATIONAL_PORTAL_URL", "")
+MOTCUA_NATIONAL_PORTAL_TOKEN = env_str("MOTCUA_NATIONAL_PORTAL_TOKEN", "")
+MOTCUA_NATIONAL_PORTAL_ADAPTER = env_str(
+    "MOTCUA_NATIONAL_PORTAL_ADAPTER", "motcua.interop.adapters.HttpJsonAdapter")
+MOTCUA_NATIONAL_PORTAL_TIMEOUT = env_int("MOTCUA_NATIONAL_PORTAL_TIMEOUT", 10)
 MOTCUA_SIGNATURE_BACKEND = env_str(
     "MOTCUA_SIGNATURE_BACKEND", "motcua.signing.contrib.unsigned.UnsignedBackend"
 )

@@ -1,8 +1,9 @@
-"""Notification channels (kênh thông báo): a tiny registry, sending after commit.
+"""Notifications (thông báo): a database outbox sent by the scheduler.
 
-``notify(message)`` schedules the message on ``transaction.on_commit``; a rolled-back change
-therefore never sends anything. Channels are listed by dotted path in
-``settings.MOTCUA_NOTIFICATION_CHANNELS`` (default: the logging channel only).
+``notify(message)`` writes one ``OutboxMessage`` per channel and address in the current
+transaction (a rolled-back change writes nothing); the huey scheduler sends them after commit,
+with retries. Channels are listed by dotted path in ``settings.MOTCUA_NOTIFICATION_CHANNELS``.
+See docs/notifications.md.
 """
 
 from motcua.notifications.base import Channel, Message

@@ -1,4 +1,4 @@
-"""Channel registry and on-commit sending."""
+"""Channel registry and ``notify``: the message goes to the outbox in the current transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from motcua.notifications.base import Channel, Message
 
 logger = logging.getLogger("motcua.notifications")
 
-DEFAULT_CHANNELS = ["motcua.notifications.contrib.logging.LoggingChannel"]
+DEFAULT_CHANNELS = [
+    "motcua.notifications.contrib.email.EmailChannel",
+    "motcua.notifications.contrib.sms.SmsChannel",
+    "motcua.notifications.contrib.zalo.ZaloChannel",
+]
 
 
 @lru_cache(maxsize=8)
@@ -26,15 +30,34 @@ def channels() -> tuple[Channel, ...]:
     return _load(tuple(paths))
 
 
+def channels_by_name() -> dict[str, Channel]:
+    return {c.name: c for c in channels()}
+
+
 def send_now(message: Message) -> None:
-    """Send through every channel; one failing channel does not stop the others."""
+    """Send through every channel at once, bypassing the outbox (tests, the shell); one
+    failing channel does not stop the others."""
     for channel in channels():
-        try:
-            channel.send(message)
-        except Exception:  # a notification must never break the service that caused it
-            logger.exception("notification channel %s failed for %s", channel.name, message.event)
+        for address in channel.addresses(message):
+            try:
+                channel.send(channel.for_address(message, address))
+            except Exception:
+                logger.exception("notification channel %s failed for %s", channel.name,
+                                 message.event)
 
 
 def notify(message: Message) -> None:
-    """Send ``message`` once the current transaction commits (immediately outside one)."""
-    transaction.on_commit(lambda: send_now(message))
+    """Write ``message`` to the outbox in the current transaction (nothing if it rolls back);
+    the scheduler sends it after commit. A failure here is logged, never raised: a message
+    must not break the service that caused it."""
+    from motcua.notifications.outbox import kick, outbox_write
+
+    try:
+        with transaction.atomic():  # a savepoint: a failed write leaves the caller's intact
+            rows = outbox_write(message, channels())
+    except Exception:
+        logger.exception("could not write notification %s for %s", message.event,
+                         message.dossier_code)
+        return
+    if rows:
+        transaction.on_commit(kick)

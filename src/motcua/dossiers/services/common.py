@@ -71,7 +71,9 @@ def notify_applicant(dossier, event: str, subject: str, body: str) -> None:
             event=event, subject=subject, body=body,
             recipients=(dossier.applicant_email,) if dossier.applicant_email else (),
             phones=(dossier.applicant_phone,) if dossier.applicant_phone else (),
-            dossier_code=dossier.code,
+            dossier_code=dossier.code, id_number=dossier.applicant_id_number or "",
+            applicant_name=dossier.applicant_name or "",
+            data={"due_at": format_time(dossier.due_at) if dossier.due_at else ""},
         ))
 
 

@@ -52,6 +52,8 @@ def receive(ctx: ActionContext) -> None:
 def refuse_reception(ctx: ActionContext, *, reason=None) -> None:
     ctx.dossier.refusal_reason = required_text(reason, "reason", "Cần ghi lý do từ chối.")
     ctx.dossier.finished_at = ctx.at
+    notify_applicant(ctx.dossier, "dossier.refused", f"Hồ sơ {ctx.dossier.code} không được tiếp nhận",
+                     f"Lý do: {ctx.dossier.refusal_reason}")
 
 
 def transfer(ctx: ActionContext) -> None:
@@ -204,6 +206,8 @@ def return_result(ctx: ActionContext, *, returned_to=None, how=None) -> None:
     dossier.returned_how = how
     dossier.returned_at = ctx.at
     advance(dossier, actor=ctx.actor, at=ctx.at)
+    notify_applicant(dossier, "dossier.result_delivered", f"Đã trả kết quả hồ sơ {dossier.code}",
+                     f"Kết quả đã được trao cho {dossier.returned_to}.")
 
 
 def back_to_the_desk(dossier) -> None:

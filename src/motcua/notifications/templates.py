@@ -1,0 +1,72 @@
+"""Vietnamese wording per event (mẫu thông báo), editable by the center.
+
+The center edits ``NotificationTemplate`` rows in the admin (Django template syntax, no HTML
+escaping: the messages are plain text). Without a row, ``DEFAULTS`` apply. The context holds
+``subject`` and ``body`` (the service's own wording), ``code`` (the dossier code),
+``applicant_name`` and every key of ``Message.data``. A template that does not render (a typo
+the center saved) falls back to the service's own wording and is logged: a broken template
+never breaks the service that caused the message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.template import Context, Engine
+
+from motcua.notifications.base import Message
+
+logger = logging.getLogger("motcua.notifications")
+
+_SIGNATURE = "\n\nTrung tâm Phục vụ hành chính công."
+_GREETING = "Kính gửi {{ applicant_name|default:'ông/bà' }},\n\n"
+
+# event -> (label, subject, body). The label names the event in the admin and the docs.
+DEFAULTS: dict[str, tuple[str, str, str]] = {
+    "dossier.received": (
+        "Đã tiếp nhận hồ sơ", "{{ subject }}", _GREETING + "{{ body }}" + _SIGNATURE),
+    "dossier.supplement_requested": (
+        "Yêu cầu bổ sung hồ sơ", "{{ subject }}", _GREETING + "{{ body }}" + _SIGNATURE),
+    "dossier.refused": (
+        "Hồ sơ không được giải quyết", "{{ subject }}", _GREETING + "{{ body }}" + _SIGNATURE),
+    "dossier.apologised": (
+        "Xin lỗi và hẹn lại ngày trả", "{{ subject }}", _GREETING + "{{ body }}" + _SIGNATURE),
+    "dossier.result_ready": (
+        "Đã có kết quả", "{{ subject }}", _GREETING + "{{ body }}" + _SIGNATURE),
+    "dossier.result_delivered": (
+        "Đã trả kết quả", "{{ subject }}", _GREETING + "{{ body }}" + _SIGNATURE),
+}
+
+_ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
+
+
+def context_for(message: Message) -> dict:
+    return {**message.data, "subject": message.subject, "body": message.body,
+            "code": message.dossier_code, "applicant_name": message.applicant_name,
+            "event": message.event}
+
+
+def render_text(source: str, context: dict) -> str:
+    return _ENGINE.from_string(source).render(Context(context, autoescape=False))
+
+
+def render(message: Message) -> tuple[str, str]:
+    """(subject, body) for ``message`` by the center's template, else the default, else the
+    service's own wording."""
+    from motcua.notifications.models import NotificationTemplate
+
+    row = NotificationTemplate.objects.filter(event=message.event, active=True).first()
+    if row is not None:
+        subject_src, body_src = row.subject, row.body
+    elif message.event in DEFAULTS:
+        _, subject_src, body_src = DEFAULTS[message.event]
+    else:
+        return message.subject, message.body
+    context = context_for(message)
+    try:
+        subject = " ".join(render_text(subject_src, context).split())
+        body = render_text(body_src, context).strip()
+    except Exception:  # a template the center saved with a mistake
+        logger.exception("notification template for %s does not render", message.event)
+        return message.subject, message.body
+    return (subject or message.subject)[:255], body
