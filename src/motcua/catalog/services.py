@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from motcua.audit.services import audit_record
-from motcua.catalog.importers import RawCatalog, check_catalog
+from motcua.catalog.checking import check_catalog
+from motcua.catalog.importers import RawCatalog
 from motcua.catalog.models import (
     Fee,
     Field,
