@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import path
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import InvalidInput, NotAllowed
+from motcua.core.filtering import FilteredListSchema
 from motcua.core.parsers import JSONParser
 from motcua.dossiers import access, permissions, selectors, services
 from motcua.dossiers.filters import DossierListFilters
@@ -104,11 +106,16 @@ def _unit(code, field) -> Unit:
 
 class DossierListCreate(APIView):
     permission_classes = [IsStaff]
+    # For the OpenAPI schema only: get() validates with the FilterSet and the selector queries.
+    schema = FilteredListSchema()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DossierListFilters
+    queryset = Dossier.objects.none()
 
     @extend_schema(
         operation_id="v1_dossiers_list",
         summary="Danh sách hồ sơ (theo đơn vị của cán bộ)",
-        parameters=[DossierListFilters, OpenApiParameter(
+        parameters=[OpenApiParameter(
             "page", OpenApiTypes.INT, description="Trang (từ 1); trang không có: 404")],
         responses={200: DossierPageSerializer, 400: ERRORS[400], 401: ERRORS[401],
                    403: ERRORS[403], 404: ERRORS[404]},
