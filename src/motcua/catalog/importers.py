@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from motcua.core.errors import InvalidInput
 from motcua.core.tabular import Row, TabularError, open_table
 
@@ -57,7 +59,8 @@ class CatalogInvalid(InvalidInput):
         self.problems = list(problems)
         super().__init__(
             "catalog_invalid",
-            f"Tệp danh mục có {len(self.problems)} lỗi; không có thủ tục nào được nhập.",
+            _("Tệp danh mục có %(count)s lỗi; không có thủ tục nào được nhập.")
+            % {"count": len(self.problems)},
         )
 
 
@@ -89,7 +92,7 @@ def detect_format(name: str) -> str:
         return suffix
     raise InvalidInput(
         "catalog_format",
-        f"Không nhận ra định dạng của tệp {name}; dùng đuôi .json, .csv hoặc .xlsx.",
+        _("Không nhận ra định dạng của tệp %(name)s; dùng đuôi .json, .csv hoặc .xlsx.") % {"name": name},
     )
 
 
@@ -100,7 +103,7 @@ def read_catalog(path: str | Path, fmt: str | None = None) -> RawCatalog:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput("catalog_file", f"Không đọc được tệp {path}: {exc.strerror}.") from exc
+        raise InvalidInput("catalog_file", _("Không đọc được tệp %(path)s: %(strerror)s.") % {"path": path, "strerror": exc.strerror}) from exc
     return read_bytes(data, fmt)
 
 
@@ -109,7 +112,7 @@ def read_bytes(data: bytes, fmt: str) -> RawCatalog:
         return _read_json(data)
     if fmt in ("csv", "xlsx"):
         return _read_sheets(data, fmt)
-    raise InvalidInput("catalog_format", f"Định dạng {fmt} không được hỗ trợ (json, csv, xlsx).")
+    raise InvalidInput("catalog_format", _("Định dạng %(fmt)s không được hỗ trợ (json, csv, xlsx).") % {"fmt": fmt})
 
 
 def _read_json(data: bytes) -> RawCatalog:

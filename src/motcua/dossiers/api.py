@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -92,7 +93,7 @@ def _version(data) -> ProcedureVersion:
     else:
         version = None
     if version is None:
-        raise InvalidInput("procedure_unknown", "Không tìm thấy thủ tục.", field="procedure")
+        raise InvalidInput("procedure_unknown", _('Không tìm thấy thủ tục.'), field="procedure")
     return version
 
 
@@ -100,7 +101,7 @@ def _unit(code, field) -> Unit:
     # The parent decides the competent unit of a commune-level intake (services.competent_unit_for).
     unit = Unit.objects.filter(code=code).select_related("parent").first()
     if unit is None:
-        raise InvalidInput("unit_unknown", "Không tìm thấy đơn vị.", field=field)
+        raise InvalidInput("unit_unknown", _('Không tìm thấy đơn vị.'), field=field)
     return unit
 
 
@@ -156,7 +157,7 @@ class DossierListCreate(APIView):
             # A counter of the receiving unit, or a 400: an unknown one was silently dropped.
             counter = Counter.objects.filter(pk=data["counter"], center=unit).first()
             if counter is None:
-                raise InvalidInput("counter_unknown", "Không có quầy này tại đơn vị tiếp nhận.",
+                raise InvalidInput("counter_unknown", _('Không có quầy này tại đơn vị tiếp nhận.'),
                                    field="counter")
         dossier = services.dossier_receive(
             actor=request.user, procedure_version=_version(data), receiving_unit=unit,
@@ -205,7 +206,7 @@ def _user(username):
         # (services: ``assignee_not_specialist``): which usernames exist is not the caller's
         # business.
         raise InvalidInput("assignee_not_specialist",
-                           "Người được phân công không phải chuyên viên của đơn vị.",
+                           _('Người được phân công không phải chuyên viên của đơn vị.'),
                            field="assignee")
     return user
 
@@ -232,7 +233,7 @@ class DossierAction(APIView):
     )
     def post(self, request, code: str, action: str):
         if action not in ACTIONS:
-            raise InvalidInput("unknown_action", f"Thao tác “{action}” không tồn tại.",
+            raise InvalidInput("unknown_action", _("Thao tác “%(action)s” không tồn tại.") % {"action": action},
                                field="action")
         try:
             dossier = selectors.dossier_get(user=request.user, code=code)

@@ -7,6 +7,7 @@ logged (design: audit), so every form shown or downloaded leaves one event.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict
@@ -61,7 +62,7 @@ def form_print_record(
 def _next_number(unit_id: int, year: int, series: str) -> int:
     """``last + 1`` of the (unit, year, series) sequence, as dossier codes are numbered, so two
     clerks printing at once never get the same number."""
-    busy = Conflict("number_sequence_busy", "Không cấp được số văn bản, vui lòng thử lại.")
+    busy = Conflict("number_sequence_busy", _('Không cấp được số văn bản, vui lòng thử lại.'))
     return sequence_next(NumberSequence, busy=busy, unit_id=unit_id, year=year, series=series)
 
 
