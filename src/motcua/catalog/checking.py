@@ -253,6 +253,14 @@ def _locator(row: _Row, index: int):
     return lambda key: {"index": index}
 
 
+def _entries(row: _Row, key: str, parse_text, allowed: tuple[str, ...]):
+    """(item, locator) for each entry of a list column, its unsupported keys reported."""
+    for index, item in _items(row, key, row.get(key), parse_text):
+        for extra in sorted(set(item) - set(allowed)):
+            row.error(key, "khóa không được hỗ trợ.", index=index, sub=extra)
+        yield item, _locator(row, index)
+
+
 def _document_from_text(row: _Row, key: str, index: int, text: str) -> dict | None:
     item: dict[str, Any] = {}
     while match := MARKER_RE.search(text):
@@ -365,10 +373,7 @@ def _check_procedure(
         )
 
     documents = []
-    for index, item in _items(row, "documents", row.get("documents"), _document_from_text):
-        for key in sorted(set(item) - set(DOCUMENT_KEYS)):
-            row.error("documents", "khóa không được hỗ trợ.", index=index, sub=key)
-        sub = _locator(row, index)
+    for item, sub in _entries(row, "documents", _document_from_text, DOCUMENT_KEYS):
         documents.append(
             DocumentRecord(
                 name=_text(row, "documents", item.get("name"), required=True, **sub("name")),
@@ -383,10 +388,7 @@ def _check_procedure(
         )
 
     fees = []
-    for index, item in _items(row, "fees", row.get("fees"), _fee_from_text):
-        for key in sorted(set(item) - set(FEE_KEYS)):
-            row.error("fees", "khóa không được hỗ trợ.", index=index, sub=key)
-        sub = _locator(row, index)
+    for item, sub in _entries(row, "fees", _fee_from_text, FEE_KEYS):
         fees.append(
             FeeRecord(
                 name=_text(row, "fees", item.get("name"), required=True, max_length=255, **sub("name")),
@@ -397,10 +399,7 @@ def _check_procedure(
         )
 
     steps = []
-    for index, item in _items(row, "steps", row.get("steps"), _step_from_text):
-        for key in sorted(set(item) - set(STEP_KEYS)):
-            row.error("steps", "khóa không được hỗ trợ.", index=index, sub=key)
-        sub = _locator(row, index)
+    for item, sub in _entries(row, "steps", _step_from_text, STEP_KEYS):
         unit = _text(row, "steps", item.get("unit"), **sub("unit")) or None
         if unit and unit not in known_units:
             row.error("steps", f"không tìm thấy đơn vị có mã \"{unit}\".", **sub("unit"))
