@@ -498,7 +498,7 @@ def check_catalog(raw: RawCatalog) -> CatalogData:
             )
 
     field_codes = {
-        r.values.get("field").strip() for r in raw.procedures if isinstance(r.values.get("field"), str)
+        value.strip() for r in raw.procedures if isinstance(value := r.values.get("field"), str)
     }
     known_fields = set(fields) | set(
         Field.objects.filter(code__in=field_codes).values_list("code", flat=True)
@@ -510,9 +510,9 @@ def check_catalog(raw: RawCatalog) -> CatalogData:
     procedures: list[ProcedureRecord] = []
     seen: dict[str, str] = {}
     for raw_row in raw.procedures:
-        record = _check_procedure(raw_row, problems, known_fields, known_units)
-        code = raw_row.values.get("code")
-        code = code.strip() if isinstance(code, str) else None
+        procedure = _check_procedure(raw_row, problems, known_fields, known_units)
+        raw_code = raw_row.values.get("code")
+        code = raw_code.strip() if isinstance(raw_code, str) else None
         if code:
             if code in seen:
                 problems.append(
@@ -520,8 +520,8 @@ def check_catalog(raw: RawCatalog) -> CatalogData:
                 )
                 continue
             seen[code] = raw_row.where.split(" (")[0]
-        if record is not None:
-            procedures.append(record)
+        if procedure is not None:
+            procedures.append(procedure)
 
     if problems:
         raise CatalogInvalid(problems)

@@ -76,7 +76,7 @@ class StatusListField(forms.CharField):
     """Internal statuses, comma-separated; every one must exist."""
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         statuses = [s.strip() for s in text.split(",") if s.strip()]
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:
