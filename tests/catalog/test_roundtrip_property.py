@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from motcua.catalog.checking import check_catalog
 from motcua.catalog.exporters import export_csv, export_xlsx
-from motcua.catalog.importers import check_catalog, read_bytes
+from motcua.catalog.importers import read_bytes
 from motcua.catalog.models import DocumentForm, StepRole, TimeUnit
 from motcua.catalog.records import (
     DocumentRecord,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -76,9 +77,9 @@ class TokenCreate(APIView):
             raise Throttled(detail="Tài khoản hoặc địa chỉ tạm bị khóa do đăng nhập sai nhiều lần.")
         if user is None or not user.is_active:
             raise InvalidInput("invalid_credentials",
-                               "Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
+                               _('Tên đăng nhập hoặc mật khẩu không đúng.'), field="password")
         if not _otp_ok(user, v.get("otp", "")):
-            raise InvalidInput("otp_invalid", "Cần mã xác thực hai bước đúng.", field="otp")
+            raise InvalidInput("otp_invalid", _('Cần mã xác thực hai bước đúng.'), field="otp")
         token, key = tokens.token_issue(user=user, name=v["name"], actor=user)
         body = TokenSerializer(token).data | {"token": key}
         return Response(body, status=status.HTTP_201_CREATED)

@@ -14,6 +14,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import ApiToken
 from motcua.audit.services import audit_record
@@ -32,10 +33,10 @@ def token_issue(*, user, name: str, actor, days: int | None = None) -> tuple[Api
     which is never stored and cannot be shown again."""
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("token_name_required", "Cần đặt tên thiết bị cho mã truy cập.",
+        raise InvalidInput("token_name_required", _('Cần đặt tên thiết bị cho mã truy cập.'),
                            field="name")
     if len(name) > 100:
-        raise InvalidInput("token_name_too_long", "Tên thiết bị tối đa 100 ký tự.", field="name")
+        raise InvalidInput("token_name_too_long", _('Tên thiết bị tối đa 100 ký tự.'), field="name")
     days = settings.MOTCUA_API_TOKEN_DAYS if days is None else days
     key = secrets.token_urlsafe(32)
     now = timezone.now()

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
-from motcua.catalog.importers import RawCatalog, check_catalog
+from motcua.catalog.checking import check_catalog
+from motcua.catalog.importers import RawCatalog
 from motcua.catalog.models import (
     Fee,
     Field,
@@ -78,8 +80,7 @@ def procedure_version_publish(*, actor, version: ProcedureVersion) -> ProcedureV
         if version.status != VersionStatus.DRAFT:
             raise Conflict(
                 "version_not_draft",
-                f"Phiên bản {version.number} của thủ tục {procedure.code} đã công bố; "
-                "chỉ công bố được phiên bản dự thảo.",
+                _("Phiên bản %(number)s của thủ tục %(code)s đã công bố; chỉ công bố được phiên bản dự thảo.") % {"number": version.number, "code": procedure.code},
             )
         newest = (
             procedure.versions.exclude(status=VersionStatus.DRAFT)
@@ -90,8 +91,7 @@ def procedure_version_publish(*, actor, version: ProcedureVersion) -> ProcedureV
             # Publishing would silently undo the newer version (e.g. one imported meanwhile).
             raise Conflict(
                 "version_outdated",
-                f"Thủ tục {procedure.code} đã có phiên bản {newest} công bố sau khi dự thảo "
-                f"{version.number} được tạo; hãy tạo dự thảo mới từ phiên bản đang áp dụng.",
+                _("Thủ tục %(code)s đã có phiên bản %(newest)s công bố sau khi dự thảo %(number)s được tạo; hãy tạo dự thảo mới từ phiên bản đang áp dụng.") % {"code": procedure.code, "newest": newest, "number": version.number},
             )
         return _publish(actor=actor, version=version, procedure=procedure, at=timezone.now())
 
@@ -105,12 +105,11 @@ def procedure_version_new_draft(*, actor, procedure: Procedure) -> ProcedureVers
         if draft is not None:
             raise Conflict(
                 "draft_exists",
-                f"Thủ tục {procedure.code} đã có phiên bản dự thảo số {draft.number}; "
-                "hãy sửa và công bố phiên bản đó.",
+                _("Thủ tục %(code)s đã có phiên bản dự thảo số %(number)s; hãy sửa và công bố phiên bản đó.") % {"code": procedure.code, "number": draft.number},
             )
         source = procedure.current or procedure.versions.order_by("-number").first()
         if source is None:
-            raise Conflict("no_version", f"Thủ tục {procedure.code} chưa có phiên bản nào để sao chép.")
+            raise Conflict("no_version", _("Thủ tục %(code)s chưa có phiên bản nào để sao chép.") % {"code": procedure.code})
         number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         values = {
             f.attname: getattr(source, f.attname)

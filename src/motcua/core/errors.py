@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     http_status = 400
 
-    def __init__(self, code: str, message: str, *, field: str | None = None):
+    def __init__(self, code: str, message: Any, *, field: str | None = None):
+        # ``message`` is marked for gettext (docs/architecture.md); it becomes text in the
+        # language active where the error is raised: the request's in a view, Vietnamese in
+        # jobs and commands. A lazy string kept lazy would not survive "".join() or json.
+        message = str(message)
         super().__init__(message)
         self.code = code
         self.message = message
@@ -29,7 +37,8 @@ class InvalidInputs(InvalidInput):
         # One kind of error (three missing papers) keeps its code; a mix is "invalid".
         fields = {e.field for e in errors}
         super().__init__(codes.pop() if len(codes) == 1 else "invalid",
-                         "Dữ liệu không hợp lệ: " + " ".join(e.message for e in errors),
+                         _("Dữ liệu không hợp lệ: %(errors)s")
+                         % {"errors": " ".join(e.message for e in errors)},
                          field=fields.pop() if len(fields) == 1 else None)
         self.errors = list(errors)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core import antivirus
 from motcua.core.errors import DomainError, InvalidInput
@@ -89,7 +90,7 @@ def check_upload(upload=None, *, content: bytes | None = None, purpose: str,
     size = _size(upload) if upload is not None else len(content or b"")
     if size is not None and size > limit:
         raise InvalidInput("file_too_large",
-                           f"Tệp không được lớn hơn {settings.MOTCUA_UPLOAD_MAX_MB} MB.",
+                           _("Tệp không được lớn hơn %(limit)s MB.") % {"limit": settings.MOTCUA_UPLOAD_MAX_MB},
                            field=field)
     if content is None:
         if hasattr(upload, "seek"):
@@ -97,15 +98,15 @@ def check_upload(upload=None, *, content: bytes | None = None, purpose: str,
         content = upload.read(limit + 1)
     if len(content) > limit:
         raise InvalidInput("file_too_large",
-                           f"Tệp không được lớn hơn {settings.MOTCUA_UPLOAD_MAX_MB} MB.",
+                           _("Tệp không được lớn hơn %(limit)s MB.") % {"limit": settings.MOTCUA_UPLOAD_MAX_MB},
                            field=field)
     if not content:
-        raise InvalidInput("file_empty", "Tệp rỗng.", field=field)
+        raise InvalidInput("file_empty", _('Tệp rỗng.'), field=field)
     kind = sniff(content[:16])
     if kind not in allowed:
         names = ", ".join(k.name.upper() for k in allowed)
         raise InvalidInput("file_type_not_allowed",
-                           f"Chỉ nhận tệp {names} (kiểm tra theo nội dung tệp, không theo tên).",
+                           _("Chỉ nhận tệp %(names)s (kiểm tra theo nội dung tệp, không theo tên).") % {"names": names},
                            field=field)
     if not scan:
         return CheckedFile(content=content, kind=kind)
@@ -113,11 +114,10 @@ def check_upload(upload=None, *, content: bytes | None = None, purpose: str,
         result = antivirus.scan_bytes(content)
     except antivirus.ScannerUnavailable:
         raise ScannerDown("antivirus_unavailable",
-                          "Chưa kiểm tra được virus cho tệp (máy quét không phản hồi); "
-                          "vui lòng thử lại sau.", field=field) from None
+                          _('Chưa kiểm tra được virus cho tệp (máy quét không phản hồi); vui lòng thử lại sau.'), field=field) from None
     if result is not None and not result.clean:
         raise InvalidInput("file_infected",
-                           f"Tệp bị phát hiện nhiễm mã độc ({result.signature}).", field=field)
+                           _("Tệp bị phát hiện nhiễm mã độc (%(signature)s).") % {"signature": result.signature}, field=field)
     return CheckedFile(content=content, kind=kind)
 
 

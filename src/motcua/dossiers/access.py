@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.models import AccessLog
 from motcua.audit.services import access_record
@@ -152,7 +153,7 @@ def dossier_for_view(*, user, code: str) -> Dossier:
         .get(code=code)
     )
     if not _can_view(user, dossier):
-        raise NotAllowed("unit_not_allowed", "Bạn không có quyền xem hồ sơ này.")
+        raise NotAllowed("unit_not_allowed", _('Bạn không có quyền xem hồ sơ này.'))
     prefetch_related_objects(
         [dossier],
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
@@ -18,6 +20,7 @@ from rest_framework.views import APIView
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import InvalidInput, NotAllowed
+from motcua.core.filtering import FilteredListSchema
 from motcua.core.parsers import JSONParser
 from motcua.dossiers import access, permissions, selectors, services
 from motcua.dossiers.filters import DossierListFilters
@@ -90,7 +93,7 @@ def _version(data) -> ProcedureVersion:
     else:
         version = None
     if version is None:
-        raise InvalidInput("procedure_unknown", "Không tìm thấy thủ tục.", field="procedure")
+        raise InvalidInput("procedure_unknown", _('Không tìm thấy thủ tục.'), field="procedure")
     return version
 
 
@@ -98,17 +101,22 @@ def _unit(code, field) -> Unit:
     # The parent decides the competent unit of a commune-level intake (services.competent_unit_for).
     unit = Unit.objects.filter(code=code).select_related("parent").first()
     if unit is None:
-        raise InvalidInput("unit_unknown", "Không tìm thấy đơn vị.", field=field)
+        raise InvalidInput("unit_unknown", _('Không tìm thấy đơn vị.'), field=field)
     return unit
 
 
 class DossierListCreate(APIView):
     permission_classes = [IsStaff]
+    # For the OpenAPI schema only: get() validates with the FilterSet and the selector queries.
+    schema = FilteredListSchema()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DossierListFilters
+    queryset = Dossier.objects.none()
 
     @extend_schema(
         operation_id="v1_dossiers_list",
         summary="Danh sách hồ sơ (theo đơn vị của cán bộ)",
-        parameters=[DossierListFilters, OpenApiParameter(
+        parameters=[OpenApiParameter(
             "page", OpenApiTypes.INT, description="Trang (từ 1); trang không có: 404")],
         responses={200: DossierPageSerializer, 400: ERRORS[400], 401: ERRORS[401],
                    403: ERRORS[403], 404: ERRORS[404]},
@@ -149,7 +157,7 @@ class DossierListCreate(APIView):
             # A counter of the receiving unit, or a 400: an unknown one was silently dropped.
             counter = Counter.objects.filter(pk=data["counter"], center=unit).first()
             if counter is None:
-                raise InvalidInput("counter_unknown", "Không có quầy này tại đơn vị tiếp nhận.",
+                raise InvalidInput("counter_unknown", _('Không có quầy này tại đơn vị tiếp nhận.'),
                                    field="counter")
         dossier = services.dossier_receive(
             actor=request.user, procedure_version=_version(data), receiving_unit=unit,
@@ -198,7 +206,7 @@ def _user(username):
         # (services: ``assignee_not_specialist``): which usernames exist is not the caller's
         # business.
         raise InvalidInput("assignee_not_specialist",
-                           "Người được phân công không phải chuyên viên của đơn vị.",
+                           _('Người được phân công không phải chuyên viên của đơn vị.'),
                            field="assignee")
     return user
 
@@ -225,7 +233,7 @@ class DossierAction(APIView):
     )
     def post(self, request, code: str, action: str):
         if action not in ACTIONS:
-            raise InvalidInput("unknown_action", f"Thao tác “{action}” không tồn tại.",
+            raise InvalidInput("unknown_action", _("Thao tác “%(action)s” không tồn tại.") % {"action": action},
                                field="action")
         try:
             dossier = selectors.dossier_get(user=request.user, code=code)

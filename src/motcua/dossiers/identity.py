@@ -22,6 +22,7 @@ import re
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import ErrorList, InvalidInput
 
@@ -65,12 +66,12 @@ def validate_personal_id(
     number = (number or "").strip()
     if len(number) != 12 or not _DIGITS.match(number) or not number.isascii():
         raise InvalidInput(
-            "id_not_12_digits", "Số định danh cá nhân phải gồm đúng 12 chữ số.", field=field
+            "id_not_12_digits", _('Số định danh cá nhân phải gồm đúng 12 chữ số.'), field=field
         )
     if number[:3] not in PROVINCE_CODES:
         raise InvalidInput(
             "id_unknown_province",
-            f"Mã tỉnh {number[:3]} trong số định danh cá nhân không hợp lệ.",
+            _("Mã tỉnh %(code)s trong số định danh cá nhân không hợp lệ.") % {"code": number[:3]},
             field=field,
         )
     code = int(number[3])
@@ -83,14 +84,13 @@ def validate_personal_id(
         if year != birth_date.year:
             errors.add(InvalidInput(
                 "id_birth_year_mismatch",
-                "Số định danh cá nhân không khớp với năm sinh "
-                f"(mã thế kỷ và năm sinh cho năm {year}, ngày sinh ghi năm {birth_date.year}).",
+                _("Số định danh cá nhân không khớp với năm sinh (mã thế kỷ và năm sinh cho năm %(year)s, ngày sinh ghi năm %(birth_year)s).") % {"year": year, "birth_year": birth_date.year},
                 field=field,
             ))
     if gender in ("male", "female") and (gender == "male") != born_male:
         errors.add(InvalidInput(
             "id_gender_mismatch",
-            "Chữ số thứ 4 của số định danh cá nhân không khớp với giới tính đã khai.",
+            _('Chữ số thứ 4 của số định danh cá nhân không khớp với giới tính đã khai.'),
             field=field,
         ))
     errors.raise_if_any()
@@ -112,8 +112,7 @@ def validate_identity(
         if on > _cmnd_valid_until():
             raise InvalidInput(
                 "cmnd_expired",
-                "Chứng minh nhân dân 9 số chỉ có giá trị đến ngày "
-                f"{_cmnd_valid_until():%d/%m/%Y}; đề nghị xuất trình thẻ căn cước.",
+                _("Chứng minh nhân dân 9 số chỉ có giá trị đến ngày %(date)s; đề nghị xuất trình thẻ căn cước.") % {"date": format(_cmnd_valid_until(), '%d/%m/%Y')},
                 field=field,
             )
         return "", number
@@ -131,8 +130,7 @@ def normalise_phone(phone: str, *, field: str = "phone") -> str:
         return raw
     raise InvalidInput(
         "phone_invalid",
-        "Số điện thoại không phải số Việt Nam hợp lệ (di động 10 số bắt đầu bằng 03, 05, 07, 08, "
-        "09 hoặc +84; cố định bắt đầu bằng 02).",
+        _('Số điện thoại không phải số Việt Nam hợp lệ (di động 10 số bắt đầu bằng 03, 05, 07, 08, 09 hoặc +84; cố định bắt đầu bằng 02).'),
         field=field,
     )
 
@@ -143,6 +141,6 @@ def validate_tax_code(code: str, *, field: str = "tax_code") -> str:
     if re.match(r"^[0-9]{10}(-[0-9]{3})?$", code):
         return code
     raise InvalidInput(
-        "tax_code_invalid", "Mã số thuế phải gồm 10 chữ số (hoặc 10 số, gạch ngang, 3 số).",
+        "tax_code_invalid", _('Mã số thuế phải gồm 10 chữ số (hoặc 10 số, gạch ngang, 3 số).'),
         field=field,
     )

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from motcua.core import tabular
 from motcua.core.bulk import fast_insert
 from motcua.core.text import fold
 from motcua.dossiers import events
@@ -141,29 +142,10 @@ class Lookups:
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line number, row) from a CSV (UTF-8, with or without BOM) or XLSX file; header = line 1."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = wb.worksheets[0].iter_rows(values_only=True)
-            header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-            for number, values in enumerate(rows, start=2):
-                if values is None or all(v in (None, "") for v in values):
-                    continue
-                yield number, dict(zip(header, values, strict=False))
-        finally:
-            wb.close()
-        return
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames:
-            reader.fieldnames = [h.strip() for h in reader.fieldnames]
-        for row in reader:
-            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                continue
-            yield reader.line_num, row
+    """(row number, row) from a CSV or XLSX file (its first sheet) through the one tabular
+    reader; the header is row 1 and the column names are compared without case."""
+    for row in tabular.read_rows(path):
+        yield row.number, row.values
 
 
 def _text(value) -> str:

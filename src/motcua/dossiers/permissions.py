@@ -10,6 +10,8 @@ refusal is 403) and *when* (the dossier's state: a refusal is 409).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from motcua.core.errors import NotAllowed
 from motcua.dossiers.transitions import (
     COMPETENT,
@@ -95,7 +97,7 @@ def check_transition_actor(user, transition: Transition, dossier=None, *,
     the unit the actor acts for."""
     if transition.system_only:
         raise NotAllowed(
-            "system_only", f"Thao tác “{transition.label}” chỉ do hệ thống thực hiện."
+            "system_only", _("Thao tác “%(label)s” chỉ do hệ thống thực hiện.") % {"label": transition.shown_label}
         )
     mine = memberships(user)
     wanted_roles = {role for role, _ in transition.who}
@@ -103,7 +105,7 @@ def check_transition_actor(user, transition: Transition, dossier=None, *,
         names = ", ".join(str(Role(r).label) for r in sorted(wanted_roles))
         raise NotAllowed(
             "role_not_allowed",
-            f"Vai trò của bạn không được thực hiện “{transition.label}” (cần: {names}).",
+            _("Vai trò của bạn không được thực hiện “%(label)s” (cần: %(names)s).") % {"label": transition.shown_label, "names": names},
         )
     for role, scope in transition.who:
         unit_id = _scope_unit(dossier, scope, receiving_unit)
@@ -111,7 +113,7 @@ def check_transition_actor(user, transition: Transition, dossier=None, *,
             return unit_id
     raise NotAllowed(
         "unit_not_allowed",
-        f"Bạn không thuộc đơn vị được thực hiện “{transition.label}” đối với hồ sơ này.",
+        _("Bạn không thuộc đơn vị được thực hiện “%(label)s” đối với hồ sơ này.") % {"label": transition.shown_label},
     )
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.text import fold
@@ -162,7 +163,7 @@ def _dt(value, name: str) -> dt.datetime:
         try:
             parsed = dt.datetime.combine(dt.date.fromisoformat(str(value)), dt.time())
         except ValueError:
-            raise InvalidInput("filter_invalid", f"Giá trị lọc “{name}” không hợp lệ.",
+            raise InvalidInput("filter_invalid", _("Giá trị lọc “%(name)s” không hợp lệ.") % {"name": name},
                                field=name) from None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
@@ -199,7 +200,7 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
         statuses = [s.strip() for s in str(filters["status"]).split(",") if s.strip()]
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:
-            raise InvalidInput("filter_invalid", "Trạng thái lọc không hợp lệ.", field="status")
+            raise InvalidInput("filter_invalid", _('Trạng thái lọc không hợp lệ.'), field="status")
         conds.append(Q(status__in=statuses))
         narrowed = True
     if "national_status" in filters:
@@ -336,7 +337,7 @@ def _unit_id(value) -> int | None:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise InvalidInput("filter_invalid", "Giá trị lọc “unit” không hợp lệ.",
+        raise InvalidInput("filter_invalid", _('Giá trị lọc “unit” không hợp lệ.'),
                            field="unit") from None
 
 
@@ -344,7 +345,7 @@ def dossier_get(*, user, code: str) -> Dossier:
     """One dossier by code; Dossier.DoesNotExist if absent, NotAllowed if not visible."""
     dossier = _base().get(code=code)
     if not permissions.can_view_dossier(user, dossier):
-        raise NotAllowed("unit_not_allowed", "Bạn không có quyền xem hồ sơ này.")
+        raise NotAllowed("unit_not_allowed", _('Bạn không có quyền xem hồ sơ này.'))
     return dossier
 
 

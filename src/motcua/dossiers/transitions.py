@@ -21,6 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers.states import Status
 from motcua.org.models import Role
@@ -53,6 +56,11 @@ class Transition:
     # Finishes the current step of the processing control slip and starts the next one.
     advances_step: bool = False
     description: str = ""
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the active language, for messages (the table keeps the Vietnamese)."""
+        return pgettext("thao tác", self.label)
 
     def allowed_from(self, status: str) -> bool:
         return status in self.sources
@@ -136,17 +144,17 @@ def get_transition(action: str) -> Transition:
         return TRANSITIONS[action]
     except KeyError:
         raise InvalidInput(
-            "unknown_action", f"Thao tác “{action}” không tồn tại.", field="action"
+            "unknown_action", _("Thao tác “%(action)s” không tồn tại.") % {"action": action}, field="action"
         ) from None
 
 
 def check_state(transition: Transition, status: str) -> None:
     """Conflict ``transition_not_allowed`` naming the current status and the action."""
     if not transition.allowed_from(status):
-        current = Status(status).label if status else "chưa có hồ sơ"
+        current = Status(status).label if status else _("chưa có hồ sơ")
         raise Conflict(
             "transition_not_allowed",
-            f"Không thể thực hiện “{transition.label}” khi hồ sơ đang ở trạng thái “{current}”.",
+            _("Không thể thực hiện “%(label)s” khi hồ sơ đang ở trạng thái “%(current)s”.") % {"label": transition.shown_label, "current": current},
         )
 
 

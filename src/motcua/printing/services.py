@@ -6,11 +6,12 @@ logged (design: audit), so every form shown or downloaded leaves one event.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict
+from motcua.core.sequences import sequence_next
 from motcua.dossiers.models import Dossier
 from motcua.printing.formatting import vietnam_time
 from motcua.printing.models import IssuedNumber, NumberSequence
@@ -59,38 +60,10 @@ def form_print_record(
 
 
 def _next_number(unit_id: int, year: int, series: str) -> int:
-    """``last + 1`` of the (unit, year, series) sequence, creating it at 1: one
-    ``UPDATE … RETURNING`` where the database has it, as dossier codes are numbered, so two
+    """``last + 1`` of the (unit, year, series) sequence, as dossier codes are numbered, so two
     clerks printing at once never get the same number."""
-    for _attempt in range(5):
-        last = _increment(unit_id, year, series)
-        if last is not None:
-            return last
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(unit_id=unit_id, year=year, series=series, last=1)
-            return 1
-        except IntegrityError:  # another clerk created it first: increment theirs
-            continue
-    raise Conflict("number_sequence_busy", "Không cấp được số văn bản, vui lòng thử lại.")
-
-
-def _increment(unit_id: int, year: int, series: str) -> int | None:
-    connection = transaction.get_connection()
-    rows = NumberSequence.objects.filter(unit_id=unit_id, year=year, series=series)
-    if not connection.features.can_return_columns_from_insert:
-        if not rows.update(last=F("last") + 1):
-            return None
-        return rows.values_list("last", flat=True).get()
-    table = connection.ops.quote_name(NumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE {table} SET "last" = "last" + 1 '
-            'WHERE "unit_id" = %s AND "year" = %s AND "series" = %s RETURNING "last"',
-            [unit_id, year, series],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    busy = Conflict("number_sequence_busy", _('Không cấp được số văn bản, vui lòng thử lại.'))
+    return sequence_next(NumberSequence, busy=busy, unit_id=unit_id, year=year, series=series)
 
 
 def numbers_issue(numbering: list[dict]) -> list[IssuedNumber]:

@@ -50,7 +50,7 @@ def report_scope(user) -> dict | None:
 def _unit_id(code: str, field: str) -> int:
     unit_id = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
     if unit_id is None:
-        raise InvalidInput("unknown_unit", f"Không tìm thấy đơn vị có mã “{code}”.", field=field)
+        raise InvalidInput("unknown_unit", _("Không tìm thấy đơn vị có mã “%(code)s”.") % {"code": code}, field=field)
     return unit_id
 
 
@@ -63,7 +63,7 @@ class OfficialReportView(APIView):
         q = request.query_params
         for name in ("from", "to"):
             if not q.get(name):
-                raise InvalidInput("required", f"Thiếu tham số “{name}”.", field=name)
+                raise InvalidInput("required", _("Thiếu tham số “%(name)s”.") % {"name": name}, field=name)
         filters = {}
         if q.get("unit"):
             filters["receiving_unit"] = _unit_id(q["unit"], "unit")

@@ -277,7 +277,7 @@ class Window:
 def make_window(date_from: dt.date, date_to: dt.date, as_of: dt.datetime | None) -> Window:
     if date_to < date_from:
         raise InvalidInput(
-            "period_reversed", "Ngày kết thúc kỳ báo cáo phải sau hoặc bằng ngày bắt đầu.",
+            "period_reversed", _('Ngày kết thúc kỳ báo cáo phải sau hoặc bằng ngày bắt đầu.'),
             field="to",
         )
     start = start_of_day(date_from)
@@ -288,7 +288,7 @@ def make_window(date_from: dt.date, date_to: dt.date, as_of: dt.datetime | None)
     if as_of < start:
         raise InvalidInput(
             "as_of_before_period",
-            "Thời điểm chốt số liệu không được trước ngày bắt đầu kỳ báo cáo.",
+            _('Thời điểm chốt số liệu không được trước ngày bắt đầu kỳ báo cáo.'),
             field="as_of",
         )
     return Window(date_from, date_to, as_of, start, min(end_of_day(date_to), as_of))
@@ -300,7 +300,7 @@ def normalise_filters(filters: dict | None) -> dict[str, list]:
         if value in (None, "", [], ()):
             continue
         if name not in FILTERS:
-            raise InvalidInput("unknown_filter", f"Không có bộ lọc “{name}”.", field=name)
+            raise InvalidInput("unknown_filter", _("Không có bộ lọc “%(name)s”.") % {"name": name}, field=name)
         values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
         result[name] = values
     return result
@@ -341,19 +341,19 @@ def official_report(
     if by not in GROUPINGS:
         raise InvalidInput(
             "unknown_grouping",
-            "Cách nhóm không hợp lệ; chọn một trong: " + ", ".join(GROUPINGS) + ".",
+            _("Cách nhóm không hợp lệ; chọn một trong: %(groupings)s.")
+            % {"groupings": ", ".join(GROUPINGS)},
             field="by",
         )
     if method not in METHODS:
-        raise InvalidInput("unknown_method", "Phương pháp tính không hợp lệ.", field="method")
+        raise InvalidInput("unknown_method", _('Phương pháp tính không hợp lệ.'), field="method")
     window = make_window(date_from, date_to, as_of)
     flt = normalise_filters(filters)
     aggregate_ok = window.end_of_day_as_of and window.as_of <= end_of_day(date_to)
     if method == "aggregate" and not aggregate_ok:
         raise InvalidInput(
             "aggregate_unavailable",
-            "Số liệu tổng hợp theo ngày chỉ dùng được khi chốt số liệu vào cuối một ngày "
-            "trong kỳ báo cáo.",
+            _('Số liệu tổng hợp theo ngày chỉ dùng được khi chốt số liệu vào cuối một ngày trong kỳ báo cáo.'),
             field="as_of",
         )
     if method == "auto":

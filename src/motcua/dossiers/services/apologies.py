@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
@@ -44,9 +45,9 @@ def dossier_apologise(*, actor, dossier: Dossier, reason: str, new_due_at: dt.da
     is kept for statistics."""
     at = resolve_now(at)
     if not (reason or "").strip():
-        raise InvalidInput("reason_required", "Cần ghi lý do chậm trả kết quả.", field="reason")
+        raise InvalidInput("reason_required", _('Cần ghi lý do chậm trả kết quả.'), field="reason")
     if new_due_at is None or timezone.is_naive(new_due_at):
-        raise InvalidInput("new_due_invalid", "Ngày hẹn mới không hợp lệ.", field="new_due_at")
+        raise InvalidInput("new_due_invalid", _('Ngày hẹn mới không hợp lệ.'), field="new_due_at")
     with transaction.atomic():
         locked = lock_dossier(dossier)
         if not permissions.may_apologise(actor, locked):
@@ -54,29 +55,27 @@ def dossier_apologise(*, actor, dossier: Dossier, reason: str, new_due_at: dt.da
                 r == Role.LEADER for _, r in permissions.memberships(actor)
             ):
                 raise NotAllowed("role_not_allowed",
-                                 "Chỉ lãnh đạo cơ quan giải quyết được xin lỗi, hẹn lại.")
+                                 _('Chỉ lãnh đạo cơ quan giải quyết được xin lỗi, hẹn lại.'))
             raise NotAllowed("unit_not_allowed",
-                             "Bạn không thuộc cơ quan đang giải quyết hồ sơ này.")
+                             _('Bạn không thuộc cơ quan đang giải quyết hồ sơ này.'))
         if (
             locked.rescheduled_due_at is not None
             or Apology.objects.filter(dossier=locked).exists()
         ):
             raise Conflict("already_rescheduled",
-                           "Hồ sơ đã được hẹn lại một lần; không hẹn lại lần nữa.")
+                           _('Hồ sơ đã được hẹn lại một lần; không hẹn lại lần nữa.'))
         if locked.status not in PROCESSING:
             raise Conflict(
                 "apology_not_allowed",
-                f"Không thể xin lỗi, hẹn lại khi hồ sơ ở trạng thái “{Status(locked.status).label}”.",
+                _("Không thể xin lỗi, hẹn lại khi hồ sơ ở trạng thái “%(label)s”.") % {"label": Status(locked.status).label},
             )
         if not _apology_lead_ok(locked, at):
             raise Conflict(
                 "apology_too_late",
-                "Phải xin lỗi và hẹn lại chậm nhất "
-                f"{settings.MOTCUA_APOLOGY_LEAD_WORKING_DAYS} ngày làm việc trước hạn trả "
-                f"({format_time(locked.due_at)}).",
+                _("Phải xin lỗi và hẹn lại chậm nhất %(days)s ngày làm việc trước hạn trả (%(due)s).") % {"days": settings.MOTCUA_APOLOGY_LEAD_WORKING_DAYS, "due": format_time(locked.due_at)},
             )
         if new_due_at <= locked.due_at:
-            raise InvalidInput("new_due_not_later", "Ngày hẹn mới phải sau ngày hẹn cũ.",
+            raise InvalidInput("new_due_not_later", _('Ngày hẹn mới phải sau ngày hẹn cũ.'),
                                field="new_due_at")
         leads_current = permissions.has_role(actor, Role.LEADER, locked.current_unit_id)
         unit = locked.current_unit if leads_current else locked.competent_unit
@@ -103,10 +102,10 @@ def apology_record_explanation(*, actor, apology: Apology, explanation: str,
     """Văn bản giải trình of the late unit (its leader)."""
     at = resolve_now(at)
     if not (explanation or "").strip():
-        raise InvalidInput("explanation_required", "Cần nội dung giải trình.",
+        raise InvalidInput("explanation_required", _('Cần nội dung giải trình.'),
                            field="explanation")
     if not permissions.may_explain(actor, apology):
-        raise NotAllowed("unit_not_allowed", "Chỉ lãnh đạo đơn vị trễ hạn được giải trình.")
+        raise NotAllowed("unit_not_allowed", _('Chỉ lãnh đạo đơn vị trễ hạn được giải trình.'))
     with transaction.atomic():
         lock_dossier(apology.dossier)
         apology = Apology.objects.select_for_update().get(pk=apology.pk)
@@ -135,15 +134,15 @@ def apology_escalate(*, actor, apology: Apology, at: dt.datetime | None = None) 
     dossier = apology.dossier
     if not permissions.may_escalate(actor, dossier, apology):
         raise NotAllowed("role_not_allowed",
-                         "Chỉ quản lý trung tâm hoặc lãnh đạo đơn vị trễ hạn được báo cáo.")
+                         _('Chỉ quản lý trung tâm hoặc lãnh đạo đơn vị trễ hạn được báo cáo.'))
     target = escalation_target(apology.unit)
     if target is None:
-        raise Conflict("no_supervisor", "Chưa cấu hình UBND chủ quản của đơn vị.")
+        raise Conflict("no_supervisor", _('Chưa cấu hình UBND chủ quản của đơn vị.'))
     with transaction.atomic():
         lock_dossier(dossier)
         apology = Apology.objects.select_for_update().get(pk=apology.pk)
         if apology.escalated_at is not None:
-            raise Conflict("already_escalated", "Đã báo cáo UBND chủ quản.")
+            raise Conflict("already_escalated", _('Đã báo cáo UBND chủ quản.'))
         apology.escalated_to = target
         apology.escalated_at = at
         apology.save(update_fields=["escalated_to", "escalated_at"])

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.dates import DateFormatError, DateValueError, parse_date
 from motcua.core.errors import ErrorList, InvalidInput
@@ -26,12 +27,12 @@ def _parse_date(value, field_name: str) -> dt.date | None:
         return parse_date(str(value))
     except DateValueError:
         raise InvalidInput(
-            "date_not_real", f"Ngày “{value}” không có thật (kiểm tra ngày và tháng).",
+            "date_not_real", _("Ngày “%(value)s” không có thật (kiểm tra ngày và tháng).") % {"value": value},
             field=field_name,
         ) from None
     except DateFormatError:
         raise InvalidInput(
-            "date_invalid", "Ngày không hợp lệ (dùng dạng YYYY-MM-DD hoặc dd/mm/yyyy).",
+            "date_invalid", _('Ngày không hợp lệ (dùng dạng YYYY-MM-DD hoặc dd/mm/yyyy).'),
             field=field_name,
         ) from None
 
@@ -52,17 +53,17 @@ _COLUMNS = {
     "notes": "notes",
 }
 _LABELS = {
-    "applicant.name": "Họ và tên (tên tổ chức)",
-    "applicant.address": "Địa chỉ",
-    "applicant.representative_name": "Người đại diện",
-    "applicant.authorised_by": "Người ủy quyền",
-    "applicant.phone": "Số điện thoại",
-    "applicant.email": "Thư điện tử",
-    "applicant.id_number": "Số định danh",
-    "applicant.tax_code": "Mã số thuế",
-    "delivery.address": "Địa chỉ nhận kết quả",
-    "request_summary": "Nội dung yêu cầu",
-    "notes": "Ghi chú",
+    "applicant.name": _("Họ và tên (tên tổ chức)"),
+    "applicant.address": _("Địa chỉ"),
+    "applicant.representative_name": _("Người đại diện"),
+    "applicant.authorised_by": _("Người ủy quyền"),
+    "applicant.phone": _("Số điện thoại"),
+    "applicant.email": _("Thư điện tử"),
+    "applicant.id_number": _("Số định danh"),
+    "applicant.tax_code": _("Mã số thuế"),
+    "delivery.address": _("Địa chỉ nhận kết quả"),
+    "request_summary": _("Nội dung yêu cầu"),
+    "notes": _("Ghi chú"),
 }
 
 
@@ -79,7 +80,7 @@ def check_length(value: str, field: str) -> str:
     if limit is not None and len(value) > limit:
         raise InvalidInput(
             "too_long",
-            f"{_LABELS.get(field, field)} dài {len(value)} ký tự, tối đa {limit} ký tự.",
+            _("%(label)s dài %(count)s ký tự, tối đa %(limit)s ký tự.") % {"label": _LABELS.get(field, field), "count": len(value), "limit": limit},
             field=field,
         )
     return value
@@ -93,12 +94,12 @@ def applicant_fields(applicant: dict, *, at: dt.datetime) -> dict:
     kind = applicant.get("kind") or ApplicantKind.PERSON
     if kind not in ApplicantKind.values:
         raise InvalidInput(
-            "applicant_kind_invalid", "Loại người nộp không hợp lệ.", field="applicant.kind"
+            "applicant_kind_invalid", _('Loại người nộp không hợp lệ.'), field="applicant.kind"
         )
     name = (applicant.get("name") or applicant.get("full_name") or "").strip()
     if not name:
         errors.add(InvalidInput(
-            "applicant_name_required", "Cần ghi họ và tên (hoặc tên tổ chức) người nộp.",
+            "applicant_name_required", _('Cần ghi họ và tên (hoặc tên tổ chức) người nộp.'),
             field="applicant.name",
         ))
     result = {
@@ -125,7 +126,7 @@ def applicant_fields(applicant: dict, *, at: dt.datetime) -> dict:
             check_length(email, "applicant.email")
         except ValidationError:
             errors.add(InvalidInput(
-                "email_invalid", "Địa chỉ thư điện tử không hợp lệ.", field="applicant.email"
+                "email_invalid", _('Địa chỉ thư điện tử không hợp lệ.'), field="applicant.email"
             ))
         except InvalidInput as error:
             errors.add(error)
@@ -136,20 +137,20 @@ def applicant_fields(applicant: dict, *, at: dt.datetime) -> dict:
         if birth is not None and birth > local_date(at):
             errors.add(InvalidInput(
                 "birth_date_in_future",
-                f"Ngày sinh {birth:%d/%m/%Y} ở sau ngày hôm nay; kiểm tra lại ngày sinh.",
+                _("Ngày sinh %(birth)s ở sau ngày hôm nay; kiểm tra lại ngày sinh.") % {"birth": format(birth, '%d/%m/%Y')},
                 field="applicant.birth_date",
             ))
             birth = None
         gender = applicant.get("gender") or ""
         if gender and gender not in ("male", "female"):
             errors.add(InvalidInput(
-                "gender_invalid", "Giới tính không hợp lệ.", field="applicant.gender"
+                "gender_invalid", _('Giới tính không hợp lệ.'), field="applicant.gender"
             ))
             gender = ""
         number = (applicant.get("id_number") or "").strip()
         if not number:
             errors.add(InvalidInput(
-                "id_number_required", "Cần ghi số định danh cá nhân của người nộp.",
+                "id_number_required", _('Cần ghi số định danh cá nhân của người nộp.'),
                 field="applicant.id_number",
             ))
         else:
@@ -169,7 +170,7 @@ def applicant_fields(applicant: dict, *, at: dt.datetime) -> dict:
             result["organisation_tax_code"] = tax_code
         if not result["representative_name"]:
             errors.add(InvalidInput(
-                "representative_required", "Cần ghi người đại diện của tổ chức.",
+                "representative_required", _('Cần ghi người đại diện của tổ chức.'),
                 field="applicant.representative_name",
             ))
     errors.raise_if_any()
@@ -181,12 +182,12 @@ def delivery_fields(delivery: dict | None) -> dict:
     method = delivery.get("method") or DeliveryMethod.COUNTER
     if method not in DeliveryMethod.values:
         raise InvalidInput(
-            "delivery_invalid", "Hình thức nhận kết quả không hợp lệ.", field="delivery.method"
+            "delivery_invalid", _('Hình thức nhận kết quả không hợp lệ.'), field="delivery.method"
         )
     address = check_length((delivery.get("address") or "").strip(), "delivery.address")
     if method == DeliveryMethod.POST and not address:
         raise InvalidInput(
-            "delivery_address_required", "Nhận qua bưu chính cần địa chỉ nhận kết quả.",
+            "delivery_address_required", _('Nhận qua bưu chính cần địa chỉ nhận kết quả.'),
             field="delivery.address",
         )
     return {"delivery_method": method, "delivery_address": address}

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import deadlines, events
@@ -33,7 +34,7 @@ def resolve_now(at: dt.datetime | None) -> dt.datetime:
     if at is None:
         return timezone.now()
     if timezone.is_naive(at):
-        raise InvalidInput("naive_datetime", "Thời điểm phải có múi giờ.", field="at")
+        raise InvalidInput("naive_datetime", _('Thời điểm phải có múi giờ.'), field="at")
     return at
 
 

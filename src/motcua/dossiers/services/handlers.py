@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import StepRole
 from motcua.core.errors import Conflict, InvalidInput
@@ -65,10 +66,10 @@ def transfer(ctx: ActionContext) -> None:
 def assign(ctx: ActionContext, *, assignee=None) -> None:
     dossier = ctx.dossier
     if assignee is None:
-        raise InvalidInput("assignee_required", "Cần chọn chuyên viên thụ lý.", field="assignee")
+        raise InvalidInput("assignee_required", _('Cần chọn chuyên viên thụ lý.'), field="assignee")
     if not permissions.has_role(assignee, Role.SPECIALIST, dossier.current_unit_id):
         raise InvalidInput(
-            "assignee_not_specialist", "Người được phân công không phải chuyên viên của đơn vị.",
+            "assignee_not_specialist", _('Người được phân công không phải chuyên viên của đơn vị.'),
             field="assignee",
         )
     if dossier.status == Status.TRANSFERRED:
@@ -90,17 +91,17 @@ def send_interagency(ctx: ActionContext, *, partner_unit=None, hours=None, note=
     if isinstance(partner, int | str) and partner:
         partner = Unit.objects.filter(pk=partner).first()
     if partner is None:
-        raise InvalidInput("partner_unit_required", "Cần chọn cơ quan phối hợp.",
+        raise InvalidInput("partner_unit_required", _('Cần chọn cơ quan phối hợp.'),
                            field="partner_unit")
     if partner.pk == dossier.current_unit_id:
-        raise InvalidInput("partner_unit_same", "Cơ quan phối hợp phải khác đơn vị đang giữ.",
+        raise InvalidInput("partner_unit_same", _('Cơ quan phối hợp phải khác đơn vị đang giữ.'),
                            field="partner_unit")
     try:
         hours = Decimal(str(hours))
     except (InvalidOperation, TypeError):
         hours = Decimal(0)
     if not hours.is_finite() or hours <= 0:
-        raise InvalidInput("hours_invalid", "Thời gian liên thông (giờ làm việc) phải lớn hơn 0.",
+        raise InvalidInput("hours_invalid", _('Thời gian liên thông (giờ làm việc) phải lớn hơn 0.'),
                            field="hours")
     step = DossierStep.objects.create(
         dossier=dossier, order=dossier.current_step.order if dossier.current_step else 0,
@@ -152,7 +153,7 @@ def approve(ctx: ActionContext, *, result_content=None, result_file=None, result
     """
     dossier = ctx.dossier
     if result_file is None and not result_content:
-        raise InvalidInput("result_file_required", "Cần tải lên văn bản kết quả.",
+        raise InvalidInput("result_file_required", _('Cần tải lên văn bản kết quả.'),
                            field="result_file")
     checked = check_upload(result_file if result_content is None else None,
                            content=result_content, purpose="result", field="result_file")
@@ -171,8 +172,7 @@ def refuse(ctx: ActionContext, *, reason=None) -> None:
     if dossier.due_at is not None and at > dossier.due_at:
         raise Conflict(
             "refusal_after_deadline",
-            "Đã quá thời hạn giải quyết: phải thông báo từ chối trong thời hạn (hoặc xin lỗi, "
-            "hẹn lại trước).",
+            _('Đã quá thời hạn giải quyết: phải thông báo từ chối trong thời hạn (hoặc xin lỗi, hẹn lại trước).'),
         )
     dossier.refusal_reason = reason
     dossier.finished_at = at
@@ -202,7 +202,7 @@ def return_result(ctx: ActionContext, *, returned_to=None, how=None) -> None:
     dossier.returned_to = required_text(returned_to, "returned_to", "Cần ghi người nhận kết quả.")
     how = how or dossier.delivery_method
     if how not in DeliveryMethod.values:
-        raise InvalidInput("delivery_invalid", "Hình thức trả kết quả không hợp lệ.", field="how")
+        raise InvalidInput("delivery_invalid", _('Hình thức trả kết quả không hợp lệ.'), field="how")
     dossier.returned_how = how
     dossier.returned_at = ctx.at
     advance(dossier, actor=ctx.actor, at=ctx.at)

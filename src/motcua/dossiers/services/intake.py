@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import ProcedureVersion, VersionStatus
@@ -56,20 +57,20 @@ def _documents(version: ProcedureVersion, documents: list, *, check: bool) -> li
         doc = required.get(req_id) if req_id is not None else None
         if req_id is not None and doc is None:
             raise InvalidInput(
-                "document_unknown", "Giấy tờ không thuộc thủ tục này.", field=f"documents.{i}"
+                "document_unknown", _('Giấy tờ không thuộc thủ tục này.'), field=f"documents.{i}"
             )
         name = (item.get("name") or (doc.name if doc else "")).strip()
         if doc is None and name:
             doc = by_name.get(name.casefold())
         if not name:
             raise InvalidInput(
-                "document_name_required", "Cần ghi tên giấy tờ.", field=f"documents.{i}.name"
+                "document_name_required", _('Cần ghi tên giấy tờ.'), field=f"documents.{i}.name"
             )
         provided_as = item.get("provided_as") or ProvidedAs.ORIGINAL
         if provided_as not in ProvidedAs.values:
             raise InvalidInput(
                 "document_form_invalid",
-                "Hình thức nộp phải là bản chính, bản sao, bản điện tử hoặc chưa nộp.",
+                _('Hình thức nộp phải là bản chính, bản sao, bản điện tử hoặc chưa nộp.'),
                 field=f"documents.{i}.provided_as",
             )
         try:
@@ -78,7 +79,7 @@ def _documents(version: ProcedureVersion, documents: list, *, check: bool) -> li
             copies = 0
         if copies < 1:
             raise InvalidInput(
-                "document_copies_invalid", "Số lượng giấy tờ phải từ 1 trở lên.",
+                "document_copies_invalid", _('Số lượng giấy tờ phải từ 1 trở lên.'),
                 field=f"documents.{i}.copies",
             )
         rows.append(
@@ -91,7 +92,7 @@ def _documents(version: ProcedureVersion, documents: list, *, check: bool) -> li
         for doc in sorted(required.values(), key=lambda d: d.order):
             if doc.mandatory and not doc.condition and doc.pk not in given:
                 missing.add(InvalidInput(
-                    "document_missing", f"Thiếu giấy tờ bắt buộc: {doc.name}.", field="documents"
+                    "document_missing", _("Thiếu giấy tờ bắt buộc: %(name)s.") % {"name": doc.name}, field="documents"
                 ))
         missing.raise_if_any()  # every missing paper named, not the first one
     return rows
@@ -113,19 +114,19 @@ def competent_unit_for(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
 def _check_version(version: ProcedureVersion, receiving_unit: Unit) -> None:
     if version.status != VersionStatus.PUBLISHED:
         raise InvalidInput(
-            "procedure_not_published", "Thủ tục chưa công bố hoặc đã hết hiệu lực.",
+            "procedure_not_published", _('Thủ tục chưa công bố hoặc đã hết hiệu lực.'),
             field="procedure_version",
         )
     if not receiving_unit.is_receiving:
         raise InvalidInput(
-            "unit_not_receiving", "Đơn vị này không phải bộ phận một cửa tiếp nhận hồ sơ.",
+            "unit_not_receiving", _('Đơn vị này không phải bộ phận một cửa tiếp nhận hồ sơ.'),
             field="receiving_unit",
         )
     limited = [u.pk for u in version.receiving_units.all()]  # prefetched by loaded_version
     if limited and receiving_unit.pk not in limited and not version.boundary_free:
         raise InvalidInput(
             "procedure_not_received_here",
-            "Thủ tục này không được tiếp nhận tại đơn vị này.", field="receiving_unit",
+            _('Thủ tục này không được tiếp nhận tại đơn vị này.'), field="receiving_unit",
         )
 
 
@@ -134,7 +135,7 @@ def _check_time_limit(version: ProcedureVersion) -> None:
     if value is None or not unit or Decimal(value) <= 0:
         raise InvalidInput(
             "procedure_without_time_limit",
-            "Thủ tục chưa có thời hạn giải quyết nên không thể tiếp nhận và hẹn trả.",
+            _('Thủ tục chưa có thời hạn giải quyết nên không thể tiếp nhận và hẹn trả.'),
             field="procedure_version",
         )
 
@@ -188,10 +189,10 @@ def _draft(
     )
     errors.raise_if_any()
     if channel not in Channel.values:
-        raise InvalidInput("channel_invalid", "Kênh nộp phải là 1, 2 hoặc 3.", field="channel")
+        raise InvalidInput("channel_invalid", _('Kênh nộp phải là 1, 2 hoặc 3.'), field="channel")
     if counter is not None and counter.center_id != receiving_unit.pk:
         raise InvalidInput(
-            "counter_not_in_unit", "Quầy không thuộc đơn vị tiếp nhận.", field="counter"
+            "counter_not_in_unit", _('Quầy không thuộc đơn vị tiếp nhận.'), field="counter"
         )
     competent = competent_unit_for(version, receiving_unit)
     dossier = Dossier(
@@ -308,11 +309,11 @@ def counter_guidance_issue(
         actor, TRANSITIONS["receive"], receiving_unit=receiving_unit
     )
     if not (items or "").strip():
-        raise InvalidInput("items_required", "Cần ghi nội dung yêu cầu hoàn thiện.", field="items")
+        raise InvalidInput("items_required", _('Cần ghi nội dung yêu cầu hoàn thiện.'), field="items")
     name = (applicant.get("name") or applicant.get("full_name") or "").strip()
     if not name:
         raise InvalidInput(
-            "applicant_name_required", "Cần ghi họ và tên người nộp.", field="applicant.name"
+            "applicant_name_required", _('Cần ghi họ và tên người nộp.'), field="applicant.name"
         )
     phone = applicant.get("phone") or ""
     phone = normalise_phone(phone, field="applicant.phone") if phone else ""
@@ -345,7 +346,7 @@ def dossier_refuse_at_reception(
         actor, TRANSITIONS["refuse_reception"], receiving_unit=receiving_unit
     )
     if not (reason or "").strip():
-        raise InvalidInput("reason_required", "Cần ghi lý do từ chối.", field="reason")
+        raise InvalidInput("reason_required", _('Cần ghi lý do từ chối.'), field="reason")
     version = loaded_version(procedure_version)
     _check_version(version, receiving_unit)
     draft = _draft(

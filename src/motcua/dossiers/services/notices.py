@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
@@ -37,26 +38,26 @@ def dossier_hand_over_notice(
     at = resolve_now(at)
     handed_to = required_text(handed_to, "handed_to", "Cần ghi người nhận thông báo.")
     if how not in DeliveryMethod.values:
-        raise InvalidInput("delivery_invalid", "Hình thức trao thông báo không hợp lệ.",
+        raise InvalidInput("delivery_invalid", _('Hình thức trao thông báo không hợp lệ.'),
                            field="how")
     reference = (reference or "").strip()
     if how == DeliveryMethod.POST and not reference:
-        raise InvalidInput("reference_required", "Cần ghi số vận đơn bưu chính.",
+        raise InvalidInput("reference_required", _('Cần ghi số vận đơn bưu chính.'),
                            field="reference")
     with transaction.atomic():
         locked = lock_dossier(dossier)
         if not permissions.may_hand_over_notice(actor, locked):
             raise NotAllowed(
                 "role_not_allowed",
-                "Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được trao thông báo cho công dân.",
+                _('Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được trao thông báo cho công dân.'),
             )
         if locked.status not in CLOSED_WITH_NOTICE:
             raise Conflict(
                 "notice_not_applicable",
-                "Hồ sơ chưa bị từ chối, rút hoặc dừng giải quyết nên không có thông báo để trao.",
+                _('Hồ sơ chưa bị từ chối, rút hoặc dừng giải quyết nên không có thông báo để trao.'),
             )
         if NoticeDelivery.objects.filter(dossier=locked).exists():
-            raise Conflict("notice_already_handed", "Thông báo đã được trao cho công dân.")
+            raise Conflict("notice_already_handed", _('Thông báo đã được trao cho công dân.'))
         delivery = NoticeDelivery.objects.create(
             dossier=locked, how=how, handed_to=handed_to, reference=reference, handed_at=at,
             handed_by=actor,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers import deadlines
@@ -27,7 +28,7 @@ _UNSET = object()
 def open_pause(dossier: Dossier, kind: str) -> DossierPause:
     pause = dossier.pauses.filter(kind=kind, ended_at__isnull=True).order_by("-started_at").first()
     if pause is None:  # pragma: no cover - the state table makes this unreachable
-        raise Conflict("no_open_pause", "Hồ sơ không có lượt tạm dừng đang mở.")
+        raise Conflict("no_open_pause", _('Hồ sơ không có lượt tạm dừng đang mở.'))
     return pause
 
 
@@ -54,7 +55,7 @@ def request_supplement(ctx: ActionContext, *, items=None, reason=None) -> None:
     if elapsed > window:
         raise Conflict(
             "supplement_window_closed",
-            f"Đã quá {window} ngày làm việc kể từ khi tiếp nhận; không được yêu cầu bổ sung.",
+            _("Đã quá %(window)s ngày làm việc kể từ khi tiếp nhận; không được yêu cầu bổ sung.") % {"window": window},
         )
     if dossier.supplement_count >= 1:
         result.warnings.append(
@@ -105,7 +106,7 @@ def request_payment(ctx: ActionContext, *, amount=None, reason=None) -> None:
         except (TypeError, ValueError):
             amount = -1
         if amount < 0:
-            raise InvalidInput("amount_invalid", "Số tiền phải là số nguyên không âm.",
+            raise InvalidInput("amount_invalid", _('Số tiền phải là số nguyên không âm.'),
                                field="amount")
         dossier.fee_total = amount
     DossierPause.objects.create(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
+
 from motcua.core.errors import InvalidInput
 from motcua.dossiers.models import Apology, Dossier
 from motcua.dossiers.permissions import APOLOGY_ACTIONS, NOTICE_ACTION
@@ -45,7 +47,7 @@ def dossier_perform(*, actor, dossier: Dossier, action: str, at: dt.datetime | N
     if apology is None:
         apology = Apology.objects.filter(dossier=dossier).first()
     if apology is None:
-        raise InvalidInput("no_apology", "Hồ sơ chưa có văn bản xin lỗi.")
+        raise InvalidInput("no_apology", _('Hồ sơ chưa có văn bản xin lỗi.'))
     if action == "record_explanation":
         apology_record_explanation(actor=actor, apology=apology,
                                    explanation=params.get("explanation", ""), at=at)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.core.tabular import TabularError
 from motcua.dossiers.importer import dossiers_import
 
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp “{path}”.")
-        result = dossiers_import(path=path, dry_run=opts["dry_run"], rejects=opts["rejects"])
+        try:
+            result = dossiers_import(path=path, dry_run=opts["dry_run"], rejects=opts["rejects"])
+        except TabularError as exc:  # not a CSV/XLSX file, not UTF-8, a broken workbook
+            raise CommandError(str(exc)) from exc
         if result.errors:
             for line, code, reason in result.errors[:20]:
                 self.stderr.write(f"Dòng {line} ({code or 'không mã'}): {reason}")
