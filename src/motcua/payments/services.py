@@ -36,6 +36,7 @@ from motcua.payments.models import (
     ReceiptKind,
     ReceiptSequence,
 )
+from motcua.payments.templatetags.payments_tags import grouped
 from motcua.payments.providers import (
     InvalidSignature,
     MalformedMessage,
@@ -214,8 +215,8 @@ def counter_payment_record(*, actor, dossier: Dossier, method: str, amount, paye
         due = selectors.amount_due(locked)
         if amount > due:
             raise InvalidInput("amount_too_large",
-                               f"Số tiền vượt quá số còn phải nộp ({due:,} đồng)."
-                               .replace(",", "."), field="amount")
+                               f"Số tiền vượt quá số còn phải nộp ({grouped(due)} đồng).",
+                               field="amount")
         payment = Payment.objects.create(
             dossier=locked, unit_id=locked.receiving_unit_id, method=method,
             txn_ref=new_txn_ref(at), amount=amount, status=PaymentStatus.CONFIRMED,

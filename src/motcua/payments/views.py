@@ -32,6 +32,7 @@ from motcua.payments import gateway, links, selectors, services
 from motcua.payments.models import Method, Payment, PaymentStatus, Receipt, ReceiptKind
 from motcua.payments.providers import InvalidSignature, MalformedMessage, default_provider
 from motcua.payments.providers.vnpay import VNPayProvider
+from motcua.payments.templatetags.payments_tags import grouped
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ def counter(request, code: str):
                     amount=request.POST.get("amount", ""),
                     payer_name=request.POST.get("payer_name", ""))
                 messages.success(request, _("Đã thu %(a)s đồng, biên lai số %(n)s.")
-                                 % {"a": f"{receipt.amount:,}".replace(",", "."),
+                                 % {"a": grouped(receipt.amount),
                                     "n": receipt.label})
         except DomainError as exc:
             error, status = exc.message, exc.http_status

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import unicodedata
 from urllib.parse import quote_plus
 
 from django.conf import settings
@@ -65,9 +66,9 @@ def vn_time(at: dt.datetime) -> str:
 
 def ascii_info(text: str) -> str:
     """``vnp_OrderInfo`` must be Vietnamese without diacritics and without special characters."""
-    from motcua.core.text import fold
-
-    return "".join(c for c in fold(text) if c.isalnum() or c in " .-")[:255].strip()
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    kept = "".join(c for c in plain if not unicodedata.combining(c))
+    return "".join(c for c in kept if (c.isascii() and c.isalnum()) or c in " .-")[:255].strip()
 
 
 class VNPayProvider(PaymentProvider):
