@@ -172,3 +172,13 @@ def test_api_records_a_counter_payment(client, world, paused):
 def test_api_hides_other_units_dossiers(client, world, paused):
     client.force_login(world.foreign_receptionist)
     assert client.get(f"/api/v1/dossiers/{paused.code}/payments").status_code == 404
+
+
+def test_receipt_pages_refuse_other_units(client, world, paused):
+    receipt = counter_payment_record(actor=world.receptionist, dossier=paused, method="cash",
+                                     amount=AMOUNT)
+    client.force_login(world.foreign_receptionist)
+    assert client.get(f"/thanh-toan/bien-lai/{receipt.pk}/").status_code == 403
+    assert client.get(f"/thanh-toan/bien-lai/{receipt.pk}/pdf/").status_code == 403
+    client.force_login(world.specialist)  # the competent agency sees the dossier: may read
+    assert client.get(f"/thanh-toan/bien-lai/{receipt.pk}/").status_code == 200

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -69,7 +70,7 @@ _SUMMARY = inline_serializer("DossierPayments", {
 
 class DossierPayments(APIView):
     permission_classes = [IsStaff]
-    parser_classes = [JSONParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def _dossier(self, request, code: str) -> Dossier:
         try:
@@ -86,6 +87,9 @@ class DossierPayments(APIView):
                    request=CounterPaymentSerializer, responses={201: _SUMMARY})
     def post(self, request, code: str):
         dossier = self._dossier(request, code)
+        if not services.may_collect(request.user, dossier):
+            raise NotAllowed("not_allowed",
+                             "Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được thu phí.")
         s = CounterPaymentSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         receipt = services.counter_payment_record(actor=request.user, dossier=dossier,
