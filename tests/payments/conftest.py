@@ -16,6 +16,6 @@ AMOUNT = 500000  # params_for("request_payment") in the workspace fixtures
 
 
 @pytest.fixture
-def paused(bring):
+def paused(bring):  # noqa: F811 - the imported fixture
     """A dossier waiting for its financial obligation (chờ thực hiện nghĩa vụ tài chính)."""
     return bring("awaiting_payment")

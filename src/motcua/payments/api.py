@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 
 from motcua.core.errors import NotAllowed
 from motcua.core.parsers import JSONParser
-from motcua.dossiers import permissions, selectors as dossier_selectors
+from motcua.dossiers import permissions
+from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Dossier
 from motcua.payments import selectors, services
 from motcua.payments.models import Receipt

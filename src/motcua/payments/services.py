@@ -36,7 +36,6 @@ from motcua.payments.models import (
     ReceiptKind,
     ReceiptSequence,
 )
-from motcua.payments.templatetags.payments_tags import grouped
 from motcua.payments.providers import (
     InvalidSignature,
     MalformedMessage,
@@ -44,6 +43,7 @@ from motcua.payments.providers import (
     PaymentProvider,
     get_provider,
 )
+from motcua.payments.templatetags.payments_tags import grouped
 
 log = logging.getLogger(__name__)
 

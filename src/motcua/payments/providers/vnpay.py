@@ -77,10 +77,12 @@ class VNPayProvider(PaymentProvider):
 
     def __init__(self, *, tmn_code: str | None = None, secret: str | None = None,
                  gateway_url: str | None = None):
-        self.tmn_code = tmn_code if tmn_code is not None else settings.MOTCUA_VNPAY_TMN_CODE
-        self.secret = secret if secret is not None else settings.MOTCUA_VNPAY_HASH_SECRET
-        self.gateway_url = (gateway_url if gateway_url is not None
-                            else settings.MOTCUA_VNPAY_PAYMENT_URL)
+        self.tmn_code: str = (tmn_code if tmn_code is not None
+                              else settings.MOTCUA_VNPAY_TMN_CODE) or ""
+        self.secret: str = (secret if secret is not None
+                            else settings.MOTCUA_VNPAY_HASH_SECRET) or ""
+        self.gateway_url: str = (gateway_url if gateway_url is not None
+                                 else settings.MOTCUA_VNPAY_PAYMENT_URL) or ""
 
     def is_configured(self) -> bool:
         return bool(self.tmn_code and self.secret and self.gateway_url)
