@@ -23,6 +23,11 @@ def fee_lines(dossier: Dossier) -> list[FeeLine]:
     return [FeeLine(f.name, f.amount) for f in dossier.procedure_version.fees.all()]
 
 
+def version_fee_total(version) -> int:
+    """The sum of a procedure version's fixed fees (the amount intake records as owed)."""
+    return sum(f.amount or 0 for f in version.fees.all())
+
+
 def amount_owed(dossier: Dossier) -> int:
     """Everything the dossier owes, in dong: its ``fee_total`` (the version's fixed fees at
     intake, or the amount an officer set when asking for the financial obligation)."""
