@@ -127,6 +127,17 @@ REQUESTS = {
         ("POST", "/tai-khoan/ma-truy-cap/999999/thu-hoi/", {})],
     "tai-khoan/xac-thuc-hai-buoc/": [("GET", "/tai-khoan/xac-thuc-hai-buoc/", None)],
     "tai-khoan/xac-thuc-hai-buoc/dang-ky/": [("GET", "/tai-khoan/xac-thuc-hai-buoc/dang-ky/", None)],
+    "api/v1/dossiers/<str:code>/payments": [
+        ("GET", "/api/v1/dossiers/{code}/payments", None),
+        ("POST", "/api/v1/dossiers/{code}/payments", {})],
+    "thanh-toan/<str:code>/": [("GET", "/thanh-toan/{code}/?t=forged", None)],
+    "thanh-toan/quay/<str:code>/": [("GET", "/thanh-toan/quay/{code}/", None),
+                                    ("POST", "/thanh-toan/quay/{code}/", {})],
+    "thanh-toan/bien-lai/<int:pk>/": [("GET", "/thanh-toan/bien-lai/999999/", None)],
+    "thanh-toan/bien-lai/<int:pk>/pdf/": [("GET", "/thanh-toan/bien-lai/999999/pdf/", None)],
+    "thanh-toan/vnpay/ipn/": [("GET", "/thanh-toan/vnpay/ipn/", None)],
+    "thanh-toan/vnpay/tra-ve/": [("GET", "/thanh-toan/vnpay/tra-ve/", None)],
+    "thanh-toan/sandbox/vnpay/": [("GET", "/thanh-toan/sandbox/vnpay/", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

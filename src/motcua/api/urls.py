@@ -13,4 +13,5 @@ urlpatterns = [
     path("v1/", include("motcua.dossiers.api")),
     path("v1/", include("motcua.reports.api")),
     path("v1/", include("motcua.interop.api")),
+    path("v1/", include("motcua.payments.api")),
 ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.dossiers",
     "motcua.interop",
+    "motcua.payments",
     "motcua.printing",
     "motcua.reports",
     "motcua.portal",
@@ -250,6 +251,25 @@ MOTCUA_2FA_REQUIRED = env_bool("MOTCUA_2FA_REQUIRED", False)
 OTP_TOTP_ISSUER = "Một cửa"
 # Public lookup page (tra cứu hồ sơ): lookups per address and minute.
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/minute")
+
+# --- Payments (docs/payments.md) -------------------------------------------------------------
+# VNPay merchant account: terminal code, hash secret (HMAC-SHA512 key) and the gateway's payment
+# page. Outside production the defaults are the documented demo values and the sandbox gateway
+# served by this site (/thanh-toan/sandbox/vnpay/); in production there is no default secret, so
+# online payment stays off until the province sets its own merchant account.
+MOTCUA_VNPAY_TMN_CODE = env_str("MOTCUA_VNPAY_TMN_CODE", "" if PRODUCTION else "MOTCUA01")
+MOTCUA_VNPAY_HASH_SECRET = env_str(
+    "MOTCUA_VNPAY_HASH_SECRET", "" if PRODUCTION else "MOTCUADEMOSECRETVNPAYSANDBOX2026"
+)
+MOTCUA_VNPAY_PAYMENT_URL = env_str(
+    "MOTCUA_VNPAY_PAYMENT_URL", "" if PRODUCTION else "/thanh-toan/sandbox/vnpay/"
+)
+# The sandbox gateway (a fake VNPay for the demo and the tests): never in production.
+MOTCUA_PAYMENTS_SANDBOX = env_bool("MOTCUA_PAYMENTS_SANDBOX", not PRODUCTION) and not PRODUCTION
+# Minutes a payment link at the gateway stays valid (vnp_ExpireDate); days the citizen's
+# signed "pay" link stays valid.
+MOTCUA_PAYMENT_EXPIRE_MINUTES = env_int("MOTCUA_PAYMENT_EXPIRE_MINUTES", 15)
+MOTCUA_PAY_LINK_DAYS = env_int("MOTCUA_PAY_LINK_DAYS", 30)
 
 # --- Files (docs/security.md) ---------------------------------------------------------------
 MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("motcua.api.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("in/", include("motcua.printing.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.portal.urls")),
 ]

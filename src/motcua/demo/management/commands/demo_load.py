@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from motcua.demo import load_demo
 from motcua.demo.history import DEFAULT_SIZE, history_load
+from motcua.demo.payments import load_demo_payments
 from motcua.dossiers.demo import load_demo_dossiers
 
 
@@ -54,5 +55,6 @@ class Command(BaseCommand):
                     f"{history.apologies} văn bản xin lỗi ({history.seconds:.1f} giây)."
                 )
         dossiers = load_demo_dossiers(stdout=self.stdout)
+        load_demo_payments(stdout=self.stdout)
         if dossiers["created"] == 0 and dossiers["skipped"] == 0:
             self.stderr.write("Không tạo được hồ sơ minh họa nào.")

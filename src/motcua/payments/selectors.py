@@ -1,0 +1,121 @@
+"""Reads: what a dossier owes (số tiền phải nộp), what it paid, the daily statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+
+from motcua.dossiers.models import Dossier
+from motcua.payments.models import Payment, PaymentStatus, Receipt
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    name: str
+    amount: int | None  # None: the catalog states no fixed amount ("theo quy định")
+
+
+def fee_lines(dossier: Dossier) -> list[FeeLine]:
+    """The fees of the procedure version the dossier was received under (phí, lệ phí)."""
+    return [FeeLine(f.name, f.amount) for f in dossier.procedure_version.fees.all()]
+
+
+def version_fee_total(version) -> int:
+    """The sum of a procedure version's fixed fees (the amount intake records as owed)."""
+    return sum(f.amount or 0 for f in version.fees.all())
+
+
+def amount_owed(dossier: Dossier) -> int:
+    """Everything the dossier owes, in dong: its ``fee_total`` (the version's fixed fees at
+    intake, or the amount an officer set when asking for the financial obligation)."""
+    return int(dossier.fee_total or 0)
+
+
+def amount_paid(dossier: Dossier) -> int:
+    total = Payment.objects.filter(dossier=dossier, status=PaymentStatus.CONFIRMED).aggregate(
+        s=Sum("amount"))["s"]
+    return int(total or 0)
+
+
+def amount_due(dossier: Dossier) -> int:
+    """What is left to pay, in dong (never below zero)."""
+    return max(amount_owed(dossier) - amount_paid(dossier), 0)
+
+
+def dossier_payments(dossier: Dossier):
+    return Payment.objects.filter(dossier=dossier).order_by("created_at", "pk")
+
+
+def dossier_receipts(dossier: Dossier):
+    return (Receipt.objects.filter(dossier=dossier).select_related("cancels", "unit")
+            .order_by("issued_at", "pk"))
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    day: dt.date
+    unit_id: int
+    unit_name: str
+    provider: str  # "" for the counter
+    expected: int
+    expected_count: int
+    confirmed: int
+    confirmed_count: int
+    refunded: int
+    pending: int
+
+
+def daily_statement(*, start: dt.date, end: dt.date, unit_ids=None) -> list[StatementRow]:
+    """Per day, unit and provider (bảng kê đối soát): expected (every payment started that day
+    that did not fail or was cancelled), confirmed, refunded and still pending, in dong."""
+    from django.utils import timezone
+
+    tz = timezone.get_default_timezone()
+    rows = Payment.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    live = ~Q(status__in=[PaymentStatus.FAILED, PaymentStatus.CANCELLED])
+    data = (
+        rows.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day", "unit_id", "unit__name", "provider")
+        .annotate(
+            expected=Sum("amount", filter=live), expected_count=Count("pk", filter=live),
+            confirmed=Sum("amount", filter=Q(status__in=[PaymentStatus.CONFIRMED,
+                                                         PaymentStatus.REFUNDED])),
+            confirmed_count=Count("pk", filter=Q(status__in=[PaymentStatus.CONFIRMED,
+                                                             PaymentStatus.REFUNDED])),
+            refunded=Sum("amount", filter=Q(status=PaymentStatus.REFUNDED)),
+            pending=Sum("amount", filter=Q(status=PaymentStatus.PENDING)),
+        )
+        .order_by("day", "unit__name", "provider")
+    )
+    return [
+        StatementRow(day=r["day"], unit_id=r["unit_id"], unit_name=r["unit__name"],
+                     provider=r["provider"], expected=r["expected"] or 0,
+                     expected_count=r["expected_count"], confirmed=r["confirmed"] or 0,
+                     confirmed_count=r["confirmed_count"], refunded=r["refunded"] or 0,
+                     pending=r["pending"] or 0)
+        for r in data
+    ]
+
+
+def collected(*, start: dt.date, end: dt.date, by: str = "field") -> list[dict]:
+    """Fees collected (confirmed, not refunded) per field (lĩnh vực) or agency (cơ quan), for
+    payments confirmed between ``start`` and ``end`` (inclusive, local dates)."""
+    key = {
+        "field": ("dossier__procedure_version__field__name",),
+        "agency": ("dossier__competent_unit__name",),
+    }[by]
+    data = (
+        Payment.objects.filter(status=PaymentStatus.CONFIRMED,
+                               confirmed_at__date__gte=start, confirmed_at__date__lte=end)
+        .values(*key)
+        .annotate(total=Sum("amount"), count=Count("pk"),
+                  online=Sum("amount", filter=Q(method="online")))
+        .order_by(*key)
+    )
+    return [{"name": r[key[0]] or "", "total": r["total"] or 0, "count": r["count"],
+             "online": r["online"] or 0} for r in data]
