@@ -335,9 +335,19 @@ MOTCUA_SUPPLEMENT_CLOSE_WORKING_DAYS = env_int("MOTCUA_SUPPLEMENT_CLOSE_WORKING_
 MOTCUA_NOTIFICATION_CHANNELS = env_list(
     "MOTCUA_NOTIFICATION_CHANNELS", ["motcua.notifications.contrib.logging.LoggingChannel"]
 )
+# The signing certificates (docs/signing.md); `make run` points it at var/signing, where
+# demo_load writes a development CA. Empty: results are stored unsigned.
+MOTCUA_SIGNING_DIR = env_str("MOTCUA_SIGNING_DIR", "")
+# Who signs results: PAdES (pyHanko) when a signing directory is configured, else unsigned.
 MOTCUA_SIGNATURE_BACKEND = env_str(
-    "MOTCUA_SIGNATURE_BACKEND", "motcua.signing.contrib.unsigned.UnsignedBackend"
+    "MOTCUA_SIGNATURE_BACKEND",
+    "motcua.signing.contrib.pades.PadesBackend" if MOTCUA_SIGNING_DIR
+    else "motcua.signing.contrib.unsigned.UnsignedBackend",
 )
+# RFC 3161 timestamp authority for PAdES B-T signatures; empty: no timestamp.
+MOTCUA_SIGNING_TSA_URL = env_str("MOTCUA_SIGNING_TSA_URL", "")
+# More trusted roots (PEM files) for verifying results signed elsewhere (the national CA).
+MOTCUA_SIGNING_TRUST_ROOTS = env_list("MOTCUA_SIGNING_TRUST_ROOTS", [])
 # A staff read of a dossier's personal data is logged once per officer, dossier, channel and
 # address within this many seconds (0: every read); see motcua.dossiers.access.
 MOTCUA_VIEW_LOG_WINDOW_SECONDS = env_int("MOTCUA_VIEW_LOG_WINDOW_SECONDS", 300)
