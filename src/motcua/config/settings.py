@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.courier",
     "motcua.printing",
     "motcua.reports",
     "motcua.portal",
@@ -346,6 +347,18 @@ MOTCUA_SIGNATURE_BACKEND = env_str(
 )
 # RFC 3161 timestamp authority for PAdES B-T signatures; empty: no timestamp.
 MOTCUA_SIGNING_TSA_URL = env_str("MOTCUA_SIGNING_TSA_URL", "")
+# Courier runs (docs/courier.md): default pickup times of a center without its own, the hours
+# after which a dossier still with the courier is listed, the home delivery fee in dong (0: free;
+# MOTCUA_HOME_DELIVERY_FEES="CENTER_CODE=25000,..." per center).
+MOTCUA_COURIER_PICKUP_TIMES = env_list("MOTCUA_COURIER_PICKUP_TIMES",
+                                       ["09:00", "11:00", "14:00", "16:00"])
+MOTCUA_COURIER_TRANSIT_ALERT_HOURS = env_float("MOTCUA_COURIER_TRANSIT_ALERT_HOURS", 4.0)
+MOTCUA_HOME_DELIVERY_FEE = env_int("MOTCUA_HOME_DELIVERY_FEE", 0)
+MOTCUA_HOME_DELIVERY_FEES = {
+    code.strip(): int(fee) for code, _, fee in (
+        item.partition("=") for item in env_list("MOTCUA_HOME_DELIVERY_FEES", []))
+    if code.strip() and fee.strip().isdigit()
+}
 # More trusted roots (PEM files) for verifying results signed elsewhere (the national CA).
 MOTCUA_SIGNING_TRUST_ROOTS = env_list("MOTCUA_SIGNING_TRUST_ROOTS", [])
 # A staff read of a dossier's personal data is logged once per officer, dossier, channel and

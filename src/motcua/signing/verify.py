@@ -14,6 +14,9 @@ from io import BytesIO
 from motcua.signing.certificates import split_pem
 
 
+EXPIRY_INDICATIONS = frozenset({"EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"})
+
+
 @dataclass
 class SignatureCheck:
     field_name: str
@@ -117,7 +120,14 @@ def verify_pdf(data: bytes, *, trust_roots: list[bytes] | None = None,
             or (level is not None and level > ModificationLevel.FORM_FILLING)
         )
         indic = status.trust_problem_indic
-        check.expired = indic is not None and indic.name == "EXPIRED"
+        # pyHanko says OUT_OF_BOUNDS_NO_POE for an end-entity certificate expired before now
+        # with no proof the signature existed earlier; the dates say the same thing plainly.
+        validity = cert["tbs_certificate"]["validity"]
+        now = dt.datetime.now(dt.UTC)
+        check.expired = (
+            (indic is not None and indic.name in EXPIRY_INDICATIONS)
+            or not validity["not_before"].native <= now <= validity["not_after"].native
+        )
         if not check.intact:
             check.problems.append("nội dung đã bị thay đổi sau khi ký")
         elif check.modified_after:
