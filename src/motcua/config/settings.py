@@ -248,6 +248,8 @@ MOTCUA_2FA_REQUIRED = env_bool("MOTCUA_2FA_REQUIRED", False)
 OTP_TOTP_ISSUER = "Một cửa"
 # Public lookup page (tra cứu hồ sơ): lookups per address and minute.
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/minute")
+# The public result verification page (each check reads a PDF and validates its signatures).
+MOTCUA_VERIFY_RATE = env_str("MOTCUA_VERIFY_RATE", "20/minute")
 
 # --- Files (docs/security.md) ---------------------------------------------------------------
 MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)

@@ -114,13 +114,17 @@ def transit_against_deadline(dossier, *, now: dt.datetime | None = None) -> Tran
     return TransitSummary(in_transit=transit_time(dossier, now=now), allowed=allowed)
 
 
+def alert_hours() -> float:
+    return float(getattr(settings, "MOTCUA_COURIER_TRANSIT_ALERT_HOURS", 4))
+
+
 def overdue_in_transit(*, center_ids=None, hours: float | None = None,
                        now: dt.datetime | None = None) -> QuerySet[PaperTrail]:
     """Paper dossiers with the courier (or missing) for longer than ``hours``
     (``settings.MOTCUA_COURIER_TRANSIT_ALERT_HOURS``)."""
     now = now or timezone.now()
     if hours is None:
-        hours = getattr(settings, "MOTCUA_COURIER_TRANSIT_ALERT_HOURS", 4)
+        hours = alert_hours()
     qs = PaperTrail.objects.filter(state__in=TRANSIT_STATES,
                                    since__lte=now - dt.timedelta(hours=hours))
     if center_ids is not None:
