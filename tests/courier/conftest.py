@@ -18,10 +18,11 @@ from tests.dossiers.conftest import (  # noqa: F401 - fixtures
     world,
 )
 from tests.factories import UnitFactory, published_procedure, staff, vn
+from tests.signing.conftest import ca_dir, plain_pdf, signed_pdf, store  # noqa: F401 - fixtures
 
 
 @pytest.fixture
-def courier_world(world):
+def courier_world(world):  # noqa: F811 - the imported fixture
     world.courier = staff(Role.COURIER, world.center, username="buudien")
     world.agency2 = UnitFactory(code="000.00.06.H15", name="Sở Tư pháp")
     world.leader2 = staff(Role.LEADER, world.agency2, username="lanhdao2")
@@ -32,7 +33,7 @@ def courier_world(world):
 
 
 @pytest.fixture
-def transferred(courier_world, receive):
+def transferred(courier_world, receive):  # noqa: F811 - the imported fixture
     """transferred(at, version=None): a counter dossier received at ``at`` and transferred to its
     agency 10 minutes later, so its paper waits for the courier."""
     w = courier_world

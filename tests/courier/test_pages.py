@@ -94,9 +94,9 @@ def test_delivery_without_address_shows_the_message(courier_world, bring):
     assert dossier.status == "returned" and dossier.returned_how == "post"
 
 
-def test_public_verification_page(settings, signed_pdf_and_roots):
-    signed, root_dir = signed_pdf_and_roots
-    settings.MOTCUA_SIGNING_DIR = str(root_dir)
+def test_public_verification_page(settings, ca_dir, signed_pdf):
+    signed = signed_pdf
+    settings.MOTCUA_SIGNING_DIR = str(ca_dir)
     client = Client()
     ok = client.post("/xac-thuc-ket-qua/", {"file": SimpleUploadedFile("kq.pdf", signed)})
     assert ok.status_code == 200 and "Chữ ký số hợp lệ" in ok.content.decode()
@@ -108,11 +108,3 @@ def test_public_verification_page(settings, signed_pdf_and_roots):
                       {"file": SimpleUploadedFile("a.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20)})
     assert png.status_code == 400 and "Chỉ nhận tệp PDF" in png.content.decode()
     assert client.post("/xac-thuc-ket-qua/", {}).status_code == 400
-
-
-@pytest.fixture
-def signed_pdf_and_roots(ca_dir, signed_pdf):
-    return signed_pdf, ca_dir
-
-
-from tests.signing.conftest import ca_dir, plain_pdf, signed_pdf, store  # noqa: E402,F401

@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 
 from motcua.signing.certificates import CertificateStore, DevelopmentCA
+from tests.dossiers.conftest import bring, receive, world  # noqa: F401 - fixtures
 
 UNIT = "000.00.02.H15"
 

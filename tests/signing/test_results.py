@@ -17,7 +17,6 @@ from motcua.dossiers.results import (
     verification_token,
     verify_result,
 )
-from tests.dossiers.conftest import APPLICANT, bring, receive, world  # noqa: F401
 from tests.factories import vn
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ def batch_url(batch: Batch, *, request=None, code: str = "") -> str:
 
 def manifest_html(batch: Batch, *, request=None) -> str:
     lines = list(batch.lines.select_related(
-        "dossier", "dossier__procedure_version__procedure").order_by("dossier__code"))
+        "dossier", "dossier__procedure_version").order_by("dossier__code"))
     rows = [{"n": i, "line": line, "dossier": line.dossier,
              "qr": qr_parts(batch_url(batch, request=request, code=line.dossier.code))}
             for i, line in enumerate(lines, start=1)]

@@ -20,6 +20,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
@@ -66,7 +67,7 @@ class Run(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.center} {self.scheduled_at:%d/%m/%Y %H:%M}"
+        return f"{self.center} {timezone.localtime(self.scheduled_at):%H:%M %d/%m/%Y}"
 
 
 class Direction(models.TextChoices):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from motcua.org.permissions import memberships
 from motcua.org.models import Role
+from motcua.org.permissions import memberships
 
 STAFF_ROLES = frozenset({Role.RECEPTIONIST, Role.SPECIALIST, Role.LEADER, Role.CENTER_MANAGER})
 

@@ -55,7 +55,7 @@ def batches_to_receive(user) -> QuerySet[Batch]:
 
 
 def batch_lines(batch: Batch) -> QuerySet[Manifest]:
-    return (batch.lines.select_related("dossier", "dossier__procedure_version__procedure")
+    return (batch.lines.select_related("dossier", "dossier__procedure_version")
             .order_by("dossier__code"))
 
 

@@ -57,7 +57,7 @@ def dossier_for_token(token: str) -> Dossier | None:
         code = django_signing.loads(token, salt=SALT)
     except django_signing.BadSignature:
         return None
-    return Dossier.objects.select_related("competent_unit", "procedure_version__procedure") \
+    return Dossier.objects.select_related("competent_unit", "procedure_version") \
         .filter(code=code).first()
 
 

@@ -16,7 +16,7 @@ from motcua.dossiers.results import dossier_for_token, result_bytes, verify_resu
 
 
 def _page(request, *, report=None, dossier=None, error: str = "", status: int = 200):
-    return render(request, "portal/verify_result.html", {
+    return render(request, "courier/verify_result.html", {
         "report": report, "dossier": dossier, "error": error,
     }, status=status)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
@@ -83,11 +83,16 @@ def _name(common_name: str, organisation: str = "", unit_code: str = "") -> x509
     return x509.Name(attrs)
 
 
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 
-def _write_key(path: Path, key: rsa.RSAPrivateKey) -> None:
+def _key() -> ec.EllipticCurvePrivateKey:
+    # ECDSA P-256: a key is made in a millisecond (the demo makes one per leader and unit);
+    # Vietnamese CAs issue RSA too, which the signer and the verifier read the same way.
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _write_key(path: Path, key: PrivateKey) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
                                        serialization.PrivateFormat.PKCS8,
@@ -104,7 +109,7 @@ def _write_cert(path: Path, cert: x509.Certificate) -> None:
 class DevelopmentCA:
     """A certificate authority for the demo and the tests (never for production)."""
 
-    key: rsa.RSAPrivateKey
+    key: PrivateKey
     cert: x509.Certificate
 
     @classmethod
@@ -135,7 +140,7 @@ class DevelopmentCA:
         if not (key_file.exists() and cert_file.exists()):
             return None
         key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
-        assert isinstance(key, rsa.RSAPrivateKey)
+        assert isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey))
         cert = x509.load_pem_x509_certificate(split_pem(cert_file.read_bytes())[0])
         return cls(key=key, cert=cert)
 
@@ -145,7 +150,7 @@ class DevelopmentCA:
 
     def issue(self, common_name: str, *, organisation: str, unit_code: str,
               not_before: dt.datetime | None = None,
-              not_after: dt.datetime | None = None) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+              not_after: dt.datetime | None = None) -> tuple[PrivateKey, x509.Certificate]:
         key = _key()
         start = not_before or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
         end = not_after or start + dt.timedelta(days=365 * 3)

@@ -13,7 +13,6 @@ from io import BytesIO
 
 from motcua.signing.certificates import split_pem
 
-
 EXPIRY_INDICATIONS = frozenset({"EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"})
 
 

@@ -39,7 +39,7 @@ def courier_home(request):
     today = timezone.localdate()
     batches = list(selectors.batches_for_courier(request.user, today))
     centers = _center_ids(request.user)
-    return render(request, "workspace/courier/home.html", {
+    return render(request, "courier/workspace/home.html", {
         "ws_section": "courier",
         "today": today,
         "runs": list(selectors.runs_of_day(courier_permissions.courier_center_ids(request.user),
@@ -68,7 +68,7 @@ def _batch_page(request, batch: Batch, *, status: int = 200, error: str = "",
     lines = list(selectors.batch_lines(batch))
     scanned = (request.GET.get("ma") or "").strip()
     in_batch = {ln.dossier.code for ln in lines}
-    return render(request, "workspace/courier/batch.html", {
+    return render(request, "courier/workspace/batch.html", {
         "ws_section": "courier",
         "batch": batch,
         "lines": lines,
@@ -208,6 +208,6 @@ def certify_copy(request):
                 error = exc.message
             else:
                 return pdf_response(signed.content, "ban-sao-dien-tu.pdf", inline=False)
-    return render(request, "workspace/courier/certify.html", {
+    return render(request, "courier/workspace/certify.html", {
         "ws_section": "courier", "units": units, "error": error,
     }, status=400 if error else 200)

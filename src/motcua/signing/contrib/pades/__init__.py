@@ -61,7 +61,14 @@ def pades_sign(pdf_bytes: bytes, pair: KeyPair, *, ca_file=None, field_name: str
         reason=reason, location=location or None,
     )
     timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
-    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
+    from pyhanko.pdf_utils.misc import PdfReadError
+
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+        raise InvalidInput("result_not_readable",
+                           "Không đọc được tệp PDF kết quả để ký số; kiểm tra lại tệp.",
+                           field="result_file") from None
     out = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
     return out.getvalue()
 
