@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo signs results with the development CA that demo_load writes there (docs/signing.md).
+run: export MOTCUA_SIGNING_DIR ?= $(CURDIR)/var/signing
 run: $(STAMP) system-packages
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua demo_load

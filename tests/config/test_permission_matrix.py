@@ -138,6 +138,17 @@ REQUESTS = {
     "thanh-toan/vnpay/ipn/": [("GET", "/thanh-toan/vnpay/ipn/", None)],
     "thanh-toan/vnpay/tra-ve/": [("GET", "/thanh-toan/vnpay/tra-ve/", None)],
     "thanh-toan/sandbox/vnpay/": [("GET", "/thanh-toan/sandbox/vnpay/", None)],
+    "can-bo/buu-chinh/": [("GET", "/can-bo/buu-chinh/", None)],
+    "can-bo/buu-chinh/lo/<str:token>/": [
+        ("GET", "/can-bo/buu-chinh/lo/{batch}/", None),
+        ("POST", "/can-bo/buu-chinh/lo/{batch}/", {"op": "collect"})],
+    "can-bo/buu-chinh/lo/<str:token>/bien-ban.pdf": [
+        ("GET", "/can-bo/buu-chinh/lo/{batch}/bien-ban.pdf", None)],
+    "can-bo/ho-so/<str:code>/chuyen-phat/": [
+        ("POST", "/can-bo/ho-so/{code}/chuyen-phat/", {"op": "create", "address": "12 Lê Duẩn"})],
+    "can-bo/chung-thuc-ban-sao/": [("GET", "/can-bo/chung-thuc-ban-sao/", None)],
+    "xac-thuc-ket-qua/": [("GET", "/xac-thuc-ket-qua/", None)],
+    "xac-thuc-ket-qua/<str:token>/": [("GET", "/xac-thuc-ket-qua/khong-hop-le/", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]
@@ -165,6 +176,17 @@ def users(world):
     return result
 
 
+def _batch(world, bring, monkeypatch):
+    """A courier batch of the center to the agency (courier feature routes)."""
+    from motcua.courier import services
+    from motcua.workspace import courier_views
+    from tests.factories import vn
+
+    monkeypatch.setattr(courier_views, "manifest_pdf", lambda *args, **kwargs: b"%PDF-1.4")
+    bring("transferred")
+    return services.run_create(actor=None, center=world.center, at=vn(2026, 3, 2, 9, 0)).batches[0]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("method,route,path,data", CASES, ids=[f"{c[0]} {c[1]}" for c in CASES])
 def test_route_answers_as_the_table_says(world, bring, users, frozen, monkeypatch,
@@ -180,7 +202,9 @@ def test_route_answers_as_the_table_says(world, bring, users, frozen, monkeypatc
     guidance = CounterGuidance.objects.create(
         procedure_version=world.version, unit=world.center, applicant_name=APPLICANT["name"],
         items="Bản vẽ", issued_by=world.receptionist, issued_at=timezone.now())
+    batch = _batch(world, bring, monkeypatch) if "{batch}" in path else None
     url = path.format(code=dossier.code, pk=guidance.pk, center=world.center.code,
+                      batch=batch.token if batch else "",
                       procedure=world.version.procedure.code, field=world.version.field.slug,
                       agency=world.agency.code)
     expected = _table().get((method, route))

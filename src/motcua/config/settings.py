@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.interop",
     "motcua.payments",
+    "motcua.courier",
     "motcua.printing",
     "motcua.reports",
     "motcua.portal",
@@ -251,6 +252,8 @@ MOTCUA_2FA_REQUIRED = env_bool("MOTCUA_2FA_REQUIRED", False)
 OTP_TOTP_ISSUER = "Một cửa"
 # Public lookup page (tra cứu hồ sơ): lookups per address and minute.
 MOTCUA_LOOKUP_RATE = env_str("MOTCUA_LOOKUP_RATE", "20/minute")
+# The public result verification page (each check reads a PDF and validates its signatures).
+MOTCUA_VERIFY_RATE = env_str("MOTCUA_VERIFY_RATE", "20/minute")
 
 # --- Payments (docs/payments.md) -------------------------------------------------------------
 # VNPay merchant account: terminal code, hash secret (HMAC-SHA512 key) and the gateway's payment
@@ -394,9 +397,31 @@ MOTCUA_NATIONAL_PORTAL_TOKEN = env_str("MOTCUA_NATIONAL_PORTAL_TOKEN", "")
 MOTCUA_NATIONAL_PORTAL_ADAPTER = env_str(
     "MOTCUA_NATIONAL_PORTAL_ADAPTER", "motcua.interop.adapters.HttpJsonAdapter")
 MOTCUA_NATIONAL_PORTAL_TIMEOUT = env_int("MOTCUA_NATIONAL_PORTAL_TIMEOUT", 10)
+# The signing certificates (docs/signing.md); `make run` points it at var/signing, where
+# demo_load writes a development CA. Empty: results are stored unsigned.
+MOTCUA_SIGNING_DIR = env_str("MOTCUA_SIGNING_DIR", "")
+# Who signs results: PAdES (pyHanko) when a signing directory is configured, else unsigned.
 MOTCUA_SIGNATURE_BACKEND = env_str(
-    "MOTCUA_SIGNATURE_BACKEND", "motcua.signing.contrib.unsigned.UnsignedBackend"
+    "MOTCUA_SIGNATURE_BACKEND",
+    "motcua.signing.contrib.pades.PadesBackend" if MOTCUA_SIGNING_DIR
+    else "motcua.signing.contrib.unsigned.UnsignedBackend",
 )
+# RFC 3161 timestamp authority for PAdES B-T signatures; empty: no timestamp.
+MOTCUA_SIGNING_TSA_URL = env_str("MOTCUA_SIGNING_TSA_URL", "")
+# Courier runs (docs/courier.md): default pickup times of a center without its own, the hours
+# after which a dossier still with the courier is listed, the home delivery fee in dong (0: free;
+# MOTCUA_HOME_DELIVERY_FEES="CENTER_CODE=25000,..." per center).
+MOTCUA_COURIER_PICKUP_TIMES = env_list("MOTCUA_COURIER_PICKUP_TIMES",
+                                       ["09:00", "11:00", "14:00", "16:00"])
+MOTCUA_COURIER_TRANSIT_ALERT_HOURS = env_float("MOTCUA_COURIER_TRANSIT_ALERT_HOURS", 4.0)
+MOTCUA_HOME_DELIVERY_FEE = env_int("MOTCUA_HOME_DELIVERY_FEE", 0)
+MOTCUA_HOME_DELIVERY_FEES = {
+    code.strip(): int(fee) for code, _, fee in (
+        item.partition("=") for item in env_list("MOTCUA_HOME_DELIVERY_FEES", []))
+    if code.strip() and fee.strip().isdigit()
+}
+# More trusted roots (PEM files) for verifying results signed elsewhere (the national CA).
+MOTCUA_SIGNING_TRUST_ROOTS = env_list("MOTCUA_SIGNING_TRUST_ROOTS", [])
 # A staff read of a dossier's personal data is logged once per officer, dossier, channel and
 # address within this many seconds (0: every read); see motcua.dossiers.access.
 MOTCUA_VIEW_LOG_WINDOW_SECONDS = env_int("MOTCUA_VIEW_LOG_WINDOW_SECONDS", 300)

@@ -10,6 +10,7 @@ specialist, then plays each scenario with past ``at=`` values. Each scenario's d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django.db.models import Q
@@ -102,6 +103,14 @@ def _setup():
     return None
 
 
+@functools.cache
+def _result_pdf() -> bytes:
+    """A real (small) PDF: a PAdES backend signs it when certificates are configured."""
+    from motcua.core.pdf import render_pdf
+
+    return render_pdf("<p>Văn bản kết quả minh họa.</p>")
+
+
 def _documents(version):
     return [{"required": d.pk, "provided_as": "original" if i % 2 == 0 else "copy"}
             for i, d in enumerate(version.documents.all())]
@@ -145,7 +154,7 @@ def _play(name, actions, overdue, ctx, applicant, now):
             "request_supplement": {"items": "Bản sao giấy tờ chứng minh quyền sử dụng đất",
                                    "reason": "Thiếu giấy tờ"},
             "request_payment": {"amount": 500000, "reason": "Lệ phí cấp giấy"},
-            "approve": {"result_content": b"%PDF-1.4\n% demo result\n",
+            "approve": {"result_content": _result_pdf(),
                         "result_number": f"{dossier.pk}/GP"},
             "refuse": {"reason": "Hồ sơ không đủ điều kiện theo quy định"},
             "return_result": {"returned_to": applicant["name"], "how": "counter"},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import views
+from motcua.portal import verify_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("co-quan/<str:code>/", views.agency_detail, name="agency"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/<str:code>/", views.lookup_result, name="lookup-result"),
+    path("xac-thuc-ket-qua/", verify_views.verify_result_upload, name="verify_result"),
+    path("xac-thuc-ket-qua/<str:token>/", verify_views.verify_result_token,
+         name="verify_result_token"),
 ]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 DEFAULT_BACKEND = "motcua.signing.contrib.unsigned.UnsignedBackend"
+PADES_BACKEND = "motcua.signing.contrib.pades.PadesBackend"
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,10 @@ class SignatureBackend(ABC):
     name: str = ""
 
     @abstractmethod
-    def sign(self, pdf_bytes: bytes, *, signer) -> SignedResult:
-        """Sign a result document (văn bản kết quả) on behalf of ``signer``."""
+    def sign(self, pdf_bytes: bytes, *, signer, unit=None) -> SignedResult:
+        """Sign a result document (văn bản kết quả) on behalf of ``signer`` for ``unit`` (the
+        unit issuing it, whose seal a backend may add). Raise ``core.errors.InvalidInput``
+        when it must not be signed (an expired certificate...): the caller changes nothing."""
 
 
 def get_backend() -> SignatureBackend:

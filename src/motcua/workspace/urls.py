@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.workspace import downloads, views
+from motcua.workspace import courier_views, downloads, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -16,4 +16,11 @@ urlpatterns = [
     path("tiep-nhan/kiem-tra/", views.intake_validate, name="intake_validate"),
     path("tiep-nhan/huong-dan/<int:pk>/", views.guidance, name="guidance"),
     path("xin-loi/", views.apologies, name="apologies"),
+    path("buu-chinh/", courier_views.courier_home, name="courier"),
+    path("buu-chinh/lo/<str:token>/", courier_views.courier_batch, name="courier_batch"),
+    path("buu-chinh/lo/<str:token>/bien-ban.pdf", courier_views.courier_batch_pdf,
+         name="courier_batch_pdf"),
+    path("ho-so/<str:code>/chuyen-phat/", courier_views.dossier_delivery,
+         name="dossier_delivery"),
+    path("chung-thuc-ban-sao/", courier_views.certify_copy, name="certify_copy"),
 ]

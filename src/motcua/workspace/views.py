@@ -269,7 +269,13 @@ def dossier_detail(request, code: str):
     # Opening the page shows the applicant's personal data: that read is logged (domain §7).
     access.record_view(actor=request.user, dossier=dossier, channel=access.WEB,
                        ip=request.META.get("REMOTE_ADDR"))
-    return render(request, "workspace/dossier_detail.html", _dossier_context(request, dossier))
+    context = _dossier_context(request, dossier)
+    # The paper trail, home delivery and the signed result (courier feature); imported here
+    # because courier_views builds on this module.
+    from motcua.workspace.courier_views import dossier_panel
+
+    context["courier"] = dossier_panel(request, dossier)
+    return render(request, "workspace/dossier_detail.html", context)
 
 
 def _deny_or_conflict(user, dossier: Dossier, action: str, apology) -> DomainError:

@@ -157,7 +157,7 @@ def approve(ctx: ActionContext, *, result_content=None, result_file=None, result
                            field="result_file")
     checked = check_upload(result_file if result_content is None else None,
                            content=result_content, purpose="result", field="result_file")
-    signed = get_backend().sign(checked.content, signer=ctx.actor)
+    signed = get_backend().sign(checked.content, signer=ctx.actor, unit=dossier.competent_unit)
     dossier.result_file.save(checked.storage_name, ContentFile(signed.content), save=False)
     dossier.result_signed = signed.signed
     dossier.result_number = (result_number or "").strip()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.demo import load_demo
+from motcua.demo.courier import load_demo_courier
 from motcua.demo.history import DEFAULT_SIZE, history_load
 from motcua.demo.payments import load_demo_payments
 from motcua.dossiers.demo import load_demo_dossiers
@@ -54,6 +55,8 @@ class Command(BaseCommand):
                     f"{history.status_changes} lượt chuyển trạng thái, "
                     f"{history.apologies} văn bản xin lỗi ({history.seconds:.1f} giây)."
                 )
+        # Certificates first, so the demo dossiers' results are signed; then the courier runs.
+        load_demo_courier(stdout=self.stdout)
         dossiers = load_demo_dossiers(stdout=self.stdout)
         load_demo_payments(stdout=self.stdout)
         if dossiers["created"] == 0 and dossiers["skipped"] == 0:

@@ -8,7 +8,7 @@ from motcua.signing.base import SignatureBackend, SignedResult
 class UnsignedBackend(SignatureBackend):
     name = "unsigned"
 
-    def sign(self, pdf_bytes: bytes, *, signer) -> SignedResult:
+    def sign(self, pdf_bytes: bytes, *, signer, unit=None) -> SignedResult:
         return SignedResult(
             content=bytes(pdf_bytes),
             signed=False,
