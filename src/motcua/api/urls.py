@@ -12,4 +12,5 @@ urlpatterns = [
     path("v1/", include("motcua.catalog.api")),
     path("v1/", include("motcua.dossiers.api")),
     path("v1/", include("motcua.reports.api")),
+    path("v1/", include("motcua.floor.api")),
 ]

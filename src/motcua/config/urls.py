@@ -20,6 +20,7 @@ urlpatterns = [
     path("can-bo/", include("motcua.workspace.urls")),
     path("in/", include("motcua.printing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    path("", include("motcua.floor.urls")),
     path("", include("motcua.portal.urls")),
 ]
 # /media/ is not served: uploads are reached only through access-checked download views

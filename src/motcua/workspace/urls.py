@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.workspace import downloads, views
+from motcua.workspace import counter, downloads, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("tiep-nhan/kiem-tra/", views.intake_validate, name="intake_validate"),
     path("tiep-nhan/huong-dan/<int:pk>/", views.guidance, name="guidance"),
     path("xin-loi/", views.apologies, name="apologies"),
+    path("quay/", counter.counter_page, name="counter"),
 ]
