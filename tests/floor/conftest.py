@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 
 import pytest
 
@@ -6,6 +7,9 @@ from motcua.floor.models import CapacityWindow, FloorService
 from motcua.org.models import Counter, Role
 from tests.factories import CenterFactory, staff
 
+# Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls
+# there are still synchronous (as in tests/workspace/conftest.py).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 WINDOWS = [(dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(16, 30))]
 
 

@@ -119,7 +119,12 @@ def sync_stream(unit_id: int, last_id: int, *, max_seconds: float | None = None)
     started = beat = time.monotonic()
     try:
         while max_seconds is None or time.monotonic() - started < max_seconds:
-            for payload in calls_after(unit_id, last_id):
+            try:
+                found = calls_after(unit_id, last_id)
+            except Exception:  # database gone (shutdown): end the stream, the client reconnects
+                log.info("display stream for unit %s ended: database unavailable", unit_id)
+                return
+            for payload in found:
                 last_id = payload["id"]
                 yield sse(payload)
             if time.monotonic() - beat > HEARTBEAT_SECONDS:
@@ -127,7 +132,10 @@ def sync_stream(unit_id: int, last_id: int, *, max_seconds: float | None = None)
                 yield ": keep-alive\n\n"
             time.sleep(POLL_SECONDS)
     finally:
-        close_old_connections()
+        try:
+            close_old_connections()
+        except Exception:  # noqa: BLE001 - shutting down: nothing left to close
+            pass
 
 
 class Hub:
