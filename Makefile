@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 
 # The demo signs results with the development CA that demo_load writes there (docs/signing.md).
 run: export MOTCUA_SIGNING_DIR ?= $(CURDIR)/var/signing
+# The development server is threaded: each waiting-room display's event stream holds one thread,
+# enough for a few screens. Production serves the stream from uvicorn (docs/floor.md).
 run: $(STAMP) system-packages
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua demo_load
@@ -33,6 +35,7 @@ test-fast: $(STAMP)
 # target says what to install. One place for every system package the project uses:
 #   fonts-liberation  Times New Roman metrics for the printed forms (WeasyPrint)
 #   chromium          the browser tests (Playwright drives Debian's chromium)
+#   espeak-ng         the waiting-room display's spoken calls (Vietnamese voice, motcua.floor)
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 define need_packages
 	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
@@ -44,7 +47,7 @@ define need_packages
 endef
 
 system-packages:
-	$(call need_packages,fonts-liberation)
+	$(call need_packages,fonts-liberation espeak-ng)
 
 browsers: system-packages
 	$(call need_packages,chromium)

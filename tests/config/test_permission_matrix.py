@@ -149,6 +149,31 @@ REQUESTS = {
     "can-bo/chung-thuc-ban-sao/": [("GET", "/can-bo/chung-thuc-ban-sao/", None)],
     "xac-thuc-ket-qua/": [("GET", "/xac-thuc-ket-qua/", None)],
     "xac-thuc-ket-qua/<str:token>/": [("GET", "/xac-thuc-ket-qua/khong-hop-le/", None)],
+    # Center floor (motcua.floor): public pages of the kiosk, display, tablet and booking;
+    # forged links and unknown keys answer 400/404 for everyone.
+    "api/v1/appointments/services": [
+        ("GET", "/api/v1/appointments/services?unit={center}", None)],
+    "api/v1/appointments/slots": [
+        ("GET", "/api/v1/appointments/slots?unit={center}&service=1&date=2026-03-03", None)],
+    "api/v1/appointments": [("POST", "/api/v1/appointments", {})],
+    "dat-lich/": [("GET", "/dat-lich/", None)],
+    "dat-lich/xac-nhan/<str:token>/": [("GET", "/dat-lich/xac-nhan/gia-mao/", None)],
+    "dat-lich/lich/<str:token>/": [("GET", "/dat-lich/lich/gia-mao/", None)],
+    "dat-lich/huy/<str:token>/": [("POST", "/dat-lich/huy/gia-mao/", {})],
+    "dat-lich/doi/<str:token>/": [("GET", "/dat-lich/doi/gia-mao/", None)],
+    "kiosk/<str:unit_code>/": [("GET", "/kiosk/{center}/", None)],
+    "kiosk/<str:unit_code>/ma/<str:code>": [("GET", "/kiosk/{center}/ma/ABCD2345", None)],
+    "kiosk/<str:unit_code>/phieu/<str:token>/": [("GET", "/kiosk/{center}/phieu/gia-mao/", None)],
+    "kiosk/<str:unit_code>/phieu/<str:token>/in/": [
+        ("GET", "/kiosk/{center}/phieu/gia-mao/in/", None)],
+    "man-hinh/am-thanh/<str:key>.wav": [
+        ("GET", "/man-hinh/am-thanh/00000000000000000000000000000000.wav", None)],
+    "man-hinh/<str:unit_code>/": [("GET", "/man-hinh/{center}/", None)],
+    "man-hinh/<str:unit_code>/su-kien/": [("GET", "/man-hinh/khong-co/su-kien/", None)],
+    "danh-gia/ho-so/<str:token>/": [("GET", "/danh-gia/ho-so/gia-mao/", None)],
+    "danh-gia/<int:counter_id>/": [("GET", "/danh-gia/999999/", None)],
+    "phan-anh/": [("GET", "/phan-anh/", None)],
+    "can-bo/quay/": [("GET", "/can-bo/quay/", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

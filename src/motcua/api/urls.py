@@ -14,4 +14,5 @@ urlpatterns = [
     path("v1/", include("motcua.reports.api")),
     path("v1/", include("motcua.interop.api")),
     path("v1/", include("motcua.payments.api")),
+    path("v1/", include("motcua.floor.api")),
 ]

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "motcua.interop",
     "motcua.payments",
     "motcua.courier",
+    "motcua.floor",
     "motcua.printing",
     "motcua.reports",
     "motcua.portal",
@@ -425,6 +426,23 @@ MOTCUA_SIGNING_TRUST_ROOTS = env_list("MOTCUA_SIGNING_TRUST_ROOTS", [])
 # A staff read of a dossier's personal data is logged once per officer, dossier, channel and
 # address within this many seconds (0: every read); see motcua.dossiers.access.
 MOTCUA_VIEW_LOG_WINDOW_SECONDS = env_int("MOTCUA_VIEW_LOG_WINDOW_SECONDS", 300)
+# Center floor (motcua.floor, docs/floor.md): bookings, queue tickets, display, ratings.
+# Bookings an address may make per hour through the API and the booking page (0: no limit);
+# per phone number likewise.
+MOTCUA_BOOKING_RATE_PER_IP = env_int("MOTCUA_BOOKING_RATE_PER_IP", 30)
+MOTCUA_BOOKING_RATE_PER_PHONE = env_int("MOTCUA_BOOKING_RATE_PER_PHONE", 5)
+# Active bookings one person (phone or ID number) may hold within ± this many days.
+MOTCUA_BOOKING_CAP = env_int("MOTCUA_BOOKING_CAP", 2)
+MOTCUA_BOOKING_CAP_DAYS = env_int("MOTCUA_BOOKING_CAP_DAYS", 30)
+MOTCUA_BOOKING_LINK_DAYS = env_int("MOTCUA_BOOKING_LINK_DAYS", 60)
+# Check-in at the kiosk from this many minutes before the slot; no-show after its end + late.
+MOTCUA_CHECKIN_EARLY_MINUTES = env_int("MOTCUA_CHECKIN_EARLY_MINUTES", 60)
+MOTCUA_CHECKIN_LATE_MINUTES = env_int("MOTCUA_CHECKIN_LATE_MINUTES", 30)
+# Checked-in bookings are called before walk-ins from this many minutes before their slot.
+MOTCUA_FLOOR_PRIORITY_MINUTES = env_int("MOTCUA_FLOOR_PRIORITY_MINUTES", 15)
+MOTCUA_FLOOR_SPEECH_DIR = Path(env_str("MOTCUA_FLOOR_SPEECH_DIR", str(VAR_DIR / "speech")))
+# Working days to answer a complaint (phản ánh, kiến nghị; QĐ 766 5.2: handle ≤ 15).
+MOTCUA_COMPLAINT_WORKING_DAYS = env_int("MOTCUA_COMPLAINT_WORKING_DAYS", 15)
 if MOTCUA_VIEW_LOG_WINDOW_SECONDS < 0:
     raise ImproperlyConfigured("MOTCUA_VIEW_LOG_WINDOW_SECONDS must be 0 or more.")
 # The audit MAC keys live outside the database (docs/security.md): a key file or the

@@ -21,6 +21,7 @@ urlpatterns = [
     path("in/", include("motcua.printing.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    path("", include("motcua.floor.urls")),
     path("", include("motcua.portal.urls")),
 ]
 # /media/ is not served: uploads are reached only through access-checked download views

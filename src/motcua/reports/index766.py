@@ -311,7 +311,22 @@ def _compute(code: str, ctx: dict) -> tuple[int, int] | None:
         return ended.filter(digitised=True).exclude(result_file="").count(), ended.count()
     if code == "4.5":
         return ctx["new"].filter(vneid_verified=True).count(), total.new
+    if code == "5.4":
+        return _satisfaction_54(ctx)
     return None
+
+
+def _satisfaction_54(ctx: dict) -> tuple[int, int] | None:
+    """5.4 = 100% − (overdue rate + rate of dossiers with a "Không hài lòng" rating), once the
+    floor collects ratings in the period (before that: the overdue rate alone, noted)."""
+    from motcua.floor.models import Level, Rating
+
+    views = ctx["views"]
+    if not views.received or not Rating.objects.filter(
+            at__gte=ctx["start"], at__lte=ctx["until"]).exists():
+        return None
+    disliked = ctx["new"].filter(floor_ratings__level=Level.DISSATISFIED).distinct().count()
+    return max(views.received - views.overdue - disliked, 0), views.received
 
 
 def service_index(*, unit: Unit | None = None, date_from: dt.date, date_to: dt.date,
@@ -336,11 +351,14 @@ def service_index(*, unit: Unit | None = None, date_from: dt.date, date_to: dt.d
         "new": new,
         "ended": dossier_filter(ended_dossiers(date_from, until), filters),
         "times": processing_times(date_from, until, filters),
+        "start": start_of_day(date_from),
+        "until": until,
     }
     groups = {g.code: GroupResult(g) for g in GROUPS}
     for spec in SUB_INDICATORS:
         result = SubResult(spec)
-        counts = None if spec.code in NOT_AVAILABLE else _compute(spec.code, ctx)
+        counts = (None if spec.code in NOT_AVAILABLE and spec.code != "5.4"
+                  else _compute(spec.code, ctx))
         if counts is None:
             result.note = NOT_AVAILABLE.get(spec.code, "")
             if spec.code == "5.4":

@@ -145,9 +145,12 @@ def dashboard_view(request, scope):
     chart["processed_urls"] = [
         drill_url(params, as_of, "processed", day=p.day.isoformat()) for p in data.days
     ]
+    from motcua.reports import satisfaction
+
     return render(request, "reports/dashboard.html", {
         **_base_context(params, scope), **download_context(params, as_of),
         "data": data,
+        "satisfaction": satisfaction.summary(params.date_from, params.date_to, params.filters),
         "as_of": as_of,
         "total": _row_view(params, as_of, data.total, None),
         "agencies": [_row_view(params, as_of, r, "agency") for r in data.by_agency.rows],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.workspace import courier_views, downloads, views
+from motcua.workspace import counter, courier_views, downloads, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("ho-so/<str:code>/chuyen-phat/", courier_views.dossier_delivery,
          name="dossier_delivery"),
     path("chung-thuc-ban-sao/", courier_views.certify_copy, name="certify_copy"),
+    path("quay/", counter.counter_page, name="counter"),
 ]

@@ -417,6 +417,10 @@ def _intake_form(request, data: QueryDict | None, units, unit):
             versions.insert(0, version)
     documents = list(version.documents.order_by("order")) if version else []
     initial = {"unit": str(unit.pk), "procedure": chosen, "q": q}
+    if data is None and source.get("ticket"):  # intake from a called queue ticket (floor)
+        from motcua.workspace.counter import ticket_applicant
+
+        initial.update(ticket_applicant(request.user, source["ticket"])[1])
     form = IntakeForm(data, units=units, versions=versions, required_documents=documents,
                       initial=initial)
     return form, version
@@ -432,7 +436,8 @@ def intake(request):
     if request.method == "GET":
         form, version = _intake_form(request, None, units, unit)
         return render(request, "workspace/intake.html",
-                      {"form": form, "version": version, "unit": unit, "ws_section": "intake"})
+                      {"form": form, "version": version, "unit": unit, "ws_section": "intake",
+                       "ticket": _intake_ticket(request)})
     form, version = _intake_form(request, request.POST, units, unit)
     decision = request.POST.get("decision", "")
     if decision not in ("accept", "guide", "refuse"):
@@ -489,8 +494,21 @@ def _intake_decide(request, form: IntakeForm, decision: str, version, unit):
         request_summary=form.cleaned_data.get("request_summary", "") or version.name,
         notes=form.cleaned_data.get("notes", ""),
     )
+    ticket = _intake_ticket(request)
+    if ticket is not None:
+        from motcua.floor.queue import ticket_link_dossier
+
+        ticket_link_dossier(actor=user, ticket=ticket, dossier=dossier)
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect(reverse("workspace:dossier", kwargs={"code": dossier.code}) + "?in=mau-01")
+
+
+def _intake_ticket(request):
+    """The called queue ticket this intake started from (floor), if any and at my counter."""
+    from motcua.workspace.counter import ticket_applicant
+
+    source = request.POST if request.method == "POST" else request.GET
+    return ticket_applicant(request.user, source.get("ticket") or "")[0]
 
 
 @require_GET

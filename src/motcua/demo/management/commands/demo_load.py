@@ -43,6 +43,10 @@ class Command(BaseCommand):
                 f"Lần chạy này: tạo {summary.created}, cập nhật {summary.updated}."
             )
         )
+        from motcua.demo.floor import load_floor
+
+        self.stdout.write(f"Sảnh trung tâm tỉnh: {load_floor(summary.province_code)} dịch vụ "
+                          "nhận đặt lịch và lấy số (/dat-lich/, /kiosk/…, /man-hinh/…).")
         if options["no_dossiers"]:
             return
         if options["history"] > 0:

@@ -1,0 +1,42 @@
+"""Demo floor of the provincial center (sảnh Trung tâm tỉnh): bookable services with capacity
+on every working day, served by the demo counters (tiepnhan1 at counter 1, …). Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from motcua.catalog.models import Procedure
+from motcua.demo.units import CENTER
+from motcua.floor.models import CapacityWindow, FloorService
+from motcua.org.models import Counter, Unit
+
+# code, name, number base, counter numbers, field codes, places per 30-minute slot
+SERVICES = [
+    ("CANCUOC", "Căn cước, cư trú (Công an)", 1000, [1], ["CONGAN"], 4),
+    ("TUPHAP", "Tư pháp, hộ tịch", 2000, [1], ["TUPHAP"], 2),
+    ("DATDAI", "Đất đai, môi trường", 3000, [2], ["DATDAI", "MOITRUONG"], 3),
+    ("XAYDUNG", "Xây dựng, giao thông vận tải", 4000, [3], ["XAYDUNG", "GIAOTHONG"], 2),
+    ("KINHDOANH", "Đăng ký kinh doanh, đầu tư", 5000, [4], ["DKKD", "DAUTU"], 3),
+]
+# Bookable hours inside the working sessions (the lunch break has no slots).
+WINDOWS = [(dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(16, 30))]
+
+
+def load_floor(province_code: str) -> int:
+    """Create or refresh the floor services; returns how many there are."""
+    center = Unit.objects.get(code=CENTER.code(province_code))
+    with transaction.atomic():
+        for code, name, base, counters, fields, places in SERVICES:
+            service, _ = FloorService.objects.update_or_create(
+                unit=center, code=code,
+                defaults={"name": name, "number_base": base, "slot_minutes": 30,
+                          "service_minutes": 12, "bookable": True, "is_open": True})
+            service.counters.set(Counter.objects.filter(center=center, number__in=counters))
+            service.procedures.set(Procedure.objects.filter(field__code__in=fields))
+            if not service.windows.exists():
+                CapacityWindow.objects.bulk_create([
+                    CapacityWindow(service=service, weekday=day, start=s, end=e, places=places)
+                    for day in range(5) for s, e in WINDOWS])
+    return len(SERVICES)

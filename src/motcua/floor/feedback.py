@@ -1,0 +1,152 @@
+"""Satisfaction ratings (đánh giá mức độ hài lòng) and complaints (phản ánh, kiến nghị).
+
+One rating per transaction: a ticket holds at most one (one-to-one), a dossier at most one
+(partial unique constraint); a second attempt is a clear message and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from motcua.audit.services import audit_record
+from motcua.core.errors import Conflict, InvalidInput, NotAllowed
+from motcua.floor.models import Complaint, ComplaintStatus, Level, Rating, Ticket, TicketState
+from motcua.org.calendars import calendar_for_unit
+from motcua.worktime import Duration
+
+RATING_SALT = "motcua.floor.dossier-rating"
+ALREADY = "Giao dịch này đã được đánh giá; mỗi giao dịch chỉ đánh giá một lần. Xin cảm ơn!"
+
+
+def _level(value) -> int:
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        level = -1
+    if level not in Level.values:
+        raise InvalidInput("invalid_level", "Vui lòng chọn một mức độ hài lòng.", field="level")
+    return level
+
+
+def rateable_ticket(counter) -> Ticket | None:
+    """The transaction the counter's tablet rates: its last served ticket of today without a
+    rating (or None)."""
+    return (Ticket.objects.select_related("service", "dossier", "officer")
+            .filter(counter=counter, state=TicketState.SERVED, day=timezone.localdate(),
+                    rating__isnull=True)
+            .order_by("-issued_at", "-id").first())
+
+
+def _field_of(dossier):
+    if dossier is None:
+        return None
+    return dossier.procedure_version.procedure.field
+
+
+def rating_for_ticket(*, actor, ticket: Ticket, level, comment: str = "",
+                      now: dt.datetime | None = None) -> Rating:
+    """Đánh giá tại quầy: tied to the ticket, its officer, counter and dossier."""
+    level = _level(level)
+    if ticket.state != TicketState.SERVED:
+        raise Conflict("not_served", "Chỉ đánh giá sau khi đã được phục vụ.")
+    try:
+        with transaction.atomic():
+            dossier = ticket.dossier
+            if dossier is not None and Rating.objects.filter(dossier=dossier).exists():
+                raise Conflict("already_rated", ALREADY)
+            rating = Rating.objects.create(
+                level=level, comment=(comment or "").strip()[:2000], ticket=ticket,
+                dossier=dossier, unit=ticket.service.unit, counter=ticket.counter,
+                officer=ticket.officer, field=_field_of(dossier), channel="kiosk",
+                at=now or timezone.now())
+            audit_record(actor=actor, event_type="floor.rating", obj=rating, dossier=dossier,
+                         data={"level": level, "ticket": ticket.number})
+    except IntegrityError:
+        raise Conflict("already_rated", ALREADY) from None
+    return rating
+
+
+def rating_token(dossier) -> str:
+    return signing.dumps({"d": dossier.pk}, salt=RATING_SALT)
+
+
+def dossier_from_rating_token(token: str):
+    from motcua.dossiers.models import Dossier
+
+    try:
+        data = signing.loads(token, salt=RATING_SALT)
+    except signing.BadSignature:
+        raise NotAllowed("link_invalid", "Liên kết đánh giá không hợp lệ.") from None
+    dossier = Dossier.objects.filter(pk=data.get("d")).first()
+    if dossier is None:
+        raise NotAllowed("link_invalid", "Liên kết đánh giá không hợp lệ.")
+    return dossier
+
+
+def rating_for_dossier(*, actor, dossier, level, comment: str = "",
+                       now: dt.datetime | None = None) -> Rating:
+    """Đánh giá trực tuyến of a finished dossier (from the signed link in the portal)."""
+    level = _level(level)
+    if dossier.finished_at is None:
+        raise Conflict("not_finished", "Hồ sơ chưa giải quyết xong, chưa thể đánh giá.")
+    try:
+        with transaction.atomic():
+            if Rating.objects.filter(dossier=dossier).exists():
+                raise Conflict("already_rated", ALREADY)
+            rating = Rating.objects.create(
+                level=level, comment=(comment or "").strip()[:2000], dossier=dossier,
+                unit=dossier.receiving_unit, field=_field_of(dossier), channel="online",
+                officer=None, at=now or timezone.now())
+            audit_record(actor=actor, event_type="floor.rating", obj=rating, dossier=dossier,
+                         data={"level": level})
+    except IntegrityError:
+        raise Conflict("already_rated", ALREADY) from None
+    return rating
+
+
+def complaint_submit(*, actor, unit, name: str, contact: str, subject: str, text: str,
+                     allow_publish: bool = False, channel: str = "online",
+                     now: dt.datetime | None = None) -> Complaint:
+    """Gửi phản ánh, kiến nghị: routed to ``unit``, due in working days from its calendar."""
+    now = now or timezone.now()
+    missing = [f for f, v in (("name", name), ("contact", contact), ("subject", subject),
+                              ("text", text)) if not (v or "").strip()]
+    if missing:
+        raise InvalidInput("required", "Vui lòng điền đủ họ tên, liên hệ, tiêu đề và nội dung.",
+                           field=missing[0])
+    calendar = calendar_for_unit(unit)
+    due = calendar.deadline(now, Duration.working_days(settings.MOTCUA_COMPLAINT_WORKING_DAYS))
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            code="PA" + "".join(secrets.choice("0123456789") for _ in range(8)), unit=unit,
+            name=name.strip(), contact=contact.strip(), subject=subject.strip()[:255],
+            text=text.strip()[:5000], allow_publish=bool(allow_publish), channel=channel,
+            submitted_at=now, due_at=due)
+        audit_record(actor=actor, event_type="floor.complaint", obj=complaint,
+                     data={"code": complaint.code, "unit": unit.code})
+    return complaint
+
+
+def complaint_answer(*, actor, complaint: Complaint, answer: str,
+                     now: dt.datetime | None = None) -> Complaint:
+    """Trả lời phản ánh, kiến nghị (published only when the citizen allowed it)."""
+    if not (answer or "").strip():
+        raise InvalidInput("required", "Vui lòng nhập nội dung trả lời.", field="answer")
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.status == ComplaintStatus.ANSWERED:
+            raise Conflict("already_answered", "Phản ánh này đã được trả lời.")
+        complaint.answer = answer.strip()
+        complaint.status = ComplaintStatus.ANSWERED
+        complaint.answered_at = now or timezone.now()
+        complaint.answered_by = actor
+        complaint.save()
+        audit_record(actor=actor, event_type="floor.complaint_answered", obj=complaint,
+                     data={"code": complaint.code})
+    return complaint
