@@ -70,9 +70,12 @@ INSTALLED_APPS = [
     "motcua.workspace",
     "motcua.api",
     "motcua.demo",
+    "motcua.ops",
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (motcua.ops.requestid).
+    "motcua.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "motcua.core.edge.RejectNulMiddleware",
@@ -92,6 +95,32 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Operations (docs/operations.md) ---------------------------------------------------------
+# django-prometheus's request metrics (two middlewares around the others; a few microseconds a
+# request). Motcua's own figures on /metrics are there either way.
+MOTCUA_METRICS = env_bool("MOTCUA_METRICS", True)
+if MOTCUA_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Who may read /metrics (404 for anyone else): the monitoring network's addresses.
+MOTCUA_METRICS_ALLOWED_CIDRS = env_list("MOTCUA_METRICS_ALLOWED_CIDRS",
+                                        ["127.0.0.1/32", "::1/128"])
+# Extra metric sources by dotted path (functions yielding prometheus_client metric families).
+MOTCUA_METRICS_HOOKS = env_list("MOTCUA_METRICS_HOOKS", [])
+# /readyz fails when the scheduler's heartbeat is older than this many seconds (0: not checked;
+# development runs without a scheduler).
+MOTCUA_READY_SCHEDULER_MAX_AGE = env_int("MOTCUA_READY_SCHEDULER_MAX_AGE",
+                                         300 if PRODUCTION else 0)
+# Scheduled backups (huey, on the scheduler node): where, when (HH:MM local time), how many kept.
+MOTCUA_BACKUP_DIR = env_str("MOTCUA_BACKUP_DIR", "")
+MOTCUA_BACKUP_AT = env_str("MOTCUA_BACKUP_AT", "01:30")
+MOTCUA_BACKUP_KEEP = env_int("MOTCUA_BACKUP_KEEP", 14)
+if MOTCUA_BACKUP_KEEP < 1:
+    raise ImproperlyConfigured("MOTCUA_BACKUP_KEEP must be 1 or more.")
+# Probes come over plain HTTP from the load balancer or the monitoring host.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 ROOT_URLCONF = "motcua.config.urls"
 WSGI_APPLICATION = "motcua.config.wsgi.application"
@@ -295,10 +324,23 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# JSON lines with the request id in production (journald/Loki read them); text elsewhere.
+MOTCUA_LOG_FORMAT = env_choice("MOTCUA_LOG_FORMAT", "json" if PRODUCTION else "text",
+                               ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "motcua.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": MOTCUA_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

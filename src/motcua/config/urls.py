@@ -20,6 +20,8 @@ urlpatterns = [
     path("can-bo/", include("motcua.workspace.urls")),
     path("in/", include("motcua.printing.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    # Probes and metrics (motcua.ops): before the portal's catch-all patterns.
+    path("", include("motcua.ops.urls")),
     path("", include("motcua.portal.urls")),
 ]
 # /media/ is not served: uploads are reached only through access-checked download views
