@@ -114,6 +114,7 @@ class Cluster:
             "MOTCUA_THROTTLE_ANON": "5/minute",
             "MOTCUA_READY_SCHEDULER_MAX_AGE": "300",
             "MOTCUA_LOG_FORMAT": "json",
+            "MOTCUA_STATIC_COMPRESS": "0",  # collectstatic without gzip/brotli: faster
         })
 
     # -- processes ---------------------------------------------------------------------------
@@ -303,10 +304,9 @@ def test_two_nodes_behind_nginx(tmp_path):
         # 4. Result files leave through nginx's internal location (X-Accel-Redirect), after
         # Django's access check; the internal location cannot be asked for directly.
         browser = requests.Session()
-        browser.verify = cluster.cert
-        _login(browser, cluster.origin, cluster)
+        _login(browser, cluster.origin, cluster, verify=cluster.cert)
         download = browser.get(f"{cluster.origin}/can-bo/ho-so/{data['returned']}/ket-qua/",
-                               timeout=30)
+                               verify=cluster.cert, timeout=30)
         assert download.status_code == 200, download.text[:500]
         assert download.content == (cluster.var / "media" / data["result_file"]).read_bytes()
         assert "X-Accel-Redirect" not in download.headers

@@ -180,7 +180,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            ("whitenoise.storage.CompressedManifestStaticFilesStorage"
+             # Without the gzip/brotli copies (collectstatic ~10x faster; nginx may compress).
+             if env_bool("MOTCUA_STATIC_COMPRESS", True)
+             else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
