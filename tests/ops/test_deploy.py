@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -201,7 +202,11 @@ class Cluster:
         main = self.tmp / "nginx.conf"
         temp = self.tmp / "nginx-temp"
         temp.mkdir()
+        # Workers run as this user (as root nginx would switch to nobody, who cannot read the
+        # test's private folders); in production www-data reads MEDIA_ROOT through its group.
+        user = pwd.getpwuid(os.getuid()).pw_name
         main.write_text(f"""
+{"user " + user + ";" if os.getuid() == 0 else ""}
 worker_processes 1;
 pid {self.tmp / 'nginx.pid'};
 error_log {self.tmp / 'nginx-error.log'};

@@ -119,6 +119,12 @@ MOTCUA_BACKUP_AT = env_str("MOTCUA_BACKUP_AT", "01:30")
 MOTCUA_BACKUP_KEEP = env_int("MOTCUA_BACKUP_KEEP", 14)
 if MOTCUA_BACKUP_KEEP < 1:
     raise ImproperlyConfigured("MOTCUA_BACKUP_KEEP must be 1 or more.")
+# Retention (docs/operations.md): years after a dossier closed before its applicant's personal
+# data is anonymised and its files deleted, unless its field has its own rule (ops.RetentionRule).
+MOTCUA_RETENTION_PERSONAL_YEARS = env_int("MOTCUA_RETENTION_PERSONAL_YEARS", 5)
+MOTCUA_RETENTION_FILES_YEARS = env_int("MOTCUA_RETENTION_FILES_YEARS", 5)
+if not (1 <= MOTCUA_RETENTION_PERSONAL_YEARS <= 100 and 1 <= MOTCUA_RETENTION_FILES_YEARS <= 100):
+    raise ImproperlyConfigured("MOTCUA_RETENTION_*_YEARS must be between 1 and 100.")
 # Probes come over plain HTTP from the load balancer or the monitoring host.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 

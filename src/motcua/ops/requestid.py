@@ -33,11 +33,11 @@ class RequestIdMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         rid = incoming if _VALID.match(incoming) else uuid.uuid4().hex
         request.request_id = rid
-        token = _request_id.set(rid)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        # Not reset when the middleware returns: Django logs a 4xx/5xx answer ("django.request")
+        # after the middleware chain, and that line needs the id too. The next request served
+        # by this thread sets its own.
+        _request_id.set(rid)
+        response = self.get_response(request)
         response[HEADER] = rid
         return response
 
