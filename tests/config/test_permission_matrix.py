@@ -126,6 +126,11 @@ REQUESTS = {
         ("POST", "/tai-khoan/ma-truy-cap/999999/thu-hoi/", {})],
     "tai-khoan/xac-thuc-hai-buoc/": [("GET", "/tai-khoan/xac-thuc-hai-buoc/", None)],
     "tai-khoan/xac-thuc-hai-buoc/dang-ky/": [("GET", "/tai-khoan/xac-thuc-hai-buoc/dang-ky/", None)],
+    # Probes and metrics (motcua.ops): the test client is 127.0.0.1, inside the default
+    # monitoring network; tests/ops/test_metrics.py checks the 404 outside it.
+    "healthz": [("GET", "/healthz", None)],
+    "readyz": [("GET", "/readyz", None)],
+    "metrics": [("GET", "/metrics", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

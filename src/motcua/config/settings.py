@@ -196,6 +196,29 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded and result files: local disk (MEDIA_ROOT) by default, or an S3-compatible object
+# store (MinIO, Ceph, a cloud's) through django-storages (docs/operations.md, "Object storage").
+MOTCUA_STORAGE = env_choice("MOTCUA_STORAGE", "local", ("local", "s3"))
+# With S3, a download is streamed through Django (default), or answered with a redirect to a
+# presigned address valid this many seconds (0: stream).
+MOTCUA_S3_PRESIGNED_SECONDS = env_int("MOTCUA_S3_PRESIGNED_SECONDS", 0)
+if MOTCUA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MOTCUA_S3_BUCKET", required=True),
+            "endpoint_url": env_str("MOTCUA_S3_ENDPOINT_URL"),
+            "region_name": env_str("MOTCUA_S3_REGION"),
+            "access_key": env_str("MOTCUA_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("MOTCUA_S3_SECRET_ACCESS_KEY"),
+            # Private objects; never overwrite (names are random anyway); short presigned URLs.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": max(MOTCUA_S3_PRESIGNED_SECONDS, 60),
+            "addressing_style": env_str("MOTCUA_S3_ADDRESSING_STYLE", "path"),
+        },
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
