@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-GROUPS = {"catalog", "deadlines", "dossiers", "audit", "demo"}
+GROUPS = {"catalog", "deadlines", "dossiers", "audit", "demo", "retention"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -174,6 +174,11 @@ REQUESTS = {
     "danh-gia/<int:counter_id>/": [("GET", "/danh-gia/999999/", None)],
     "phan-anh/": [("GET", "/phan-anh/", None)],
     "can-bo/quay/": [("GET", "/can-bo/quay/", None)],
+    # Probes and metrics (motcua.ops): the test client is 127.0.0.1, inside the default
+    # monitoring network; tests/ops/test_metrics.py checks the 404 outside it.
+    "healthz": [("GET", "/healthz", None)],
+    "readyz": [("GET", "/readyz", None)],
+    "metrics": [("GET", "/metrics", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

@@ -76,9 +76,12 @@ INSTALLED_APPS = [
     "motcua.workspace",
     "motcua.api",
     "motcua.demo",
+    "motcua.ops",
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (motcua.ops.requestid).
+    "motcua.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "motcua.core.edge.RejectNulMiddleware",
@@ -98,6 +101,38 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Operations (docs/operations.md) ---------------------------------------------------------
+# django-prometheus's request metrics (two middlewares around the others; a few microseconds a
+# request). Motcua's own figures on /metrics are there either way.
+MOTCUA_METRICS = env_bool("MOTCUA_METRICS", True)
+if MOTCUA_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Who may read /metrics (404 for anyone else): the monitoring network's addresses.
+MOTCUA_METRICS_ALLOWED_CIDRS = env_list("MOTCUA_METRICS_ALLOWED_CIDRS",
+                                        ["127.0.0.1/32", "::1/128"])
+# Extra metric sources by dotted path (functions yielding prometheus_client metric families).
+MOTCUA_METRICS_HOOKS = env_list("MOTCUA_METRICS_HOOKS", [])
+# /readyz fails when the scheduler's heartbeat is older than this many seconds (0: not checked;
+# development runs without a scheduler).
+MOTCUA_READY_SCHEDULER_MAX_AGE = env_int("MOTCUA_READY_SCHEDULER_MAX_AGE",
+                                         300 if PRODUCTION else 0)
+# Scheduled backups (huey, on the scheduler node): where, when (HH:MM local time), how many kept.
+MOTCUA_BACKUP_DIR = env_str("MOTCUA_BACKUP_DIR", "")
+MOTCUA_BACKUP_AT = env_str("MOTCUA_BACKUP_AT", "01:30")
+MOTCUA_BACKUP_KEEP = env_int("MOTCUA_BACKUP_KEEP", 14)
+if MOTCUA_BACKUP_KEEP < 1:
+    raise ImproperlyConfigured("MOTCUA_BACKUP_KEEP must be 1 or more.")
+# Retention (docs/operations.md): years after a dossier closed before its applicant's personal
+# data is anonymised and its files deleted, unless its field has its own rule (ops.RetentionRule).
+MOTCUA_RETENTION_PERSONAL_YEARS = env_int("MOTCUA_RETENTION_PERSONAL_YEARS", 5)
+MOTCUA_RETENTION_FILES_YEARS = env_int("MOTCUA_RETENTION_FILES_YEARS", 5)
+if not (1 <= MOTCUA_RETENTION_PERSONAL_YEARS <= 100 and 1 <= MOTCUA_RETENTION_FILES_YEARS <= 100):
+    raise ImproperlyConfigured("MOTCUA_RETENTION_*_YEARS must be between 1 and 100.")
+# Probes come over plain HTTP from the load balancer or the monitoring host.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 ROOT_URLCONF = "motcua.config.urls"
 WSGI_APPLICATION = "motcua.config.wsgi.application"
@@ -157,13 +192,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            ("whitenoise.storage.CompressedManifestStaticFilesStorage"
+             # Without the gzip/brotli copies (collectstatic ~10x faster; nginx may compress).
+             if env_bool("MOTCUA_STATIC_COMPRESS", True)
+             else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded and result files: local disk (MEDIA_ROOT) by default, or an S3-compatible object
+# store (MinIO, Ceph, a cloud's) through django-storages (docs/operations.md, "Object storage").
+MOTCUA_STORAGE = env_choice("MOTCUA_STORAGE", "local", ("local", "s3"))
+# With S3, a download is streamed through Django (default), or answered with a redirect to a
+# presigned address valid this many seconds (0: stream).
+MOTCUA_S3_PRESIGNED_SECONDS = env_int("MOTCUA_S3_PRESIGNED_SECONDS", 0)
+if MOTCUA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MOTCUA_S3_BUCKET", required=True),
+            "endpoint_url": env_str("MOTCUA_S3_ENDPOINT_URL"),
+            "region_name": env_str("MOTCUA_S3_REGION"),
+            "access_key": env_str("MOTCUA_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("MOTCUA_S3_SECRET_ACCESS_KEY"),
+            # Private objects; never overwrite (names are random anyway); short presigned URLs.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": max(MOTCUA_S3_PRESIGNED_SECONDS, 60),
+            "addressing_style": env_str("MOTCUA_S3_ADDRESSING_STYLE", "path"),
+        },
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -322,10 +383,23 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# JSON lines with the request id in production (journald/Loki read them); text elsewhere.
+MOTCUA_LOG_FORMAT = env_choice("MOTCUA_LOG_FORMAT", "json" if PRODUCTION else "text",
+                               ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "motcua.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": MOTCUA_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

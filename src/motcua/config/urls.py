@@ -22,6 +22,8 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.floor.urls")),
+    # Probes and metrics (motcua.ops): before the portal's catch-all patterns.
+    path("", include("motcua.ops.urls")),
     path("", include("motcua.portal.urls")),
 ]
 # /media/ is not served: uploads are reached only through access-checked download views
