@@ -16,6 +16,6 @@ oauth = ([
 ], "oauth2_provider")
 
 urlpatterns = [
-    path("dang-nhap/", views.DevLoginView.as_view(), name="devidp-login"),
+    path("dang-nhap/", views.login, name="devidp-login"),
     path("o/", include(oauth)),
 ]
