@@ -179,9 +179,11 @@ def _upload_view(view):
     def wrapper(request, *args, **kwargs):
         if request.method == "POST":
             if _too_large(request):
+                # Answered without reading the body (not even for the CSRF token): the view
+                # writes nothing on this path, it only says the file is too large.
                 request._too_large = True
-            else:
-                request.upload_handlers.insert(0, LimitedUploadHandler(request))
+                return view(request, *args, **kwargs)
+            request.upload_handlers.insert(0, LimitedUploadHandler(request))
         return csrf_protect(view)(request, *args, **kwargs)
 
     return csrf_exempt(wrapper)
