@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.courier",
     "motcua.floor",
+    "motcua.citizens",
     "motcua.printing",
     "motcua.reports",
     "motcua.portal",
@@ -170,6 +171,8 @@ AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out account or address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Citizens: the OIDC callback only (motcua.citizens.oidc).
+    "motcua.citizens.oidc.CitizenOIDCBackend",
 ]
 LOGIN_URL = "/dang-nhap/"
 LOGIN_REDIRECT_URL = "/can-bo/"
@@ -548,3 +551,57 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL, "KEY_PREFIX": "motcua"}}
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+
+# --- Citizen sign-in (OpenID Connect; docs/citizens.md) ------------------------------------
+# The provider (VNeID through the national portal): its issuer (the discovery document is read
+# from <issuer>/.well-known/openid-configuration), this site's client id and secret, the
+# scopes, and the names of the claims carrying the identity. Empty issuer in development: the
+# development provider of this site (/idp-dev/o), which production never loads.
+MOTCUA_DEV_IDP = (not PRODUCTION) and env_bool("MOTCUA_DEV_IDP", True)
+MOTCUA_OIDC_ISSUER = env_str("MOTCUA_OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = env_str("MOTCUA_OIDC_CLIENT_ID", "" if PRODUCTION else "motcua-portal-dev")
+OIDC_RP_CLIENT_SECRET = env_str("MOTCUA_OIDC_CLIENT_SECRET",
+                                "" if PRODUCTION else "motcua-dev-secret-not-for-production")
+OIDC_RP_SCOPES = env_str("MOTCUA_OIDC_SCOPES", "openid profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_OP_AUTHORIZATION_ENDPOINT = ""  # from discovery (motcua.portal.signin)
+OIDC_OP_TOKEN_ENDPOINT = ""
+OIDC_OP_USER_ENDPOINT = ""
+OIDC_TIMEOUT = MOTCUA_OIDC_TIMEOUT = env_int("MOTCUA_OIDC_TIMEOUT", 10)
+MOTCUA_OIDC_LEEWAY_SECONDS = env_int("MOTCUA_OIDC_LEEWAY_SECONDS", 30)
+LOGIN_REDIRECT_URL_FAILURE = "/"
+# Our claim -> the provider's claim name.
+MOTCUA_OIDC_CLAIMS = {
+    "name": env_str("MOTCUA_OIDC_CLAIM_NAME", "name"),
+    "id_number": env_str("MOTCUA_OIDC_CLAIM_ID_NUMBER", "id_number"),
+    "birth_date": env_str("MOTCUA_OIDC_CLAIM_BIRTH_DATE", "birth_date"),
+    "gender": env_str("MOTCUA_OIDC_CLAIM_GENDER", "gender"),
+    "address": env_str("MOTCUA_OIDC_CLAIM_ADDRESS", "address"),
+    "phone": env_str("MOTCUA_OIDC_CLAIM_PHONE", "phone"),
+    "email": env_str("MOTCUA_OIDC_CLAIM_EMAIL", "email"),
+    "tax_code": env_str("MOTCUA_OIDC_CLAIM_TAX_CODE", "tax_code"),
+    "organisation": env_str("MOTCUA_OIDC_CLAIM_ORGANISATION", "organisation"),
+}
+if MOTCUA_DEV_IDP:
+    from django.utils.functional import lazy as _lazy
+
+    def _dev_key() -> str:
+        from motcua.devidp.keys import private_key_pem
+
+        return private_key_pem()
+
+    INSTALLED_APPS += ["oauth2_provider", "motcua.devidp"]
+    OAUTH2_PROVIDER = {
+        "OIDC_ENABLED": True,
+        # Generated into var/ on first use, never committed (motcua.devidp.keys).
+        "OIDC_RSA_PRIVATE_KEY": _lazy(_dev_key, str)(),
+        "PKCE_REQUIRED": True,
+        "SCOPES": {"openid": "OpenID Connect", "profile": "Thông tin định danh"},
+        "OAUTH2_VALIDATOR_CLASS": "motcua.devidp.validator.DevValidator",
+        "ID_TOKEN_EXPIRE_SECONDS": 300,
+        "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    }

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from motcua.portal.signin import CitizenCallback, CitizenSignIn
 
 admin.site.site_header = "Quản trị hệ thống Một cửa"
 admin.site.site_title = "Một cửa"
@@ -16,6 +19,8 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/", include("motcua.accounts.urls")),
+    path("oidc/dang-nhap/", CitizenSignIn.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", CitizenCallback.as_view(), name="oidc_authentication_callback"),
     path("api/", include("motcua.api.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("in/", include("motcua.printing.urls")),
@@ -26,6 +31,8 @@ urlpatterns = [
     path("", include("motcua.ops.urls")),
     path("", include("motcua.portal.urls")),
 ]
+if settings.MOTCUA_DEV_IDP:  # the development identity provider, never in production
+    urlpatterns.insert(0, path("idp-dev/", include("motcua.devidp.urls")))
 # /media/ is not served: uploads are reached only through access-checked download views
 # (motcua.core.downloads), in development as in production.
 

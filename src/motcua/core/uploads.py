@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -119,6 +120,69 @@ def check_upload(upload=None, *, content: bytes | None = None, purpose: str,
         raise InvalidInput("file_infected",
                            _("Tệp bị phát hiện nhiễm mã độc (%(signature)s).") % {"signature": result.signature}, field=field)
     return CheckedFile(content=content, kind=kind)
+
+
+# A PDF that runs code when opened (/JavaScript, /JS actions, /Launch): refused. PDF names may
+# spell letters as #xx escapes, which the pattern below decodes before matching.
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
+_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_OVERLAP = 64  # bytes kept between chunks so a name split across two chunks is still seen
+
+
+@dataclass(frozen=True)
+class StreamedFile:
+    kind: FileKind
+    size: int
+
+    @property
+    def storage_name(self) -> str:
+        return f"{uuid.uuid4().hex}.{self.kind.extension}"
+
+
+def check_stream(upload, *, purpose: str, field: str = "file") -> StreamedFile:
+    """Check an upload chunk by chunk (``upload.chunks()``): type by content, size, active PDF
+    content; memory stays at one chunk whatever the file's size (the caller then saves the
+    same upload to storage, which streams it again). Raises InvalidInput like ``check_upload``.
+
+    When clamd is configured the caller must scan too: this check does not."""
+    allowed = PURPOSES[purpose]
+    limit = max_bytes()
+    too_large = InvalidInput("file_too_large",
+                             f"Tệp không được lớn hơn {settings.MOTCUA_UPLOAD_MAX_MB} MB.",
+                             field=field)
+    size = _size(upload)
+    if size is not None and size > limit:
+        raise too_large
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    total, kind, tail = 0, None, b""
+    for chunk in upload.chunks():
+        if not chunk:
+            continue
+        if kind is None and total == 0:
+            kind = sniff(chunk[:16])
+            if kind not in allowed:
+                names = ", ".join(k.name.upper() for k in allowed)
+                raise InvalidInput(
+                    "file_type_not_allowed",
+                    f"Chỉ nhận tệp {names} (kiểm tra theo nội dung tệp, không theo tên).",
+                    field=field)
+        total += len(chunk)
+        if total > limit:
+            raise too_large
+        if kind is PDF:
+            window = _PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), tail + chunk)
+            if _PDF_ACTIVE.search(window):
+                raise InvalidInput(
+                    "pdf_active_content",
+                    "Tệp PDF có chứa mã lệnh (JavaScript hoặc lệnh tự chạy); "
+                    "hãy in lại thành PDF thường rồi tải lên.", field=field)
+            tail = chunk[-_OVERLAP:]
+    if total == 0 or kind is None:
+        raise InvalidInput("file_empty", "Tệp rỗng.", field=field)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    return StreamedFile(kind=kind, size=total)
 
 
 @deconstructible

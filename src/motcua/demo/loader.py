@@ -21,6 +21,7 @@ from motcua.catalog.importers import read_bytes
 from motcua.catalog.models import Field, Procedure, VersionStatus
 from motcua.catalog.services import catalog_import
 from motcua.demo import DEMO_PASSWORD
+from motcua.demo.citizens import load_citizens
 from motcua.demo.convert import DATA_FILE
 from motcua.demo.staff import COMMUNE_COUNTERS, PROVINCIAL_COUNTERS, STAFF
 from motcua.demo.units import (
@@ -196,6 +197,7 @@ def load_demo(*, stdout=None) -> DemoSummary:
             )
             tally(outcome)
         say(f"Cán bộ: {len(STAFF)}")
+        load_citizens(say)
 
         if counts["created"] or counts["updated"]:
             audit_record(

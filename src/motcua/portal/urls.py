@@ -1,5 +1,6 @@
 from django.urls import path
 
+from motcua.portal import citizen_views as cv
 from motcua.portal import verify_views, views
 
 app_name = "portal"
@@ -7,6 +8,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.procedure_list, name="procedures"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
+    path("thu-tuc/<str:code>/nop-truc-tuyen/", cv.apply_start, name="apply-start"),
+    path("nop-ho-so/<int:pk>/nguoi-nop/", cv.apply_applicant, name="apply-applicant"),
+    path("nop-ho-so/<int:pk>/yeu-cau/", cv.apply_request, name="apply-request"),
+    path("nop-ho-so/<int:pk>/giay-to/<int:n>/", cv.apply_document, name="apply-document"),
+    path("nop-ho-so/<int:pk>/nhan-ket-qua/", cv.apply_delivery, name="apply-delivery"),
+    path("nop-ho-so/<int:pk>/kiem-tra/", cv.apply_review, name="apply-review"),
+    path("nop-ho-so/<int:pk>/xoa/", cv.draft_delete, name="draft-delete"),
+    path("ho-so-cua-toi/", cv.my_dossiers, name="my-dossiers"),
+    path("ho-so-cua-toi/<str:code>/", cv.my_dossier, name="my-dossier"),
+    path("ho-so-cua-toi/<str:code>/ket-qua/", cv.my_result, name="my-result"),
+    path("ho-so-cua-toi/<str:code>/xac-nhan.pdf", cv.my_receipt_pdf, name="my-receipt"),
+    path("ho-so-cua-toi/<str:code>/tep/<int:file_id>/", cv.my_file, name="my-file"),
     path("linh-vuc/<slug:slug>/", views.field_detail, name="field"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency"),
     path("tra-cuu/", views.lookup, name="lookup"),

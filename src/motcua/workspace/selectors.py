@@ -44,7 +44,7 @@ WORKLISTS: list[Worklist] = [
     Worklist("overdue", _("Quá hạn"), _("Đã qua hạn trả mà chưa xử lý xong.")),
     Worklist("paused", _("Tạm dừng"), _("Chờ bổ sung hồ sơ hoặc chờ thực hiện nghĩa vụ tài chính.")),
     Worklist("to_return", _("Chờ trả kết quả"), _("Kết quả đã về trung tâm, chờ trả công dân.")),
-    Worklist("submitted", _("Mới đăng ký"),
+    Worklist("submitted", _("Hồ sơ trực tuyến chờ tiếp nhận"),
              _("Hồ sơ nộp trực tuyến chờ tiếp nhận tại đơn vị tôi.")),
     Worklist("notices", _("Chờ trao thông báo"),
              _("Hồ sơ bị từ chối giải quyết, rút hoặc dừng: trao thông báo cho công dân.")),

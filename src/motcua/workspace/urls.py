@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.workspace import counter, courier_views, downloads, views
+from motcua.workspace import counter, courier_views, downloads, files, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("tim/", views.search, name="search"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/ket-qua/", downloads.result_file, name="result_file"),
+    path("ho-so/<str:code>/tep/<int:file_id>/", files.citizen_file, name="citizen_file"),
+    path("ho-so/<str:code>/so-hoa/", files.digitise, name="digitise"),
     path("ho-so/<str:code>/thao-tac/<slug:action>/", views.dossier_action, name="action"),
     path("tiep-nhan/", views.intake, name="intake"),
     path("tiep-nhan/thu-tuc/", views.intake_procedures, name="intake_procedures"),

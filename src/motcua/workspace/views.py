@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.citizens import selectors as citizen_selectors
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from motcua.core.limits import MAX_BIG_ID
 from motcua.dossiers import access, identity, permissions, services
@@ -248,6 +249,10 @@ def _dossier_context(request, dossier: Dossier, *, success: str = "", error: str
         "due_soon": bool(selectors.mark_rows([dossier], now=now)[0].row_due_soon),
         "timeliness": timeliness.name.lower() if timeliness else "",
         "documents": selectors.documents(dossier=dossier),
+        # Uploaded / digitized files with their provenance (citizens): personal data.
+        "citizen_files": citizen_selectors.dossier_files(dossier=dossier) if personal else [],
+        "can_digitise": permissions.has_role(request.user, Role.RECEPTIONIST,
+                                             dossier.receiving_unit_id),
         "timeline": selectors.timeline(dossier=dossier),
         "steps": dossier_selectors.dossier_steps(dossier=dossier),
         "pauses": selectors.pauses(dossier=dossier),

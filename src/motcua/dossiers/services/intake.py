@@ -278,10 +278,11 @@ def dossier_receive(
 def dossier_submit_online(
     *, actor=None, procedure_version: ProcedureVersion, receiving_unit: Unit, applicant: dict,
     documents: list, delivery: dict | None = None, request_summary: str = "",
-    at: dt.datetime | None = None,
+    at: dt.datetime | None = None, vneid_verified: bool = False,
 ) -> Dossier:
     """System: an online dossier arrives (Mới đăng ký, status 1); no clock runs until an officer
-    receives it (action ``receive``)."""
+    receives it (action ``receive``). ``vneid_verified``: the applicant's identity came from the
+    identity provider's verified claims (the portal's sign-in), not from a form."""
     at = resolve_now(at)
     version = loaded_version(procedure_version)
     _check_version(version, receiving_unit)
@@ -291,6 +292,7 @@ def dossier_submit_online(
         delivery=delivery, request_summary=request_summary, notes="", at=at,
         status=Status.SUBMITTED, check_documents=False,
     )
+    draft.dossier.vneid_verified = bool(vneid_verified)
     with transaction.atomic():
         dossier = _insert(draft, at=at)
         record_history(dossier, action="submit", from_status="", actor=None, unit_id=None, at=at)

@@ -16,9 +16,11 @@ import subprocess
 import sys
 import unicodedata
 
+from django.conf import settings
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 
 from motcua.demo import DEMO_PASSWORD
+from motcua.demo.citizens import CITIZENS
 from motcua.demo.staff import STAFF
 from motcua.demo.units import BY_KEY
 from motcua.org.models import Role
@@ -56,6 +58,9 @@ def demo_banner(base_url: str) -> str:
             where += f", quầy {spec.counter}"
         label = str(Role(spec.role).label)
         lines.append(f"{spec.username:<{name_w}}  {label}{' ' * (role_w - len(label))}  {where}")
+    if getattr(settings, "MOTCUA_DEV_IDP", False):
+        lines += ["", f"Công dân (đăng nhập định danh thử nghiệm tại {base_url}/ho-so-cua-toi/):"]
+        lines += [f"{c.username:<{name_w}}  {c.label}" for c in CITIZENS]
     return box(lines)
 
 

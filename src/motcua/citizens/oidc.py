@@ -1,0 +1,118 @@
+"""Sign-in of citizens through an OpenID Connect provider (VNeID through the national portal;
+the development provider in development), on top of mozilla-django-oidc.
+
+Everything comes from settings (``MOTCUA_OIDC_*``: issuer, client id and secret, scopes, claim
+names). The endpoints are read from the issuer's discovery document. The ID token is checked
+here completely (RS256 signature against the JWKS, issuer, audience, expiry, nonce); the
+identity is taken from its verified claims."""
+
+from __future__ import annotations
+
+import jwt
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from motcua.citizens.models import CitizenProfile
+from motcua.citizens.services import citizen_sign_in
+from motcua.core.errors import InvalidInput
+
+
+def issuer(request=None) -> str:
+    """The configured issuer; in development with none configured, the development provider
+    on this very site."""
+    configured = (settings.MOTCUA_OIDC_ISSUER or "").rstrip("/")
+    if configured:
+        return configured
+    if request is None:
+        raise SuspiciousOperation("No OIDC issuer configured.")
+    return request.build_absolute_uri("/idp-dev/o").rstrip("/")
+
+
+def discovery(request=None) -> dict:
+    iss = issuer(request)
+    key = f"oidc-discovery:{iss}"
+    document = cache.get(key)
+    if document is None:
+        response = requests.get(f"{iss}/.well-known/openid-configuration",
+                                timeout=settings.MOTCUA_OIDC_TIMEOUT)
+        response.raise_for_status()
+        document = response.json()
+        if document.get("issuer", "").rstrip("/") != iss:
+            raise SuspiciousOperation("Discovery document names another issuer.")
+        cache.set(key, document, 300)
+    return document
+
+
+def map_claims(raw: dict) -> dict:
+    """The provider's claim names (``MOTCUA_OIDC_CLAIMS``) to ours."""
+    names = settings.MOTCUA_OIDC_CLAIMS
+    out = {ours: raw.get(theirs) for ours, theirs in names.items()}
+    out["sub"] = raw.get("sub")
+    return out
+
+
+class CitizenOIDCBackend(OIDCAuthenticationBackend):
+    """Authenticates the OIDC callback only (a username/password never reaches it)."""
+
+    def __init__(self, *args, **kwargs):  # the endpoints come from discovery, per request
+        self.UserModel = CitizenProfile._meta.get_field("user").related_model
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
+        self.OIDC_RP_SIGN_ALGO = "RS256"
+        self.OIDC_RP_IDP_SIGN_KEY = None
+        self.OIDC_OP_TOKEN_ENDPOINT = self.OIDC_OP_USER_ENDPOINT = ""
+        self.OIDC_OP_JWKS_ENDPOINT = ""
+
+    def authenticate(self, request, **kwargs):
+        if request is None or "code" not in request.GET or "state" not in request.GET:
+            return None
+        if "nonce" not in kwargs:
+            return None
+        document = discovery(request)
+        self.issuer = issuer(request)
+        self.OIDC_OP_TOKEN_ENDPOINT = document["token_endpoint"]
+        self.OIDC_OP_JWKS_ENDPOINT = document["jwks_uri"]
+        self.OIDC_OP_USER_ENDPOINT = document.get("userinfo_endpoint", "")
+        return super().authenticate(request, **kwargs)
+
+    def verify_token(self, token, **kwargs):
+        """Signature, issuer, audience, expiry and nonce; any failure is SuspiciousOperation."""
+        if not token:
+            raise SuspiciousOperation("No ID token in the token response.")
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") != "RS256":
+                raise SuspiciousOperation("ID token not signed with RS256.")
+            key = self.retrieve_matching_jwk(token)
+            payload = jwt.decode(
+                token, key, algorithms=["RS256"], audience=self.OIDC_RP_CLIENT_ID,
+                issuer=self.issuer, leeway=settings.MOTCUA_OIDC_LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise SuspiciousOperation("ID token expired.") from None
+        except jwt.PyJWTError as error:
+            raise SuspiciousOperation(f"ID token rejected: {type(error).__name__}") from None
+        if payload.get("nonce") != kwargs.get("nonce"):
+            raise SuspiciousOperation("JWT Nonce verification failed.")
+        return payload
+
+    def get_userinfo(self, access_token, id_token, payload):
+        return payload  # the verified ID token carries the identity
+
+    def verify_claims(self, claims):
+        return bool(claims.get("sub"))
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        try:
+            profile = citizen_sign_in(claims=map_claims(payload), issuer=self.issuer)
+        except InvalidInput as error:
+            raise SuspiciousOperation(error.message) from None
+        return profile.user
+
+    def filter_users_by_claims(self, claims):  # pragma: no cover - get_or_create_user decides
+        return self.UserModel.objects.none()
+

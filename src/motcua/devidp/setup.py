@@ -1,0 +1,46 @@
+"""The registered client (the portal) and the demo identities of the development provider."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from motcua.devidp.models import DevIdentity
+
+
+def ensure_client():
+    from oauth2_provider.models import get_application_model
+
+    Application = get_application_model()
+    client_id = settings.OIDC_RP_CLIENT_ID
+    app = Application.objects.filter(client_id=client_id).first()
+    if app is None:
+        app = Application(client_id=client_id)
+    app.name = "Cổng dịch vụ công (phát triển)"
+    app.client_type = Application.CLIENT_CONFIDENTIAL
+    app.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
+    app.client_secret = settings.OIDC_RP_CLIENT_SECRET
+    app.redirect_uris = "http://127.0.0.1/oidc/callback/ http://localhost/oidc/callback/"
+    app.algorithm = Application.RS256_ALGORITHM
+    app.skip_authorization = True
+    app.save()
+    return app
+
+
+def ensure_identity(*, username: str, password: str, id_number: str, name: str,
+                    birth_date: dt.date | None, gender: str, address: str = "", phone: str = "",
+                    email: str = "", tax_code: str = "", organisation: str = "") -> DevIdentity:
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username=username, password=password, first_name=name[:150])
+    identity, _created = DevIdentity.objects.update_or_create(
+        user=user, defaults=dict(
+            id_number=id_number, name=name, birth_date=birth_date, gender=gender,
+            address=address, phone=phone, email=email, tax_code=tax_code,
+            organisation=organisation,
+        ),
+    )
+    return identity

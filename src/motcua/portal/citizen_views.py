@@ -1,0 +1,401 @@
+"""Cổng công dân: online submission one thing per page (applicant → request → one page per
+required document → delivery → review → submit), drafts, "Hồ sơ của tôi", supplements and the
+result download. Thin: the writes are ``motcua.citizens.services``."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.citizens import selectors, services
+from motcua.citizens.models import CitizenFile, DraftStatus, ElectronicDocument
+from motcua.core.downloads import attachment_response
+from motcua.core.errors import DomainError, InvalidInputs
+from motcua.core.pdf import pdf_response, render_pdf, safe_filename
+from motcua.core.public_url import public_base_url
+from motcua.core.qr import qr_parts
+from motcua.core.uploads import content_type_for, max_bytes
+from motcua.dossiers.models import Apology
+from motcua.dossiers.states import DeliveryMethod, Status
+from motcua.portal import citizen_slots
+from motcua.portal.uploads import LimitedUploadHandler
+
+# Files sent in one request (one document's pages); the request is refused before its body is
+# read when it announces more than this many full-size files.
+FILES_PER_REQUEST = 5
+
+
+def citizen_required(view):
+    """Signed in as a citizen (through the identity provider); otherwise to the sign-in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        citizen = selectors.citizen_of(request.user)
+        if citizen is None:
+            if request.user.is_authenticated:
+                raise PermissionDenied(_("Trang này dành cho công dân đăng nhập bằng định danh "
+                                         "điện tử."))
+            return HttpResponseRedirect(
+                reverse("oidc_authentication_init") + "?" + urlencode({"next": request.get_full_path()}))
+        request.citizen = citizen
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _errors(error: DomainError) -> list[str]:
+    if isinstance(error, InvalidInputs):
+        return [e.message for e in error.errors]
+    return [error.message]
+
+
+def _draft_or_404(request, pk):
+    draft = selectors.citizen_draft(citizen=request.citizen, pk=pk)
+    if draft is None:
+        raise Http404(_("Không tìm thấy hồ sơ đang soạn."))
+    return draft
+
+
+def _steps(draft) -> list[dict]:
+    """The pages of the journey, for the progress line and "next"."""
+    pk = draft.pk
+    steps = [{"url": reverse("portal:apply-applicant", args=[pk]), "label": _("Người nộp")},
+             {"url": reverse("portal:apply-request", args=[pk]), "label": _("Nội dung yêu cầu")}]
+    for i, doc in enumerate(_documents(draft), start=1):
+        steps.append({"url": reverse("portal:apply-document", args=[pk, i]), "label": doc.name})
+    steps += [{"url": reverse("portal:apply-delivery", args=[pk]), "label": _("Nhận kết quả")},
+              {"url": reverse("portal:apply-review", args=[pk]), "label": _("Kiểm tra và nộp")}]
+    return steps
+
+
+def _documents(draft):
+    return list(draft.procedure_version.documents.order_by("order", "pk"))
+
+
+def _next_url(draft, current: str) -> str:
+    steps = _steps(draft)
+    urls = [s["url"] for s in steps]
+    i = urls.index(current) if current in urls else -1
+    return urls[min(i + 1, len(urls) - 1)]
+
+
+def _page(request, draft, template, context, status=200):
+    if draft.status != DraftStatus.OPEN:
+        return redirect("portal:my-dossier", code=draft.dossier.code)
+    steps = _steps(draft)
+    context.update(draft=draft, steps=steps, version=draft.procedure_version,
+                   step_no=[s["url"] for s in steps].index(request.path) + 1
+                   if request.path in [s["url"] for s in steps] else 0)
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def apply_start(request, code: str):
+    """"Nộp hồ sơ trực tuyến" on the procedure page: a new draft for this procedure."""
+    version = (ProcedureVersion.objects.filter(procedure__code=code, status="published")
+               .select_related("procedure", "agency").order_by("-number").first())
+    if version is None:
+        raise Http404(_("Không tìm thấy thủ tục."))
+    units = [u for u in version.receiving_units.order_by("name") if u.is_receiving]
+    if request.method == "GET":
+        drafts = selectors.open_drafts(citizen=request.citizen).filter(procedure_version=version)
+        return render(request, "portal/citizen/apply_start.html", {
+            "v": version, "units": units, "drafts": drafts,
+            "online": version.online_mode != "none",
+        })
+    unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+    if unit is None and len(units) == 1:
+        unit = units[0]
+    if unit is None:
+        messages.error(request, _("Cần chọn nơi nộp hồ sơ."))
+        return redirect("portal:apply-start", code=code)
+    try:
+        draft = services.draft_start(
+            actor=request.user, citizen=request.citizen, procedure_version=version,
+            receiving_unit=unit, as_organisation=request.POST.get("as") == "organisation")
+    except DomainError as error:
+        return render(request, "portal/citizen/apply_start.html", {
+            "v": version, "units": units, "errors": _errors(error),
+            "online": version.online_mode != "none"}, status=400)
+    return redirect("portal:apply-applicant", pk=draft.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def apply_applicant(request, pk):
+    draft = _draft_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
+                                  applicant={k: request.POST.get(k, "") for k in
+                                             services.EDITABLE_APPLICANT})
+        except DomainError as error:
+            return _page(request, draft, "portal/citizen/apply_applicant.html",
+                         {"errors": _errors(error)}, status=400)
+        return redirect(_next_url(draft, request.path))
+    return _page(request, draft, "portal/citizen/apply_applicant.html", {})
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def apply_request(request, pk):
+    draft = _draft_or_404(request, pk)
+    if request.method == "POST":
+        text = request.POST.get("request_summary", "").strip()
+        if not text:
+            return _page(request, draft, "portal/citizen/apply_request.html",
+                         {"errors": [_("Cần ghi nội dung yêu cầu.")]}, status=400)
+        services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
+                              request_summary=text[:4000])
+        return redirect(_next_url(draft, request.path))
+    return _page(request, draft, "portal/citizen/apply_request.html", {})
+
+
+def _too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > max_bytes() * FILES_PER_REQUEST + 1024 * 1024
+
+
+def _upload_view(view):
+    """Uploads: refused on the announced size before the body is read, then streamed through a
+    handler that stops at the size limit (CSRF checked after the handlers are in place)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            if _too_large(request):
+                # Answered without reading the body (not even for the CSRF token): the view
+                # writes nothing on this path, it only says the file is too large.
+                request._too_large = True
+                return view(request, *args, **kwargs)
+            request.upload_handlers.insert(0, LimitedUploadHandler(request))
+        return csrf_protect(view)(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
+
+
+def _too_large_message() -> str:
+    return _("Tệp quá lớn: mỗi tệp không được lớn hơn %(mb)s MB.") % {
+        "mb": settings.MOTCUA_UPLOAD_MAX_MB}
+
+
+@_upload_view
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def apply_document(request, pk, n: int):
+    draft = _draft_or_404(request, pk)
+    docs = _documents(draft)
+    if not 1 <= n <= len(docs):
+        raise Http404
+    doc = docs[n - 1]
+    errors: list[str] = []
+    if request.method == "POST" and getattr(request, "_too_large", False):
+        errors = [_too_large_message()]
+    elif request.method == "POST":
+        action = request.POST.get("action", "upload")
+        try:
+            if action == "remove":
+                services.draft_remove_file(actor=request.user, citizen=request.citizen,
+                                           draft=draft, file_id=request.POST.get("file"))
+            elif action == "reuse":
+                edoc = get_object_or_404(ElectronicDocument, pk=request.POST.get("document"),
+                                         id_number=request.citizen.id_number)
+                services.draft_reuse_document(actor=request.user, citizen=request.citizen,
+                                              draft=draft, required_id=doc.pk, document=edoc)
+            elif action == "next":
+                return redirect(_next_url(draft, request.path))
+            else:
+                files = request.FILES.getlist("files")
+                if getattr(request, "_upload_stopped", False):
+                    errors = [_too_large_message()]
+                elif not files:
+                    errors = [_("Chọn ít nhất một tệp để tải lên.")]
+                for upload in files if not errors else []:
+                    services.draft_add_file(actor=request.user, citizen=request.citizen,
+                                            draft=draft, required_id=doc.pk, upload=upload)
+        except DomainError as error:
+            errors = _errors(error)
+        if not errors:
+            return redirect(request.path)
+    files = selectors.draft_files(draft=draft).get(doc.pk, [])
+    reusable = selectors.reusable_for(id_number=request.citizen.id_number,
+                                      required_ids=[doc.pk], names=[doc.name]).get(doc.pk, [])
+    used = {f.reused_from_id for f in files}
+    return _page(request, draft, "portal/citizen/apply_document.html", {
+        "doc": doc, "n": n, "files": files, "errors": errors,
+        "reusable": [r for r in reusable if r.pk not in used],
+        "max_mb": settings.MOTCUA_UPLOAD_MAX_MB,
+    }, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def apply_delivery(request, pk):
+    draft = _draft_or_404(request, pk)
+    if request.method == "POST":
+        method = request.POST.get("method", "")
+        address = request.POST.get("address", "").strip()
+        errors = []
+        if method not in DeliveryMethod.values:
+            errors.append(_("Chọn cách nhận kết quả."))
+        elif method == DeliveryMethod.POST and not address:
+            errors.append(_("Nhận qua bưu chính cần địa chỉ nhận kết quả."))
+        if errors:
+            return _page(request, draft, "portal/citizen/apply_delivery.html",
+                         {"errors": errors}, status=400)
+        services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
+                              delivery={"method": method, "address": address})
+        return redirect(_next_url(draft, request.path))
+    return _page(request, draft, "portal/citizen/apply_delivery.html",
+                 {"methods": DeliveryMethod.choices})
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def apply_review(request, pk):
+    draft = _draft_or_404(request, pk)
+    if request.method == "POST":
+        if request.POST.get("token") != str(draft.token):
+            raise Http404
+        try:
+            dossier = services.draft_submit(actor=request.user, citizen=request.citizen,
+                                            draft=draft)
+        except DomainError as error:
+            return _review(request, draft, errors=_errors(error), status=400)
+        return redirect("portal:my-dossier", code=dossier.code)
+    if draft.status == DraftStatus.SUBMITTED:
+        return redirect("portal:my-dossier", code=draft.dossier.code)
+    return _review(request, draft)
+
+
+def _review(request, draft, *, errors=(), status=200):
+    files = selectors.draft_files(draft=draft)
+    docs = [{"doc": d, "n": i, "files": files.get(d.pk, [])}
+            for i, d in enumerate(_documents(draft), start=1)]
+    return _page(request, draft, "portal/citizen/apply_review.html", {
+        "docs": docs, "errors": errors,
+        "missing": services.missing_documents(draft),
+        "delivery_label": dict(DeliveryMethod.choices).get(draft.delivery.get("method"), ""),
+    }, status=status)
+
+
+@require_GET
+@citizen_required
+def my_dossiers(request):
+    return render(request, "portal/citizen/my_dossiers.html", {
+        "dossiers": selectors.citizen_dossiers(citizen=request.citizen)[:200],
+        "drafts": selectors.open_drafts(citizen=request.citizen),
+        "store": selectors.store_documents(id_number=request.citizen.id_number)[:50],
+    })
+
+
+def _own_dossier(request, code):
+    dossier = selectors.citizen_dossier(citizen=request.citizen, code=code)
+    if dossier is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return dossier
+
+
+RESULT_STATES = {Status.ISSUED, Status.RESULT_READY, Status.RETURNED}
+
+
+@_upload_view
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def my_dossier(request, code: str):
+    dossier = _own_dossier(request, code)
+    errors: list[str] = []
+    if request.method == "POST" and getattr(request, "_too_large", False):
+        errors = [_too_large_message()]
+    elif request.method == "POST":
+        files = request.FILES.getlist("files")
+        if getattr(request, "_upload_stopped", False):
+            errors = [_too_large_message()]
+        elif not files:
+            errors = [_("Chọn ít nhất một tệp để tải lên.")]
+        try:
+            for upload in files if not errors else []:
+                services.supplement_add_file(actor=request.user, citizen=request.citizen,
+                                             dossier=dossier, upload=upload,
+                                             label=request.POST.get("label", ""))
+        except DomainError as error:
+            errors = _errors(error)
+        if not errors:
+            messages.success(request, _("Đã gửi tệp bổ sung. Cán bộ tiếp nhận sẽ kiểm tra."))
+            return redirect(request.path)
+    supplement = (dossier.pauses.filter(kind="supplement", ended_at__isnull=True)
+                  .order_by("-started_at").first())
+    return render(request, "portal/citizen/my_dossier.html", {
+        "d": dossier, "errors": errors, "supplement": supplement,
+        "history": dossier.status_changes.order_by("at", "id"),
+        "files": selectors.dossier_files(dossier=dossier),
+        "apology": Apology.objects.filter(dossier=dossier).first(),
+        "has_result": bool(dossier.result_file) and dossier.status in RESULT_STATES,
+        "slots": citizen_slots.links_for(request, dossier),
+        "qr": qr_parts(_lookup_url(request, dossier)),
+    }, status=400 if errors else 200)
+
+
+def _lookup_url(request, dossier) -> str:
+    return public_base_url(request) + reverse("portal:lookup-result", args=[dossier.code])
+
+
+@require_GET
+@citizen_required
+def my_result(request, code: str):
+    dossier = _own_dossier(request, code)
+    if not (dossier.result_file and dossier.status in RESULT_STATES):
+        raise Http404(_("Hồ sơ chưa có kết quả điện tử."))
+    extension = dossier.result_file.name.rsplit(".", 1)[-1].lower()
+    return attachment_response(dossier.result_file,
+                               download_name=f"{dossier.code}-ket-qua.{extension}",
+                               content_type=content_type_for(dossier.result_file.name))
+
+
+@require_GET
+@citizen_required
+def my_file(request, code: str, file_id: int):
+    dossier = _own_dossier(request, code)
+    row = get_object_or_404(CitizenFile, pk=file_id, dossier=dossier)
+    return attachment_response(row.file, download_name=safe_filename(dossier.code, row.label)
+                               + "." + row.file.name.rsplit(".", 1)[-1],
+                               content_type=row.content_type)
+
+
+@require_GET
+@citizen_required
+def my_receipt_pdf(request, code: str):
+    """Giấy xác nhận nộp hồ sơ trực tuyến: the code, the procedure, the time, and a QR code to
+    the public lookup page."""
+    from django.template.loader import render_to_string
+
+    dossier = _own_dossier(request, code)
+    html = render_to_string("portal/citizen/receipt_pdf.html", {
+        "d": dossier, "qr": qr_parts(_lookup_url(request, dossier)),
+        "files": selectors.dossier_files(dossier=dossier),
+    }, request=request)
+    return pdf_response(render_pdf(html), safe_filename("xac-nhan-nop", dossier.code) + ".pdf")
+
+
+@require_POST
+@citizen_required
+def draft_delete(request, pk):
+    draft = _draft_or_404(request, pk)
+    if draft.status == DraftStatus.OPEN:
+        draft.delete()
+    return redirect("portal:my-dossiers")
