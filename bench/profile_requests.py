@@ -40,7 +40,7 @@ PHASES = (
     ("session authentication", "contrib/auth/middleware.py", "get_user"),
     ("permission check (IsStaff)", "dossiers/api.py", "has_permission"),
     ("intake: request validation", "dossiers/api.py", "_version"),
-    ("intake: IntakeSerializer.is_valid", "rest_framework/serializers.py", "is_valid"),
+    ("serializer .is_valid (input, filters)", "rest_framework/serializers.py", "is_valid"),
     ("intake: dossier_receive (service)", "services/intake.py", "dossier_receive"),
     ("intake: checks and draft before the lock", "services/intake.py", "_draft"),
     ("intake: writes inside the transaction", "services/intake.py", "_insert"),
@@ -48,7 +48,7 @@ PHASES = (
     ("lookup: access log (record_view)", "dossiers/access.py", "record_view"),
     ("serializer .data", "rest_framework/serializers.py", "data"),
     ("public status selector", "portal/selectors.py", "dossier_public_status"),
-    ("template rendering", "django/template/base.py", "render"),
+    ("template rendering", "django/template/backends/django.py", "render"),
     ("CSRF token", "django/middleware/csrf.py", "get_token"),
     ("worklist: dossier_list", "dossiers/selectors.py", "dossier_list"),
     ("worklist: page (ids + rows)", "dossiers/pagination.py", "page"),
@@ -128,7 +128,7 @@ def measure(name, case, *, runs: int, warmup: int) -> dict:
     from django.db import connection
     from django.test import Client
 
-    client = Client(REMOTE_ADDR="127.0.0.1")
+    client = Client(REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1")
     method, path, headers, body = case
     stmts = Statements()
 
