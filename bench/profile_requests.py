@@ -21,7 +21,6 @@ import argparse
 import cProfile
 import json
 import os
-import pstats
 import random
 import statistics
 import sys
@@ -124,7 +123,7 @@ def cases(fx: dict, workdir: Path) -> dict:
     return out
 
 
-def measure(name, case, *, runs: int, warmup: int) -> dict:
+def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict:
     from django.db import connection
     from django.test import Client
 
@@ -156,10 +155,11 @@ def measure(name, case, *, runs: int, warmup: int) -> dict:
             sql_s.append(stmts.seconds)
             sample_sql = sample_sql or list(stmts.sql)
         profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(runs):
-            one()
-        profiler.disable()
+        if profile:
+            profiler.enable()
+            for _ in range(runs):
+                one()
+            profiler.disable()
     return {
         "name": name,
         "ms": statistics.median(times) * 1000,
@@ -167,7 +167,7 @@ def measure(name, case, *, runs: int, warmup: int) -> dict:
         "writes": statistics.median(writes),
         "in_transaction": statistics.median(atomic),
         "sql_ms": statistics.median(sql_s) * 1000,
-        "phases": phase_times(profiler, runs),
+        "phases": phase_times(profiler, runs) if profile else {},
         "sql": sample_sql,
     }
 
@@ -175,7 +175,10 @@ def measure(name, case, *, runs: int, warmup: int) -> dict:
 def phase_times(profiler: cProfile.Profile, runs: int) -> dict[str, float]:
     """ms per request spent in each named phase (cumulative time of its function; cProfile's
     own overhead inflates every figure by a similar factor)."""
-    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    profiler.create_stats()
+    stats = getattr(profiler, "stats", {})
+    if not stats:
+        return {}
     out: dict[str, float] = {}
     for label, suffix, func in PHASES:
         total = sum(
@@ -212,6 +215,8 @@ def main(argv=None) -> int:
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--only", help="comma list of request names (prefix match)")
     p.add_argument("--json", type=Path, help="also write the rows (with sample SQL) here")
+    p.add_argument("--no-profile", action="store_true",
+                   help="time and count only (cProfile doubles the time of what it watches)")
     args = p.parse_args(argv)
     url = args.database_url or f"sqlite:///{args.workdir / 'bench.sqlite3'}"
     setup(url, args.workdir.parent)
@@ -221,7 +226,8 @@ def main(argv=None) -> int:
     for name, case in cases(fx, args.workdir).items():
         if wanted and not any(name.startswith(w) for w in wanted):
             continue
-        rows.append(measure(name, case, runs=args.runs, warmup=args.warmup))
+        rows.append(measure(name, case, runs=args.runs, warmup=args.warmup,
+                            profile=not args.no_profile))
         print(f"{name}: done", file=sys.stderr, flush=True)
     print(f"load average {os.getloadavg()}", file=sys.stderr)
     print(markdown(rows))
