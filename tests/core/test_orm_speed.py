@@ -110,3 +110,30 @@ def test_compiled_lookup_refuses_a_query_with_other_parameters():
         lambda alias: Unit.objects.filter(code="", name="x").values("code"), ("code",))
     with pytest.raises(RuntimeError):
         lookup.first("default", "A")
+
+
+def test_compiled_query_gives_the_instances_the_queryset_gives(django_assert_num_queries):
+    parent = UnitFactory(address="2 Lê Duẩn")
+    children = [UnitFactory(parent=parent), UnitFactory(parent=parent), UnitFactory()]
+    query = orm_speed.CompiledQuery(
+        lambda alias, pk: Unit.objects.using(alias).select_related("parent")
+        .only("code", "parent_id", "parent__code").filter(parent_id=pk).order_by("-code"), -1)
+    expected = list(Unit.objects.select_related("parent").only("code", "parent_id", "parent__code")
+                    .filter(parent_id=parent.pk).order_by("-code"))
+    rows = query.objects("default", parent.pk)
+    assert rows == expected and [r.pk for r in rows] == [c.pk for c in children[1::-1]]
+    with django_assert_num_queries(1):
+        rows = query.objects("default", parent.pk)
+        # The related row came with it, with only the columns asked for.
+        assert rows[0].parent.code == parent.code
+        assert rows[0].get_deferred_fields() >= {"name", "address"}
+        assert not rows[0]._state.adding and rows[0]._state.db == "default"
+    assert query.objects("default", 10**9) == []
+
+
+def test_compiled_query_refuses_prefetches_and_a_missing_placeholder():
+    with pytest.raises(RuntimeError):
+        orm_speed.CompiledQuery(lambda alias, pk: Unit.objects.filter(parent_id=pk)
+                                .prefetch_related("children"), -1).objects("default", 1)
+    with pytest.raises(RuntimeError):
+        orm_speed.CompiledQuery(lambda alias, pk: Unit.objects.all(), -1).objects("default", 1)

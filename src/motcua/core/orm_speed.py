@@ -134,3 +134,56 @@ class CompiledLookup:
             return None
         values = next(iter(compiler.results_iter(results=[[raw]])))
         return dict(zip(self.fields, values, strict=True))
+
+
+class CompiledQuery:
+    """A model query by one parameter, compiled once per database alias and engine, giving
+    model instances exactly as iterating the queryset would (``select_related`` rows and
+    ``only()`` deferrals included; no ``prefetch_related``, annotations or ``extra``).
+
+    ``build(alias, placeholder)`` returns the queryset with ``placeholder`` where the parameter
+    goes (an otherwise impossible value: ``""`` for a code, ``-1`` for an id); it must appear
+    exactly once among the query's parameters, the others are kept as compiled. The staff
+    lookup's queries (a dossier with six related rows, then its steps, history and documents)
+    spent more time being compiled by the ORM than running: a third of the request
+    (docs/performance.md). The row loop is ``django.db.models.query.ModelIterable``'s.
+    """
+
+    def __init__(self, build: Callable[[str, Any], QuerySet], placeholder: Any):
+        self.build = build
+        self.placeholder = placeholder
+        self._compiled = functools.cache(self._compile)
+
+    def _compile(self, alias: str, vendor: str):
+        from django.db.models.query import get_related_populators
+
+        qs = self.build(alias, self.placeholder)
+        compiler = qs.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        at = [i for i, p in enumerate(params) if p == self.placeholder]
+        if len(at) != 1 or qs._prefetch_related_lookups:
+            raise RuntimeError(f"compiled query takes one parameter, not {params!r}")
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [f[0].target.attname for f in select[start:end]]
+        populators = get_related_populators(klass_info, select, alias)
+        return sql, params, at[0], compiler, klass_info["model"], init_list, (start, end), populators
+
+    def objects(self, alias: str, value: Any) -> list:
+        """The rows for ``value``, as model instances, in the query's order."""
+        connection = connections[alias]
+        sql, params, at, compiler, model, init_list, (start, end), populators = self._compiled(
+            alias, connection.vendor)
+        params = list(params)
+        params[at] = value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            raw = cursor.fetchall()
+        out = []
+        for row in compiler.results_iter(results=[raw]):
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            out.append(obj)
+        return out
