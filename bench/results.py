@@ -13,6 +13,7 @@ could not be measured holds ``None`` values and a ``note`` saying why ("n/a (mis
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -233,3 +234,92 @@ def markdown(results: dict) -> str:
         for k in WORKTIME_KEYS:
             out.append(f"| {k} | {_fmt(wt.get(k), _wt_spec(k))} |")
     return "\n".join(out)
+
+
+# --- the regression guard -----------------------------------------------------------------------
+
+# A figure that fell by more than this fraction since the last committed results is flagged.
+REGRESSION_TOLERANCE = 0.20
+RESULTS_DIR = "docs/results"
+
+
+def _speeds(results: dict) -> dict[str, float]:
+    """Every figure of a results file as "higher is better" numbers, by a stable name.
+
+    Ratios and rates are compared as they are; latencies and durations as their inverse, so
+    that "fell by 20 %" means the same thing for each (a p95 that grew from 40 to 50 ms is a
+    speed that fell by 20 %). Ratios rather than req/s for the HTTP figures with a baseline:
+    they hold across machines and loads, absolute rates do not.
+    """
+    out: dict[str, float] = {}
+    for db in ("sqlite", "postgresql"):
+        data = results.get(db) or {}
+        for key in TARGETS:
+            fig = data.get(key) or {}
+            if fig.get("ratio"):
+                out[f"{db} {key} ratio"] = float(fig["ratio"])
+        for name, fig in _worklist_rows(data):
+            if fig.get("p95_ms"):
+                out[f"{db} worklist {name} p95"] = 1.0 / float(fig["p95_ms"])
+        if data.get("report_year_s"):
+            out[f"{db} official report"] = 1.0 / float(data["report_year_s"])
+    for key in WORKTIME_KEYS:
+        value = (results.get("worktime") or {}).get(key)
+        if value:
+            out[f"worktime {key}"] = float(value) if key.endswith("per_s") else 1.0 / float(value)
+    return out
+
+
+def regressions(current: dict, previous: dict, *,
+                tolerance: float = REGRESSION_TOLERANCE) -> list[str]:
+    """The figures of ``current`` that fell by more than ``tolerance`` against ``previous``,
+    each as a line saying from what to what. Figures only one side measured are not compared,
+    nor are runs of different sizes (a 10M worklist is not a 1M one)."""
+    if current.get("dossiers") != previous.get("dossiers"):
+        return []
+    before, now = _speeds(previous), _speeds(current)
+    lines = []
+    for name in sorted(before.keys() & now.keys()):
+        change = now[name] / before[name] - 1.0
+        if change < -tolerance:
+            lines.append(f"{name}: fell {-change:.0%} ({_shown(name, before[name])} -> "
+                         f"{_shown(name, now[name])})")
+    return lines
+
+
+def _shown(name: str, speed: float) -> str:
+    # Back from "higher is better" to the unit the table shows.
+    if name.endswith(" p95"):
+        return f"p95 {1.0 / speed:.1f} ms"
+    if name.endswith("official report") or name.endswith("_1m_s"):
+        return f"{1.0 / speed:.3f} s"
+    return f"{speed:,.2f}" if speed < 100 else f"{speed:,.0f}"
+
+
+def last_committed(root: Path, dossiers: int) -> tuple[str, dict] | None:
+    """The newest results file committed under ``docs/results/`` for the same number of
+    dossiers, as committed (``git show HEAD:…``, so an edited copy in the work tree does not
+    count): ``(path, results)``, or None when there is none (or no git)."""
+    try:
+        log = subprocess.run(
+            ["git", "log", "--format=", "--name-only", "--diff-filter=AM", "HEAD", "--",
+             f"{RESULTS_DIR}/*.json"],
+            cwd=root, capture_output=True, text=True, timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    seen = set()
+    for path in (line.strip() for line in log.splitlines()):
+        if not path or path in seen:
+            continue
+        seen.add(path)
+        shown = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=root, capture_output=True,
+                               text=True, timeout=30, check=False)
+        if shown.returncode != 0:
+            continue  # deleted since
+        try:
+            data = json.loads(shown.stdout)
+        except ValueError:
+            continue
+        if data.get("dossiers") == dossiers:
+            return path, data
+    return None

@@ -66,6 +66,17 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "(migrated, not regenerated); implies --keep")
     p.add_argument("--only", choices=["http", "report"],
                    help="measure only the HTTP figures or only the official report")
+    p.add_argument("--figures", default=",".join(HTTP_FIGURES),
+                   help="comma list of HTTP figures to measure: " + ", ".join(HTTP_FIGURES))
+    p.add_argument("--port", type=int, default=0,
+                   help="gunicorn's port on 127.0.0.1 (0: any free port)")
+    p.add_argument("--pg-name", default=PG_NAME,
+                   help="PostgreSQL database to build (dropped afterwards unless --keep)")
+    p.add_argument("--compare", type=Path,
+                   help="results file to compare with (default: the newest one committed under "
+                        "docs/results/ for the same number of dossiers)")
+    p.add_argument("--fail-on-regression", action="store_true",
+                   help="exit with status 3 when a figure fell by more than 20%%")
     p.add_argument("--skip-worktime", action="store_true")
     p.add_argument("--rebuild", choices=["always", "never"], default="always",
                    help="run reports_rebuild after loading (never: time the exact report path)")
@@ -78,6 +89,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     for db in args.dbs:
         if db not in ("sqlite", "postgresql"):
             p.error(f"unknown database {db!r}")
+    args.figures = [f.strip() for f in args.figures.split(",") if f.strip()]
+    for name in args.figures:
+        if name not in HTTP_FIGURES:
+            p.error(f"unknown figure {name!r} (known: {', '.join(HTTP_FIGURES)})")
     args.workers = args.workers or 2 * (os.cpu_count() or 1)
     args.keep = args.keep or args.reuse
     return args
@@ -148,85 +163,100 @@ def worktime_figures() -> dict:
             "note": f"n/a (bench/worktime.py failed: {out.stderr.strip()[-300:]})"}
 
 
-def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
-    """Every HTTP figure of one database, each next to its baseline."""
-    opts = {"workdir": workdir, "duration": args.duration, "connections": args.connections,
-            "threads": args.threads}
-    auth = {"Authorization": f"Token {fx['token']}"}
-    leader_auth = {"Authorization": f"Token {fx['worklists']['token']}"}
-    codes_file = Path(fx["codes_file"])
-    center_codes = Path(fx["center_codes_file"])
-    out: dict = {}
+class HttpRun:
+    """What every HTTP figure needs: the server, the fixtures, wrk's options, helpers."""
 
-    def probe(path: str, *, method="GET", body=None, headers=None) -> tuple[int, str]:
-        return server.fetch(base + path, method=method, body=body, headers=headers)
+    def __init__(self, base: str, fx: dict, args, workdir: Path):
+        self.base, self.fx, self.args, self.workdir = base, fx, args, workdir
+        self.opts = {"workdir": workdir, "duration": args.duration,
+                     "connections": args.connections, "threads": args.threads}
+        self.auth = {"Authorization": f"Token {fx['token']}"}
 
-    def settle() -> None:
+    def probe(self, path: str, *, method="GET", body=None, headers=None) -> tuple[int, str]:
+        return server.fetch(self.base + path, method=method, body=body, headers=headers)
+
+    def settle(self) -> None:
         # A run whose requests outlived it leaves the workers busy: the next figure must not
         # start behind them.
-        waited = server.drain(base + "/bench/raw-select/" + fx["sample_code"])
+        waited = server.drain(self.base + "/bench/raw-select/" + self.fx["sample_code"])
         if waited > 1:
             log(f"  (waited {waited:.0f} s for the workers to finish the previous run)")
 
     # Each baseline runs right before its figure: the machine may be shared, and a ratio of
     # two runs seconds apart is what stays comparable.
-    def raw_insert():
-        return loadgen.run(base, loadgen.lua_post("/bench/raw-insert", '{"code": "__RANDOM6__"}'),
-                           name="raw-insert", **opts)
+    def raw_insert(self):
+        return loadgen.run(self.base,
+                           loadgen.lua_post("/bench/raw-insert", '{"code": "__RANDOM6__"}'),
+                           name="raw-insert", **self.opts)
 
-    def raw_select(codes):
-        return loadgen.run(base, loadgen.lua_get_codes("/bench/raw-select/{code}", codes),
-                           name="raw-select", **opts)
+    def raw_select(self, codes: Path):
+        return loadgen.run(self.base, loadgen.lua_get_codes("/bench/raw-select/{code}", codes),
+                           name="raw-select", **self.opts)
 
-    # Intake.
+
+def figure_intake(run: HttpRun, out: dict) -> None:
+    fx = run.fx
     body = fx["intake"]["body"].replace("__RANDOM6__", "000001")
-    status, text = probe(fx["intake"]["path"], method="POST", body=body.encode(),
-                         headers={**auth, "Content-Type": "application/json"})
+    status, text = run.probe(fx["intake"]["path"], method="POST", body=body.encode(),
+                             headers={**run.auth, "Content-Type": "application/json"})
     if status == 201 or status == 200:
-        baseline = raw_insert()
-        fig = loadgen.run(base, loadgen.lua_post(fx["intake"]["path"], fx["intake"]["body"], auth),
-                          name="intake", **opts)
+        baseline = run.raw_insert()
+        fig = loadgen.run(run.base, loadgen.lua_post(fx["intake"]["path"], fx["intake"]["body"],
+                                                     run.auth), name="intake", **run.opts)
         out["intake"] = results.figure(fig, baseline)
     else:
         out["intake"] = results.missing(f"POST /api/v1/dossiers answered {status}: {text[:160]}")
     log(f"  intake: {_short(out['intake'])}")
 
-    # Status lookups.
-    for key, path, headers, codes, sample in (
-        ("lookup", "/api/v1/dossiers/{code}", auth, center_codes, fx["center_sample_code"]),
-        ("lookup_page", "/tra-cuu/{code}/", {}, codes_file, fx["sample_code"]),
-    ):
-        status, text = probe(path.replace("{code}", sample), headers=headers)
+
+def _lookup_figure(key: str, path: str, headers: dict, codes: Path, sample: str):
+    def measure(run: HttpRun, out: dict) -> None:
+        status, text = run.probe(path.replace("{code}", sample(run.fx)), headers=headers(run))
         if status == 200:
-            baseline = raw_select(codes)
-            fig = loadgen.run(base, loadgen.lua_get_codes(path, codes, headers), name=key, **opts)
+            baseline = run.raw_select(codes(run.fx))
+            fig = loadgen.run(run.base, loadgen.lua_get_codes(path, codes(run.fx), headers(run)),
+                              name=key, **run.opts)
             out[key] = results.figure(fig, baseline)
         else:
             out[key] = results.missing(f"missing: GET {path} answered {status}")
         log(f"  {key}: {_short(out[key])}")
+    return measure
 
-    # Worklists: absolute p95, no baseline.
+
+figure_lookup = _lookup_figure(
+    "lookup", "/api/v1/dossiers/{code}", lambda run: run.auth,
+    lambda fx: Path(fx["center_codes_file"]), lambda fx: fx["center_sample_code"])
+figure_lookup_page = _lookup_figure(
+    "lookup_page", "/tra-cuu/{code}/", lambda run: {},
+    lambda fx: Path(fx["codes_file"]), lambda fx: fx["sample_code"])
+
+
+def figure_worklists(run: HttpRun, out: dict) -> None:
+    """Worklists: absolute p95, no baseline; at 8 connections, then one at a time."""
+    fx, args, workdir, opts = run.fx, run.args, run.workdir, run.opts
+    leader_auth = {"Authorization": f"Token {fx['worklists']['token']}"}
     worklists = {}
     session = {"Cookie": fx["worklists"]["session"]}
     for name, file in fx["worklists"]["files"].items():
         first = fx["worklists"]["first"][name]
-        status, text = probe(first, headers=leader_auth)
+        status, text = run.probe(first, headers=leader_auth)
         if status == 200:
-            fig = loadgen.run(base, loadgen.lua_get_paths(Path(file), leader_auth),
+            fig = loadgen.run(run.base, loadgen.lua_get_paths(Path(file), leader_auth),
                               name=f"worklist-{name}", **opts)
             worklists[name] = fig.as_dict()
-            settle()
+            run.settle()
         else:
             worklists[name] = {"p95_ms": None, "note": f"n/a (GET {first} answered {status})"}
         log(f"  worklist {name}: {_short(worklists[name])}")
     page = fx["worklists"].get("page", "/can-bo/")
-    status, text = probe(page, headers=session)
+    status, text = run.probe(page, headers=session)
     if status == 200:
         pfile = workdir / "paths-page.txt"
         pfile.write_text(page + "\n")
-        fig = loadgen.run(base, loadgen.lua_get_paths(pfile, session), name="worklist-page", **opts)
+        fig = loadgen.run(run.base, loadgen.lua_get_paths(pfile, session), name="worklist-page",
+                          **opts)
         worklists["workspace_page"] = fig.as_dict()
-        settle()
+        run.settle()
     else:
         worklists["workspace_page"] = {"p95_ms": None, "note": (
             f"n/a (missing: GET {page} answered {status})" if status else f"n/a (GET {page}: {text})")}
@@ -238,12 +268,12 @@ def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
     alone = {}
     for name, file in fx["worklists"]["files"].items():
         if worklists[name].get("p95_ms") is not None:
-            alone[name] = loadgen.run(base, loadgen.lua_get_paths(Path(file), leader_auth),
+            alone[name] = loadgen.run(run.base, loadgen.lua_get_paths(Path(file), leader_auth),
                                       name=f"worklist-{name}-1", **single).as_dict()
             log(f"  worklist {name}, 1 connection: {_short(alone[name])}")
     if worklists["workspace_page"].get("p95_ms") is not None:
         alone["workspace_page"] = loadgen.run(
-            base, loadgen.lua_get_paths(workdir / "paths-page.txt", session),
+            run.base, loadgen.lua_get_paths(workdir / "paths-page.txt", session),
             name="worklist-page-1", **single).as_dict()
         log(f"  worklist page, 1 connection: {_short(alone['workspace_page'])}")
     out["worklists_one_connection"] = alone
@@ -257,6 +287,31 @@ def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
     out["worklist_p95_ms"] = max(measured) if measured else None
     if stuck:
         out["worklist_note"] = f"no request completed within {args.duration} s: {', '.join(stuck)}"
+
+
+# The HTTP figures, in the order they run; ``--figures`` picks some of them by name.
+#
+# Extension point for the paths other features are adding (online submission with uploads,
+# booking under contention, call-to-display latency, payment IPN, courier day, backup): write
+# ``figure_<name>(run: HttpRun, out: dict)`` that probes its endpoint once (a missing feature
+# is ``results.missing(...)``, never a crash), measures its baseline right before it when it
+# has one, stores ``results.figure(fig, baseline)`` (or an absolute ``fig.as_dict()``) under
+# ``out[<name>]``, and add it here; give it a target in ``results.TARGETS`` if it is a ratio.
+# The fixtures it needs come from ``bench/phases.py`` ``prepare()`` (fixtures.json).
+HTTP_FIGURES: dict = {
+    "intake": figure_intake,
+    "lookup": figure_lookup,
+    "lookup_page": figure_lookup_page,
+    "worklists": figure_worklists,
+}
+
+
+def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
+    """The selected HTTP figures of one database, each next to its baseline."""
+    run = HttpRun(base, fx, args, workdir)
+    out: dict = {}
+    for name in args.figures:
+        HTTP_FIGURES[name](run, out)
     return out
 
 
@@ -298,7 +353,8 @@ def bench_database(db: str, args, secret: str, data: dict) -> dict:
         if args.only != "report":
             log(f"{db}: serving with gunicorn ({args.workers} workers), wrk {args.threads} "
                 f"threads x {args.connections} connections, {args.duration} s per figure")
-            with server.Gunicorn(env, workers=args.workers, log=workdir / "gunicorn.log") as srv:
+            with server.Gunicorn(env, workers=args.workers, log=workdir / "gunicorn.log",
+                                port=args.port or None) as srv:
                 data.update(measure_http(srv.url, fx, args, workdir))
         if args.only != "http":
             log(f"{db}: official report, {args.report_runs} runs")
@@ -323,7 +379,7 @@ def dataset_place(db: str, args) -> tuple[Path, str]:
     """Work folder and PostgreSQL database of one dataset: the default size has the plain
     names, other sizes their own, so a kept 10M dataset survives a 1M run."""
     suffix = "" if args.n == MILLION else f"_{args.n}"
-    return args.workdir / f"{db}{suffix.replace('_', '-')}", PG_NAME + suffix
+    return args.workdir / f"{db}{suffix.replace('_', '-')}", args.pg_name + suffix
 
 
 def _kept(db: str, workdir: Path, n: int, pg_name: str = PG_NAME) -> bool:
@@ -429,7 +485,36 @@ def main(argv=None) -> int:
     print(results.table(out))
     print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out} "
           f"in {out['total_s'] / 60:.1f} min")
-    return 0
+    fell = regression_guard(out, args)
+    return 3 if fell and args.fail_on_regression else 0
+
+
+def regression_guard(out: dict, args) -> list[str]:
+    """Compare with the last committed results and say which figures fell by more than 20 %.
+
+    The lines are printed and kept in the results file (``regressions``, ``compared_with``);
+    with ``--fail-on-regression`` the run exits with status 3."""
+    if args.compare:
+        reference = (str(args.compare), json.loads(args.compare.read_text()))
+    else:
+        reference = results.last_committed(ROOT, args.n)
+    if reference is None:
+        print(f"regression guard: no committed results for {args.n:,} dossiers to compare with")
+        return []
+    path, previous = reference
+    fell = results.regressions(out, previous)
+    out["compared_with"] = path
+    out["regressions"] = fell
+    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    if fell:
+        print(f"REGRESSION against {path} (more than {results.REGRESSION_TOLERANCE:.0%} slower; "
+              f"load average now {out.get('load_average_end')}, then {previous.get('load_average')}):")
+        for line in fell:
+            print(f"  {line}")
+    else:
+        print(f"regression guard: no figure fell by more than "
+              f"{results.REGRESSION_TOLERANCE:.0%} against {path}")
+    return fell
 
 
 if __name__ == "__main__":

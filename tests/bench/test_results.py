@@ -88,3 +88,71 @@ def test_markdown_leaves_out_a_database_the_run_did_not_measure():
     del sample["postgresql"]
     text = results.markdown(sample)
     assert "| sqlite | intake" in text and "| postgresql |" not in text
+
+
+# --- the regression guard ----------------------------------------------------------------------
+
+
+def test_no_regression_against_itself_or_small_changes():
+    assert results.regressions(_sample(), _sample()) == []
+    now = _sample()
+    now["sqlite"]["intake"]["ratio"] *= 0.85  # fell 15 %: noise on a shared machine
+    assert results.regressions(now, _sample()) == []
+
+
+def test_a_ratio_that_fell_more_than_20_percent_is_flagged():
+    now = _sample()
+    now["sqlite"]["lookup"]["ratio"] = _sample()["sqlite"]["lookup"]["ratio"] * 0.7
+    (line,) = results.regressions(now, _sample())
+    assert line.startswith("sqlite lookup ratio: fell 30%")
+
+
+def test_latencies_and_durations_count_as_slower_when_they_grow():
+    now = _sample()
+    now["sqlite"]["worklists"]["unit_status"]["p95_ms"] = 5.0 / 0.7   # p95 5 -> 7.1 ms
+    now["sqlite"]["report_year_s"] = 0.21 * 1.1                         # 10 % slower: fine
+    now["worktime"]["recompute_1m_s"] = 3.5 * 2                          # twice as slow
+    lines = results.regressions(now, _sample())
+    assert [line.split(":")[0] for line in lines] == [
+        "sqlite worklist unit_status p95", "worktime recompute_1m_s"]
+    assert "p95 5.0 ms -> p95 7.1 ms" in lines[0]
+
+
+def test_figures_measured_on_one_side_only_or_other_sizes_are_not_compared():
+    now = _sample()
+    now["sqlite"]["lookup_page"] = results.figure(_fig(10.0), _fig(400.0))  # not measured before
+    del now["sqlite"]["intake"]                                             # not measured now
+    assert results.regressions(now, _sample()) == []
+    bigger = _sample()
+    bigger["dossiers"] = 10 * bigger["dossiers"]
+    bigger["sqlite"]["lookup"]["ratio"] = 0.01
+    assert results.regressions(bigger, _sample()) == []
+
+
+def test_last_committed_reads_the_newest_committed_file_of_the_same_size(tmp_path):
+    import json
+    import subprocess
+
+    def git(*argv):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *argv], cwd=tmp_path,
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    folder = tmp_path / "docs" / "results"
+    folder.mkdir(parents=True)
+    old, ten, new = _sample(), _sample(), _sample()
+    old["started_at"], new["started_at"] = "old", "new"
+    ten["dossiers"] = 10_000
+    (folder / "bench-a.json").write_text(json.dumps(old))
+    git("add", "-A")
+    git("commit", "-q", "-m", "a")
+    (folder / "bench-b.json").write_text(json.dumps(new))
+    (folder / "bench-10.json").write_text(json.dumps(ten))
+    git("add", "-A")
+    git("commit", "-q", "-m", "b")
+    # An uncommitted edit is not "the last committed results".
+    (folder / "bench-b.json").write_text(json.dumps({**new, "started_at": "edited"}))
+    path, data = results.last_committed(tmp_path, 1000)
+    assert (path, data["started_at"]) == ("docs/results/bench-b.json", "new")
+    assert results.last_committed(tmp_path, 10_000)[1]["dossiers"] == 10_000
+    assert results.last_committed(tmp_path, 5) is None

@@ -97,4 +97,36 @@ def test_make_bench_installs_wrk_first_as_make_test_does_chromium():
 
     makefile = (Path(run.ROOT) / "Makefile").read_text()
     assert "bench: $(STAMP) bench-tools" in makefile
-    assert "apt-get install -y -qq wrk" in makefile
+    # bench-tools installs wrk through the shared package list (need_packages, as chromium).
+    assert "$(call need_packages,wrk)" in makefile
+
+
+def test_figures_selects_some_http_figures_and_refuses_unknown_ones(capsys):
+    args = run.parse_args(["--figures", "lookup,lookup_page"])
+    assert args.figures == ["lookup", "lookup_page"]
+    assert run.parse_args([]).figures == list(run.HTTP_FIGURES)
+    with pytest.raises(SystemExit):
+        run.parse_args(["--figures", "booking"])
+    assert "unknown figure 'booking'" in capsys.readouterr().err
+
+
+def test_measure_http_runs_only_the_selected_figures(monkeypatch, tmp_path):
+    called = []
+    monkeypatch.setitem(run.HTTP_FIGURES, "lookup", lambda r, out: called.append("lookup"))
+    monkeypatch.setitem(run.HTTP_FIGURES, "intake", lambda r, out: called.append("intake"))
+    args = run.parse_args(["--figures", "lookup"])
+    run.measure_http("http://127.0.0.1:1", {"token": "t"}, args, tmp_path)
+    assert called == ["lookup"]
+
+
+def test_the_guard_flags_a_fall_and_keeps_it_in_the_results_file(tmp_path, capsys):
+    previous = {"dossiers": 1000, "load_average": [0.1, 0.1, 0.1],
+                "sqlite": {"lookup": {"ratio": 0.5}, "intake": {"ratio": 0.2}}}
+    (tmp_path / "prev.json").write_text(json.dumps(previous))
+    out = {"dossiers": 1000, "sqlite": {"lookup": {"ratio": 0.3}, "intake": {"ratio": 0.19}}}
+    args = run.parse_args(["--dossiers", "1000", "--compare", str(tmp_path / "prev.json"),
+                           "--out", str(tmp_path / "latest.json")])
+    assert run.regression_guard(out, args) == ["sqlite lookup ratio: fell 40% (0.50 -> 0.30)"]
+    assert "REGRESSION" in capsys.readouterr().out
+    saved = json.loads((tmp_path / "latest.json").read_text())
+    assert saved["regressions"] and saved["compared_with"].endswith("prev.json")

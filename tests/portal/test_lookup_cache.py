@@ -1,6 +1,7 @@
 """Public lookup ``/tra-cuu/{code}/``: one query, built once per process, and never stale.
 
-The page's SQL is compiled once and reused (``selectors._public_status_query``); nothing of
+The page's SQL is compiled once and reused (``selectors._PUBLIC_LOOKUP``, a
+``core.orm_speed.CompiledLookup``); nothing of
 the answer is kept between requests, so a transition, a new appointment or a changed address
 of the receiving unit shows on the next request.
 """

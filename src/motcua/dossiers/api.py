@@ -23,6 +23,7 @@ from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.filtering import FilteredListSchema
 from motcua.core.parsers import JSONParser
 from motcua.dossiers import access, permissions, selectors, services
+from motcua.dossiers.detail_body import detail_body
 from motcua.dossiers.filters import DossierListFilters
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import (
@@ -168,8 +169,7 @@ class DossierListCreate(APIView):
         # The rows just written: the answer needs no read-back (it was one query per list plus
         # one per step unit and history actor).
         services.seed_related(dossier, services.written_rows(dossier))
-        shape = detail_serializer(request.user, dossier, access.loaded_unit_ids(dossier))
-        body = shape(dossier, context={"request": request}).data
+        body = detail_body(request.user, dossier, access.loaded_unit_ids(dossier))
         return Response(body, status=201)
 
 
@@ -194,9 +194,8 @@ class DossierDetail(APIView):
             raise NotFound() from None
         access.record_view(actor=request.user, dossier=dossier, channel=access.API,
                            ip=_client_ip(request))
-        units = access.loaded_unit_ids(dossier)
-        shape = detail_serializer(request.user, dossier, units)
-        return Response(shape(dossier, context={"request": request}).data)
+        # Hand-written, the same dict as the serializers (dossiers/detail_body.py).
+        return Response(detail_body(request.user, dossier, access.loaded_unit_ids(dossier)))
 
 
 def _user(username):

@@ -12,12 +12,14 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 # A StatusChange row was written. Keyword arguments: ``dossier`` (as saved, status and due time
-# after the change) and ``change`` (the StatusChange). Sender: the StatusChange class.
+# after the change), ``change`` (the StatusChange) and ``first`` (True: the dossier was created
+# in this transaction and ``change`` is its only history row, so a receiver has nothing older to
+# read). Sender: the StatusChange class.
 status_changed = Signal()
 
 
-def emit_status_changed(*, dossier, change) -> None:
-    status_changed.send(sender=type(change), dossier=dossier, change=change)
+def emit_status_changed(*, dossier, change, first: bool = False) -> None:
+    status_changed.send(sender=type(change), dossier=dossier, change=change, first=first)
 
 
 # Dossiers and their history were written in bulk (legacy import), without StatusChange signals.

@@ -15,6 +15,8 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from motcua.core.orm_speed import rows_by_pk
+
 COUNT_CAP = 10_000
 # No list has this many pages; a larger number would only overflow the database's OFFSET.
 MAX_PAGE = 1_000_000
@@ -121,15 +123,7 @@ class CappedPaginator(Paginator):
         applied when the ids were read. Keeps ``select_related``, ``only``/``defer`` and
         ``prefetch_related``, which is all the dossier lists use (no annotations).
         """
-        if not ids:
-            return []
-        source = self.object_list
-        qs = source.model._default_manager.filter(pk__in=ids).order_by()  # ordered below
-        qs.query.select_related = source.query.select_related
-        qs.query.deferred_loading = source.query.deferred_loading
-        qs = qs.prefetch_related(*source._prefetch_related_lookups)
-        by_id = {row.pk: row for row in qs}
-        return [by_id[i] for i in ids if i in by_id]
+        return rows_by_pk(self.object_list, ids)
 
     @cached_property
     def count(self) -> int:

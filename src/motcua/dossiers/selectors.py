@@ -9,13 +9,13 @@ import urllib.parse
 from collections.abc import Sequence
 from functools import reduce
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput, NotAllowed
+from motcua.core.orm_speed import queryset_sql
 from motcua.core.text import fold
 from motcua.dossiers import deadlines, permissions
 from motcua.dossiers.models import Apology, Dossier, DossierStep, StatusChange
@@ -55,11 +55,8 @@ class IndexIds:
         self.total: int | None = None
 
     def _sql(self) -> tuple[str, tuple] | None:
-        try:
-            sql, params = self.union.query.sql_with_params()
-        except EmptyResultSet:  # e.g. "held by my units" for someone without a unit
-            return None
-        return f"SELECT * FROM ({sql}) AS ids", tuple(params)
+        # None: the list can match nothing, e.g. "held by my units" for someone without a unit.
+        return queryset_sql(self.union)
 
     def ids(self, offset: int, limit: int) -> list[int]:
         self.total = None
@@ -73,9 +70,9 @@ class IndexIds:
             col = 1 if name in ("id", "pk") else position
             position += col != 1
             keys.append(f"{col} {'DESC' if field.startswith('-') else 'ASC'}")
-        sql = sql.replace("SELECT *", "SELECT *, COUNT(*) OVER ()", 1)
         with connections[self.union.db].cursor() as cursor:
-            cursor.execute(f"{sql} ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s",
+            cursor.execute(f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS ids "
+                           f"ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s",
                            (*params, limit, offset))
             rows = cursor.fetchall()
         if rows:
@@ -88,7 +85,8 @@ class IndexIds:
             return 0
         sql, params = query
         with connections[self.union.db].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS capped", (*params, limit))
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT * FROM ({sql}) AS ids LIMIT %s) AS capped",
+                           (*params, limit))
             return cursor.fetchone()[0]
 
 

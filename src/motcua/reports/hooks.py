@@ -10,15 +10,15 @@ adds the dossiers of a legacy import (``dossiers.events.dossiers_imported``).
 from __future__ import annotations
 
 
-def on_status_change(*, dossier, change) -> None:
+def on_status_change(*, dossier, change, first: bool = False) -> None:
     """Called after a StatusChange row is written, in the same transaction."""
     from motcua.reports.aggregates import ledger_on_change
 
-    ledger_on_change(dossier=dossier, change=change)
+    ledger_on_change(dossier=dossier, change=change, first=first)
 
 
-def status_changed_receiver(sender, *, dossier, change, **kwargs) -> None:
-    on_status_change(dossier=dossier, change=change)
+def status_changed_receiver(sender, *, dossier, change, first=False, **kwargs) -> None:
+    on_status_change(dossier=dossier, change=change, first=first)
 
 
 def dossiers_imported_receiver(sender, *, dossier_ids, progress=None, **kwargs) -> None:

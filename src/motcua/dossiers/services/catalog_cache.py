@@ -6,13 +6,14 @@ process; the signal receivers below drop the cache whenever any of them is saved
 
 from __future__ import annotations
 
-import copy
-
 from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from motcua.catalog.models import Fee, ProcedureVersion, ProcessStep, RequiredDocument
+from motcua.core.orm_speed import detached_copy, prefetched, seed_related
+
+__all__ = ["loaded_version", "seed_related"]
 
 
 def loaded_version(version: ProcedureVersion) -> ProcedureVersion:
@@ -27,8 +28,7 @@ def loaded_version(version: ProcedureVersion) -> ProcedureVersion:
     list that the model does not freeze, so they are read every time. The copy keeps the
     caller's object free of prefetched lists that could go stale.
     """
-    loaded = copy.copy(version)
-    loaded._prefetched_objects_cache = dict(getattr(version, "_prefetched_objects_cache", {}))
+    loaded = detached_copy(version)
     for name in ("procedure", "agency", "field"):
         getattr(loaded, name)
     key = (
@@ -42,7 +42,7 @@ def loaded_version(version: ProcedureVersion) -> ProcedureVersion:
             [loaded], "documents",
             Prefetch("steps", queryset=ProcessStep.objects.select_related("unit")), "fees",
         )
-        parts = {name: list(loaded._prefetched_objects_cache[name]) for name in _PARTS}
+        parts = {name: prefetched(loaded, name) or [] for name in _PARTS}
         if key:
             if len(_frozen_parts) >= 1024:
                 _frozen_parts.clear()
@@ -69,15 +69,3 @@ def _forget_frozen_parts(**kwargs) -> None:
     # Published parts never change; this covers ids reused after a delete or a rolled-back
     # transaction (tests), where a new version could meet an old cache entry.
     _frozen_parts.clear()
-
-
-def seed_related(instance, rows: dict[str, list]) -> None:
-    """Serve ``instance.<name>.all()`` from ``rows[name]``, as ``prefetch_related`` would have
-    from the database."""
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, objs in rows.items():
-        queryset = getattr(instance, name).all()
-        queryset._result_cache = list(objs)
-        queryset._prefetch_done = True
-        cache[name] = queryset
-

@@ -50,16 +50,18 @@ def dossier_calendar(dossier: Dossier) -> WorkCalendar:
     return deadlines.calendar_for_dossier(dossier)
 
 
-def record_history(dossier, *, action, from_status, actor, unit_id, at, reason="", step=None):
+def record_history(dossier, *, action, from_status, actor, unit_id, at, reason="", step=None,
+                   first=False):
     """Write the StatusChange row of an action and emit ``events.status_changed`` (the
-    statistics ledger listens), in the caller's transaction."""
+    statistics ledger listens), in the caller's transaction. ``first``: the dossier was
+    inserted in this transaction (intake), so this is its first history row."""
     change = StatusChange.objects.create(
         dossier=dossier, from_status=from_status, to_status=dossier.status, action=action,
         actor=actor if getattr(actor, "pk", None) else None, unit_id=unit_id, at=at,
         reason=reason, due_at=dossier.due_at, stat_due_at=deadlines.statistical_due(dossier),
         step=step or dossier.current_step,
     )
-    events.emit_status_changed(dossier=dossier, change=change)
+    events.emit_status_changed(dossier=dossier, change=change, first=first)
     written = getattr(dossier, "_written_rows", None)
     if written is not None:
         written.setdefault("status_changes", []).append(change)

@@ -261,7 +261,8 @@ def dossier_receive(
     )
     with transaction.atomic():
         dossier = _insert(draft, at=at)
-        record_history(dossier, action="receive", from_status="", actor=actor, unit_id=unit_id, at=at)
+        record_history(dossier, action="receive", from_status="", actor=actor, unit_id=unit_id,
+                       at=at, first=True)
         audit_record(
             actor=actor, event_type="dossier.received", dossier=dossier, obj=dossier, at=at,
             data={"code": dossier.code, "due_at": dossier.due_at, "channel": channel,
@@ -295,7 +296,8 @@ def dossier_submit_online(
     draft.dossier.vneid_verified = bool(vneid_verified)
     with transaction.atomic():
         dossier = _insert(draft, at=at)
-        record_history(dossier, action="submit", from_status="", actor=None, unit_id=None, at=at)
+        record_history(dossier, action="submit", from_status="", actor=None, unit_id=None, at=at,
+                       first=True)
         audit_record(actor=actor, event_type="dossier.submitted", dossier=dossier, at=at,
                      channel="online", data={"code": dossier.code})
     return dossier
@@ -361,7 +363,7 @@ def dossier_refuse_at_reception(
     with transaction.atomic():
         dossier = _insert(draft, at=at)
         record_history(dossier, action="refuse_reception", from_status="", actor=actor,
-                 unit_id=unit_id, at=at, reason=reason)
+                       unit_id=unit_id, at=at, reason=reason, first=True)
         audit_record(actor=actor, event_type="dossier.refused_at_reception", dossier=dossier,
                      at=at, data={"reason": reason})
     return dossier

@@ -1,0 +1,246 @@
+"""Per-request cost breakdown of the benchmarked paths, in-process (``docs/performance.md``).
+
+    .venv/bin/python bench/profile_requests.py var/bench/sqlite [--runs 200] [--only lookup]
+
+Serves the requests of a dataset kept by ``bench/run.py --keep`` (its ``fixtures.json``)
+through Django's own request handler, in this process, with the production settings that
+the bench's gunicorn uses (``bench.baseline.settings``, DEBUG off). For each path it reports,
+per request: the wall time and the CPU time of this process (medians of ``--runs``; on a shared machine the CPU
+time is the figure to compare), the SQL statements with how many write and
+how many run inside a transaction (on SQLite: while holding the database's single write
+lock), the time spent in the database driver, and a cProfile breakdown by phase (the
+cumulative time of named functions: authentication, the service, the serializer, the access
+log, template rendering, ...). Load is not generated: these are the costs of one request, which
+the wrk figures multiply.
+
+A PostgreSQL dataset: pass its work folder and ``--database-url postgres://…/motcua_bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for entry in (str(ROOT / "src"), str(ROOT)):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+# (label, file suffix, function name): cumulative time of these functions is a "phase". Phases
+# may nest (the serializer runs inside the view); the table says so.
+PHASES = (
+    ("token authentication", "accounts/authentication.py", "authenticate_credentials"),
+    ("session authentication", "contrib/auth/middleware.py", "get_user"),
+    ("permission check (IsStaff)", "dossiers/api.py", "has_permission"),
+    ("intake: request validation", "dossiers/api.py", "_version"),
+    ("serializer .is_valid (input, filters)", "rest_framework/serializers.py", "is_valid"),
+    ("intake: dossier_receive (service)", "services/intake.py", "dossier_receive"),
+    ("intake: checks and draft before the lock", "services/intake.py", "_draft"),
+    ("intake: writes inside the transaction", "services/intake.py", "_insert"),
+    ("lookup: dossier_for_view (reads)", "dossiers/access.py", "dossier_for_view"),
+    ("lookup: access log (record_view)", "dossiers/access.py", "record_view"),
+    ("serializer .data", "rest_framework/serializers.py", "data"),
+    ("public status selector", "portal/selectors.py", "dossier_public_status"),
+    ("template rendering", "django/template/backends/django.py", "render"),
+    ("CSRF token", "django/middleware/csrf.py", "get_token"),
+    ("worklist: dossier_list", "dossiers/selectors.py", "dossier_list"),
+    ("worklist: page (ids + rows)", "dossiers/pagination.py", "page"),
+    ("worklist: record_list", "dossiers/access.py", "record_list"),
+    ("workspace home view", "workspace/views.py", "home"),
+    ("middleware + view (whole handler)", "django/core/handlers/base.py", "_get_response"),
+)
+
+
+def setup(database_url: str, workdir: Path) -> None:
+    from bench import server
+
+    env = server.production_env(database_url, workdir)
+    os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
+    import django
+
+    django.setup()
+
+
+class Statements:
+    """A database execute wrapper counting statements, writes, statements in a transaction,
+    and the time spent in the driver."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.count = self.writes = self.in_atomic = 0
+        self.seconds = 0.0
+        self.sql: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        from django.db import connection
+
+        self.count += 1
+        head = sql.lstrip()[:6].upper()
+        self.writes += head in ("INSERT", "UPDATE", "DELETE")
+        self.in_atomic += connection.in_atomic_block
+        self.sql.append(sql[:120])
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+
+def cases(fx: dict, workdir: Path) -> dict:
+    """name -> (method, path-maker, headers, body): the requests ``bench/run.py`` drives."""
+    from bench import phases
+    from motcua.accounts.tokens import token_for_key
+
+    codes = Path(fx["codes_file"]).read_text().split()
+    center_codes = Path(fx["center_codes_file"]).read_text().split()
+    auth = {"HTTP_AUTHORIZATION": f"Token {fx['token']}"}
+    leader_auth = {"HTTP_AUTHORIZATION": f"Token {fx['worklists']['token']}"}
+    leader = token_for_key(fx["worklists"]["token"]).user
+    cookie = phases.staff_session(leader)
+    lists = {name: Path(file).read_text().split() for name, file in fx["worklists"]["files"].items()}
+    rng = random.Random(7)
+
+    def intake_body():
+        return fx["intake"]["body"].replace("__RANDOM6__", f"{rng.randrange(10**6):06d}")
+
+    out = {
+        "intake": ("POST", lambda: fx["intake"]["path"], auth, intake_body),
+        "lookup": ("GET", lambda: f"/api/v1/dossiers/{rng.choice(center_codes)}", auth, None),
+        "lookup_page": ("GET", lambda: f"/tra-cuu/{rng.choice(codes)}/", {}, None),
+    }
+    for name, paths in lists.items():
+        out[f"worklist {name}"] = ("GET", lambda paths=paths: rng.choice(paths), leader_auth, None)
+    out["worklist workspace_page"] = ("GET", lambda: fx["worklists"].get("page", "/can-bo/"),
+                                      {"HTTP_COOKIE": cookie}, None)
+    return out
+
+
+def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict:
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1")
+    method, path, headers, body = case
+    stmts = Statements()
+
+    def one():
+        if method == "POST":
+            return client.post(path(), data=body(), content_type="application/json", **headers)
+        return client.get(path(), **headers)
+
+    for _ in range(warmup):
+        response = one()
+    if response.status_code >= 300:
+        return {"name": name, "error": f"answered {response.status_code}: "
+                                       f"{response.content[:200]!r}"}
+    times, cpu, counts, writes, atomic, sql_s = [], [], [], [], [], []
+    with connection.execute_wrapper(stmts):
+        sample_sql = None
+        for _ in range(runs):
+            stmts.reset()
+            t0, c0 = time.perf_counter(), time.process_time()
+            one()
+            times.append(time.perf_counter() - t0)
+            # CPU time of this process: what the request costs, whatever else the machine runs
+            # (wall time on a shared machine is mostly waiting for a core).
+            cpu.append(time.process_time() - c0)
+            counts.append(stmts.count)
+            writes.append(stmts.writes)
+            atomic.append(stmts.in_atomic)
+            sql_s.append(stmts.seconds)
+            sample_sql = sample_sql or list(stmts.sql)
+        profiler = cProfile.Profile()
+        if profile:
+            profiler.enable()
+            for _ in range(runs):
+                one()
+            profiler.disable()
+    return {
+        "name": name,
+        "ms": statistics.median(times) * 1000,
+        "cpu_ms": statistics.median(cpu) * 1000,
+        "queries": statistics.median(counts),
+        "writes": statistics.median(writes),
+        "in_transaction": statistics.median(atomic),
+        "sql_ms": statistics.median(sql_s) * 1000,
+        "phases": phase_times(profiler, runs) if profile else {},
+        "sql": sample_sql,
+    }
+
+
+def phase_times(profiler: cProfile.Profile, runs: int) -> dict[str, float]:
+    """ms per request spent in each named phase (cumulative time of its function; cProfile's
+    own overhead inflates every figure by a similar factor)."""
+    profiler.create_stats()
+    stats = getattr(profiler, "stats", {})
+    if not stats:
+        return {}
+    out: dict[str, float] = {}
+    for label, suffix, func in PHASES:
+        total = sum(
+            cumulative for (file, _line, fname), (_cc, _nc, _tt, cumulative, _callers)
+            in stats.items() if fname == func and file.endswith(suffix)
+        )
+        if total:
+            out[label] = total / runs * 1000
+    return out
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = ["| request | CPU ms | wall ms | statements | writes | in a transaction | SQL ms |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['name']} | {r['error']} | | | | | |")
+            continue
+        lines.append(f"| {r['name']} | {r['cpu_ms']:.2f} | {r['ms']:.2f} | {r['queries']:.0f} | "
+                     f"{r['writes']:.0f} | "
+                     f"{r['in_transaction']:.0f} | {r['sql_ms']:.2f} |")
+    lines += ["", "Phases (cProfile, ms per request, profiler overhead included; phases nest):", ""]
+    for r in rows:
+        if "phases" in r:
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in r["phases"].items())
+            lines.append(f"* **{r['name']}**: {parts}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("workdir", type=Path, help="a dataset folder kept by bench/run.py --keep")
+    p.add_argument("--database-url", help="default: the folder's bench.sqlite3")
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--warmup", type=int, default=20)
+    p.add_argument("--only", help="comma list of request names (prefix match)")
+    p.add_argument("--json", type=Path, help="also write the rows (with sample SQL) here")
+    p.add_argument("--no-profile", action="store_true",
+                   help="time and count only (cProfile doubles the time of what it watches)")
+    args = p.parse_args(argv)
+    url = args.database_url or f"sqlite:///{args.workdir / 'bench.sqlite3'}"
+    setup(url, args.workdir.parent)
+    fx = json.loads((args.workdir / "fixtures.json").read_text())
+    wanted = [w.strip() for w in (args.only or "").split(",") if w.strip()]
+    rows = []
+    for name, case in cases(fx, args.workdir).items():
+        if wanted and not any(name.startswith(w) for w in wanted):
+            continue
+        rows.append(measure(name, case, runs=args.runs, warmup=args.warmup,
+                            profile=not args.no_profile))
+        print(f"{name}: done", file=sys.stderr, flush=True)
+    print(f"load average {os.getloadavg()}", file=sys.stderr)
+    print(markdown(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

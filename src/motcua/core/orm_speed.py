@@ -1,0 +1,189 @@
+"""Every speed trick that reaches into Django's ORM internals, in one place (tăng tốc ORM).
+
+Each helper is small, named for what it does, tested against the public behaviour it stands in
+for (tests/core/test_orm_speed.py), and kept only because ``make bench`` or an in-process
+profile measured it (docs/performance.md, "Speed tricks"). If a Django upgrade changes one of
+the private attributes used here, the tests in that file fail first, in one place.
+
+Nothing else in ``src/`` should touch ``_result_cache``, ``_prefetched_objects_cache``,
+``_prefetch_related_lookups``, ``Query`` attributes or SQL compilers.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+# --- prefetched lists -----------------------------------------------------------------------
+
+
+def seed_related(instance: Model, rows: dict[str, Iterable[Model]]) -> None:
+    """Serve ``instance.<name>.all()`` from ``rows[name]`` with no query, exactly as
+    ``prefetch_related(name)`` would have from the database.
+
+    Used where the rows are already in hand: the catalog parts kept per process (intake), and
+    the documents and steps an intake has just written (its answer needs no read-back: one
+    query per list plus one per step unit and history actor).
+    """
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objs in rows.items():
+        # A fresh queryset: with ``name`` already prefetched, ``.all()`` would hand back the
+        # cached one, which a copy (``detached_copy``) shares with its original.
+        cache.pop(name, None)
+        queryset = getattr(instance, name).all()
+        queryset._result_cache = list(objs)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+
+
+def prefetched(instance: Model, name: str) -> list[Model] | None:
+    """The rows ``prefetch_related(name)`` (or ``seed_related``) left on ``instance``, or None
+    when that relation was not prefetched (``instance.<name>.all()`` would query)."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
+
+
+def detached_copy(instance: M) -> M:
+    """A shallow copy of ``instance`` whose prefetched lists can be replaced without touching
+    the caller's object (a plain ``copy.copy`` shares the dict holding them)."""
+    clone = copy.copy(instance)
+    clone._prefetched_objects_cache = dict(getattr(instance, "_prefetched_objects_cache", {}))
+    return clone
+
+
+# --- pages read by primary key ---------------------------------------------------------------
+
+
+def rows_by_pk(source: QuerySet[M], ids: Sequence[Any]) -> list[M]:
+    """The rows of ``ids`` in that order, loaded as ``source`` would load them (its
+    ``select_related``, ``only``/``defer`` and ``prefetch_related``), but selected by primary
+    key alone: none of ``source``'s conditions, ordering or annotations.
+
+    A paginator that sorted only ids (cheap: the sort carries one column) uses this to load
+    the page; carrying every joined column through the sort cost several times more (SQLite
+    joins before it sorts). Rows that vanished in between are skipped.
+    """
+    if not ids:
+        return []
+    qs = source.model._default_manager.filter(pk__in=ids).order_by()
+    qs.query.select_related = source.query.select_related
+    qs.query.deferred_loading = source.query.deferred_loading
+    qs = qs.prefetch_related(*source._prefetch_related_lookups)
+    by_id = {row.pk: row for row in qs}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+# --- SQL of a queryset, for a hand-written wrapper --------------------------------------------
+
+
+def queryset_sql(qs: QuerySet) -> tuple[str, tuple] | None:
+    """``(sql, params)`` of ``qs``, or None when it can match nothing (``filter(x__in=[])``:
+    Django raises ``EmptyResultSet`` at compile time instead of writing the SQL)."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params)
+
+
+# --- a query compiled once per process ---------------------------------------------------------
+
+
+class CompiledLookup:
+    """A ``values()`` query by one parameter, compiled once per database alias and engine.
+
+    For a query that is the same every time but for one value (the public lookup by code),
+    Django's compile step cost more than running it: 0.30 of the 0.34 ms the public lookup's
+    selector took, a quarter of the page. ``build(alias)`` returns the queryset with a
+    placeholder value (``""``) where the parameter goes; each call runs the compiled SQL with
+    the real value and converts the row with the same compiler, so types come back exactly as
+    ``values()`` gives them (aware datetimes, decimals, booleans).
+    """
+
+    def __init__(self, build: Callable[[str], QuerySet], fields: Sequence[str]):
+        self.build = build
+        self.fields = tuple(fields)
+        self._compiled = functools.cache(self._compile)
+
+    def _compile(self, alias: str, vendor: str):
+        # ``vendor`` is in the cache key so that a test database of another engine recompiles.
+        compiler = self.build(alias).query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        if list(params) != [""]:
+            # Each call passes its value as the only parameter; anything else would be misread.
+            raise RuntimeError(f"compiled lookup takes one parameter, not {params!r}")
+        return sql, compiler
+
+    def first(self, alias: str, value: Any) -> dict | None:
+        """The first row for ``value`` as a dict of ``fields``, or None."""
+        connection = connections[alias]
+        sql, compiler = self._compiled(alias, connection.vendor)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value])
+            raw = cursor.fetchone()
+        if raw is None:
+            return None
+        values = next(iter(compiler.results_iter(results=[[raw]])))
+        return dict(zip(self.fields, values, strict=True))
+
+
+class CompiledQuery:
+    """A model query by one parameter, compiled once per database alias and engine, giving
+    model instances exactly as iterating the queryset would (``select_related`` rows and
+    ``only()`` deferrals included; no ``prefetch_related``, annotations or ``extra``).
+
+    ``build(alias, placeholder)`` returns the queryset with ``placeholder`` where the parameter
+    goes (an otherwise impossible value: ``""`` for a code, ``-1`` for an id); it must appear
+    exactly once among the query's parameters, the others are kept as compiled. The staff
+    lookup's queries (a dossier with six related rows, then its steps, history and documents)
+    spent more time being compiled by the ORM than running: a third of the request
+    (docs/performance.md). The row loop is ``django.db.models.query.ModelIterable``'s.
+    """
+
+    def __init__(self, build: Callable[[str, Any], QuerySet], placeholder: Any):
+        self.build = build
+        self.placeholder = placeholder
+        self._compiled = functools.cache(self._compile)
+
+    def _compile(self, alias: str, vendor: str):
+        from django.db.models.query import get_related_populators
+
+        qs = self.build(alias, self.placeholder)
+        compiler = qs.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        at = [i for i, p in enumerate(params) if p == self.placeholder]
+        if len(at) != 1 or qs._prefetch_related_lookups:
+            raise RuntimeError(f"compiled query takes one parameter, not {params!r}")
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [f[0].target.attname for f in select[start:end]]
+        populators = get_related_populators(klass_info, select, alias)
+        return sql, params, at[0], compiler, klass_info["model"], init_list, (start, end), populators
+
+    def objects(self, alias: str, value: Any) -> list:
+        """The rows for ``value``, as model instances, in the query's order."""
+        connection = connections[alias]
+        sql, params, at, compiler, model, init_list, (start, end), populators = self._compiled(
+            alias, connection.vendor)
+        params = list(params)
+        params[at] = value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            raw = cursor.fetchall()
+        out = []
+        for row in compiler.results_iter(results=[raw]):
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            out.append(obj)
+        return out

@@ -1,0 +1,139 @@
+"""``motcua.core.orm_speed``: each helper behaves exactly as the public ORM call it replaces.
+
+These are the tests that fail first if a Django upgrade changes the private attributes the
+helpers use (``_result_cache``, ``_prefetched_objects_cache``, ``Query`` attributes,
+compilers).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import prefetch_related_objects
+
+from motcua.catalog.models import ProcedureVersion, RequiredDocument
+from motcua.core import orm_speed
+from motcua.org.models import Unit
+from tests.factories import CenterFactory, UnitFactory, published_procedure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version():
+    agency = UnitFactory()
+    return published_procedure(agency=agency, receiving_units=[CenterFactory()],
+                               documents=[("Đơn", True), ("Bản vẽ", True), ("Ảnh", False)])
+
+
+def test_seed_related_serves_all_without_a_query(version, django_assert_num_queries):
+    fresh = ProcedureVersion.objects.get(pk=version.pk)
+    docs = list(RequiredDocument.objects.filter(version=version).order_by("order"))
+    orm_speed.seed_related(fresh, {"documents": docs})
+    with django_assert_num_queries(0):
+        assert list(fresh.documents.all()) == docs
+        # Filtering a prefetched relation still goes to the database, as after prefetch_related.
+    with django_assert_num_queries(1):
+        assert fresh.documents.filter(mandatory=True).count() == 2
+
+
+def test_seed_related_matches_prefetch_related(version):
+    prefetched = ProcedureVersion.objects.prefetch_related("documents").get(pk=version.pk)
+    seeded = ProcedureVersion.objects.get(pk=version.pk)
+    orm_speed.seed_related(seeded, {"documents": list(prefetched.documents.all())})
+    assert [d.pk for d in seeded.documents.all()] == [d.pk for d in prefetched.documents.all()]
+    assert orm_speed.prefetched(seeded, "documents") == orm_speed.prefetched(prefetched, "documents")
+
+
+def test_prefetched_is_none_until_prefetched(version):
+    fresh = ProcedureVersion.objects.get(pk=version.pk)
+    assert orm_speed.prefetched(fresh, "documents") is None
+    prefetch_related_objects([fresh], "documents")
+    assert {d.pk for d in orm_speed.prefetched(fresh, "documents")} == set(
+        version.documents.values_list("pk", flat=True))
+
+
+def test_detached_copy_keeps_the_original_lists(version):
+    original = ProcedureVersion.objects.prefetch_related("documents").get(pk=version.pk)
+    before = orm_speed.prefetched(original, "documents")
+    clone = orm_speed.detached_copy(original)
+    orm_speed.seed_related(clone, {"documents": []})
+    assert orm_speed.prefetched(clone, "documents") == []
+    assert orm_speed.prefetched(original, "documents") == before and len(before) == 3
+    assert clone.pk == original.pk
+
+
+def test_rows_by_pk_keeps_order_loading_and_skips_the_missing(version, django_assert_num_queries):
+    units = [UnitFactory() for _ in range(3)]
+    source = (Unit.objects.filter(code="nothing matches this").select_related("parent")
+              .only("code", "parent__code").prefetch_related("children").order_by("code"))
+    ids = [units[2].pk, units[0].pk, 10**9, units[1].pk]
+    with django_assert_num_queries(2):  # the rows, then the prefetched children
+        rows = orm_speed.rows_by_pk(source, ids)
+        # The conditions of the source are not applied: the ids were chosen with them.
+        assert [r.pk for r in rows] == [units[2].pk, units[0].pk, units[1].pk]
+        assert [list(r.children.all()) for r in rows] == [[], [], []]
+    assert rows[0].get_deferred_fields() >= {"name"}  # only() carried over
+    assert orm_speed.rows_by_pk(source, []) == []
+
+
+def test_queryset_sql_runs_as_the_queryset_and_none_for_an_empty_in(version):
+    UnitFactory(), UnitFactory()
+    qs = Unit.objects.filter(code__endswith=".H15").values_list("id").order_by()
+    sql, params = orm_speed.queryset_sql(qs)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert sorted(r[0] for r in cursor.fetchall()) == sorted(pk for (pk,) in qs)
+    assert orm_speed.queryset_sql(Unit.objects.filter(pk__in=[])) is None
+
+
+def test_compiled_lookup_reads_what_values_reads_and_compiles_once(django_assert_num_queries):
+    unit = UnitFactory(address="1 Lê Duẩn")
+    fields = ("code", "name", "address", "parent__code")
+    built = []
+
+    def build(alias):
+        built.append(alias)
+        return Unit.objects.using(alias).filter(code="").values(*fields).order_by()[:1]
+
+    lookup = orm_speed.CompiledLookup(build, fields)
+    expected = Unit.objects.filter(code=unit.code).values(*fields).get()
+    assert lookup.first("default", unit.code) == expected
+    with django_assert_num_queries(1):
+        assert lookup.first("default", unit.code) == expected
+    assert lookup.first("default", "không có") is None
+    assert built == ["default"]
+
+
+def test_compiled_lookup_refuses_a_query_with_other_parameters():
+    lookup = orm_speed.CompiledLookup(
+        lambda alias: Unit.objects.filter(code="", name="x").values("code"), ("code",))
+    with pytest.raises(RuntimeError):
+        lookup.first("default", "A")
+
+
+def test_compiled_query_gives_the_instances_the_queryset_gives(django_assert_num_queries):
+    parent = UnitFactory(address="2 Lê Duẩn")
+    children = [UnitFactory(parent=parent), UnitFactory(parent=parent), UnitFactory()]
+    query = orm_speed.CompiledQuery(
+        lambda alias, pk: Unit.objects.using(alias).select_related("parent")
+        .only("code", "parent_id", "parent__code").filter(parent_id=pk).order_by("-code"), -1)
+    expected = list(Unit.objects.select_related("parent").only("code", "parent_id", "parent__code")
+                    .filter(parent_id=parent.pk).order_by("-code"))
+    rows = query.objects("default", parent.pk)
+    assert rows == expected and [r.pk for r in rows] == [c.pk for c in children[1::-1]]
+    with django_assert_num_queries(1):
+        rows = query.objects("default", parent.pk)
+        # The related row came with it, with only the columns asked for.
+        assert rows[0].parent.code == parent.code
+        assert rows[0].get_deferred_fields() >= {"name", "address"}
+        assert not rows[0]._state.adding and rows[0]._state.db == "default"
+    assert query.objects("default", 10**9) == []
+
+
+def test_compiled_query_refuses_prefetches_and_a_missing_placeholder():
+    with pytest.raises(RuntimeError):
+        orm_speed.CompiledQuery(lambda alias, pk: Unit.objects.filter(parent_id=pk)
+                                .prefetch_related("children"), -1).objects("default", 1)
+    with pytest.raises(RuntimeError):
+        orm_speed.CompiledQuery(lambda alias, pk: Unit.objects.all(), -1).objects("default", 1)

@@ -1,0 +1,58 @@
+"""The hand-written detail answer (``dossiers/detail_body.py``) is exactly what the DRF
+serializers it stands in for give, for every status of a dossier's life and both shapes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.utils import translation
+from rest_framework.renderers import JSONRenderer
+
+from motcua.dossiers import access
+from motcua.dossiers.detail_body import detail_body
+from motcua.dossiers.serializers import DossierDeliverySerializer, DossierDetailSerializer
+from motcua.org.models import Role
+from tests.dossiers.conftest import PATHS
+from tests.factories import staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _json(data) -> dict:
+    return json.loads(JSONRenderer().render(data))
+
+
+def _reference(serializer, user, dossier) -> dict:
+    request = type("Request", (), {"user": user})()
+    return _json(serializer(dossier, context={"request": request}).data)
+
+
+@pytest.mark.parametrize("status", sorted(PATHS))
+def test_full_shape_equals_the_detail_serializer(world, bring, frozen, status):
+    d = bring(status)
+    for user in (world.leader, world.receptionist, world.specialist):
+        loaded = access.dossier_for_view(user=user, code=d.code)
+        body = detail_body(user, loaded, access.loaded_unit_ids(loaded))
+        assert body["view"] == "full"
+        assert _json(body) == _reference(DossierDetailSerializer, user, loaded)
+        assert list(body) == list(DossierDetailSerializer().fields)
+
+
+@pytest.mark.parametrize("status", ["received", "result_ready", "returned"])
+def test_delivery_shape_equals_the_delivery_serializer(world, bring, frozen, status):
+    courier = staff(Role.COURIER, world.center, username="buudien")
+    d = bring(status)
+    loaded = access.dossier_for_view(user=courier, code=d.code)
+    body = detail_body(courier, loaded, access.loaded_unit_ids(loaded))
+    assert body["view"] == "delivery" and "applicant" not in body
+    assert _json(body) == _reference(DossierDeliverySerializer, courier, loaded)
+    assert list(body) == list(DossierDeliverySerializer().fields)
+
+
+def test_labels_follow_the_active_language(world, bring, frozen):
+    d = bring("appraising")
+    loaded = access.dossier_for_view(user=world.leader, code=d.code)
+    with translation.override("en"):
+        assert _json(detail_body(world.leader, loaded)) == _reference(
+            DossierDetailSerializer, world.leader, loaded)
