@@ -136,3 +136,13 @@ def test_catalog_reads_broken_files_as_problems_not_crashes():
     ]
     raw = read_bytes(b"PK broken", "xlsx")
     assert "Không mở được tệp XLSX" in str(raw.problems[0])
+
+
+@pytest.mark.django_db
+def test_dossier_import_command_refuses_a_non_utf8_csv_with_the_reason(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "ho_so.csv"
+    path.write_bytes("code,applicant_name\nH-1,Đ\n".encode("cp1258"))
+    with pytest.raises(CommandError, match="UTF-8"):
+        call_command("dossiers_import", str(path))

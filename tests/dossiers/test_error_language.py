@@ -46,3 +46,14 @@ def test_message_is_fixed_in_the_language_of_the_raise():
     vietnamese = InvalidInput("x", _("Tệp rỗng."))
     assert (english.message, vietnamese.message) == ("The file is empty.", "Tệp rỗng.")
     assert both.message == "Invalid data: The file is empty. Enter the document's name."
+
+
+@pytest.mark.django_db
+def test_api_default_messages_in_english_when_chosen(world):
+    client = client_for(world.receptionist)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get("/api/v1/dossiers/KHONG-CO-MA").json()["message"] == "Not found."
+    assert client.get("/api/v1/dossiers?holder=x").json()["message"] == "Invalid data."
+    anonymous = client_for(world.receptionist)
+    anonymous.credentials()
+    assert anonymous.get("/api/v1/dossiers").json()["message"] == "Cần đăng nhập."

@@ -14,8 +14,13 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+import motcua.accounts
+import motcua.api
+import motcua.catalog
+import motcua.core
 import motcua.dossiers
 import motcua.portal
+import motcua.printing
 import motcua.reports
 import motcua.workspace
 from motcua.dossiers import services
@@ -37,6 +42,11 @@ CATALOGUES = {
     "dossiers": DOSSIERS,
     "portal": _catalogue(motcua.portal),
     "reports": _catalogue(motcua.reports),
+    "core": _catalogue(motcua.core),
+    "api": _catalogue(motcua.api),
+    "catalog": _catalogue(motcua.catalog),
+    "accounts": _catalogue(motcua.accounts),
+    "printing": _catalogue(motcua.printing),
 }
 
 
@@ -284,7 +294,7 @@ def test_every_message_is_translated(path):
         assert entry["msgstr"] and all(entry["msgstr"]), key
 
 
-@pytest.mark.parametrize("path", [WORKSPACE, DOSSIERS], ids=["workspace", "dossiers"])
+@pytest.mark.parametrize("path", list(CATALOGUES.values()), ids=list(CATALOGUES))
 def test_compiled_catalogue_is_up_to_date(path):
     with path.with_suffix(".mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)._catalog

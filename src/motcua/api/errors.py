@@ -1,6 +1,7 @@
 """One error shape for the whole API: ``{"code": ..., "message": ..., "fields": {...}}``.
 
-``code`` is machine-readable and stable; ``message`` is Vietnamese for people.
+``code`` is machine-readable and stable; ``message`` is for people, in Vietnamese or in the
+language the client chose (the language cookie), through gettext.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,17 +18,17 @@ from motcua.core import views as pages
 from motcua.core.errors import DomainError
 
 _DEFAULT_MESSAGES = {
-    "not_authenticated": "Cần đăng nhập.",
-    "authentication_failed": "Thông tin đăng nhập không đúng.",
-    "permission_denied": "Bạn không có quyền thực hiện thao tác này.",
-    "not_found": "Không tìm thấy.",
-    "method_not_allowed": "Phương thức không được hỗ trợ.",
-    "throttled": "Quá nhiều yêu cầu, vui lòng thử lại sau.",
-    "parse_error": "Dữ liệu gửi lên không đọc được.",
-    "invalid": "Dữ liệu không hợp lệ.",
-    "bad_request": "Yêu cầu không hợp lệ.",
-    "request_too_large": "Dữ liệu gửi lên quá lớn.",
-    "server_error": "Lỗi hệ thống, vui lòng thử lại sau.",
+    "not_authenticated": _("Cần đăng nhập."),
+    "authentication_failed": _("Thông tin đăng nhập không đúng."),
+    "permission_denied": _("Bạn không có quyền thực hiện thao tác này."),
+    "not_found": _("Không tìm thấy."),
+    "method_not_allowed": _("Phương thức không được hỗ trợ."),
+    "throttled": _("Quá nhiều yêu cầu, vui lòng thử lại sau."),
+    "parse_error": _("Dữ liệu gửi lên không đọc được."),
+    "invalid": _("Dữ liệu không hợp lệ."),
+    "bad_request": _("Yêu cầu không hợp lệ."),
+    "request_too_large": _("Dữ liệu gửi lên quá lớn."),
+    "server_error": _("Lỗi hệ thống, vui lòng thử lại sau."),
 }
 
 API_PREFIX = "/api/"
@@ -57,7 +59,7 @@ def flatten_fields(detail, prefix: str = "") -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        body = {"code": exc.code, "message": exc.message}
+        body: dict[str, object] = {"code": exc.code, "message": exc.message}
         errors = getattr(exc, "errors", None) or [exc]
         fields: dict[str, list[str]] = {}
         for error in errors:
@@ -76,7 +78,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "code": "invalid",
-            "message": _DEFAULT_MESSAGES["invalid"],
+            "message": str(_DEFAULT_MESSAGES["invalid"]),
             "fields": flatten_fields(response.data),
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
@@ -86,13 +88,14 @@ def exception_handler(exc, context):
         codes = exc.get_codes()
         if isinstance(codes, str):
             code = codes
-    response.data = {"code": code, "message": _DEFAULT_MESSAGES.get(code, str(getattr(exc, "detail", exc)))}
+    response.data = {"code": code,
+                     "message": str(_DEFAULT_MESSAGES.get(code, getattr(exc, "detail", exc)))}
     if isinstance(exc, exceptions.Throttled):
         # Retry-After is set by DRF; the body says it in words too.
         if exc.wait:
-            response.data["message"] = (
-                f"Quá nhiều yêu cầu, vui lòng thử lại sau {int(exc.wait)} giây."
-            )
+            response.data["message"] = _(
+                "Quá nhiều yêu cầu, vui lòng thử lại sau %(seconds)s giây."
+            ) % {"seconds": int(exc.wait)}
         elif str(exc.detail) != exceptions.Throttled.default_detail:
             response.data["message"] = str(exc.detail)
         response.data["fields"] = {}
@@ -112,7 +115,7 @@ def is_api(request) -> bool:
 
 
 def error_response(status_code: int, code: str, message: str | None = None) -> JsonResponse:
-    body = {"code": code, "message": message or _DEFAULT_MESSAGES.get(code, code)}
+    body = {"code": code, "message": str(message or _DEFAULT_MESSAGES.get(code, code))}
     return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
 
 

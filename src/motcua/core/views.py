@@ -18,16 +18,17 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.template.exceptions import TemplateDoesNotExist
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
 
 _API_PREFIX = "/api/"
 
 _API = {
-    400: ("bad_request", "Yêu cầu không hợp lệ."),
-    403: ("permission_denied", "Bạn không có quyền thực hiện thao tác này."),
-    404: ("not_found", "Không tìm thấy."),
-    500: ("server_error", "Lỗi hệ thống, vui lòng thử lại sau."),
+    400: ("bad_request", gettext_lazy("Yêu cầu không hợp lệ.")),
+    403: ("permission_denied", gettext_lazy("Bạn không có quyền thực hiện thao tác này.")),
+    404: ("not_found", gettext_lazy("Không tìm thấy.")),
+    500: ("server_error", gettext_lazy("Lỗi hệ thống, vui lòng thử lại sau.")),
 }
 
 
@@ -61,7 +62,8 @@ def _api(request, status: int, exception=None) -> JsonResponse | None:
     if not request.path.startswith(_API_PREFIX):
         return None
     code, message = _API[status]
-    return JsonResponse({"code": code, "message": _reason(exception) or message}, status=status)
+    return JsonResponse({"code": code, "message": _reason(exception) or str(message)},
+                        status=status)
 
 
 def _page(request, status: int, exception=None, template: str = "core/error.html"):
