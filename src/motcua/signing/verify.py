@@ -124,7 +124,7 @@ def verify_pdf(data: bytes, *, trust_roots: list[bytes] | None = None,
         validity = cert["tbs_certificate"]["validity"]
         now = dt.datetime.now(dt.UTC)
         check.expired = (
-            (indic is not None and indic.name in EXPIRY_INDICATIONS)
+            getattr(indic, "name", "") in EXPIRY_INDICATIONS
             or not validity["not_before"].native <= now <= validity["not_after"].native
         )
         if not check.intact:

@@ -123,12 +123,14 @@ def dossier_delivery(request, code: str):
     """Chuyển phát kết quả: create, hand off, delivered, failed (``op``)."""
     dossier = _get_dossier(request.user, code)
     op = request.POST.get("op")
-    delivery = None
-    if op != "create":
-        delivery = HomeDelivery.objects.filter(dossier=dossier,
-                                               pk=request.POST.get("delivery") or 0).first()
-        if delivery is None:
+
+    def delivery() -> HomeDelivery:
+        found = HomeDelivery.objects.filter(dossier=dossier,
+                                            pk=request.POST.get("delivery") or 0).first()
+        if found is None:
             raise Http404
+        return found
+
     try:
         if op == "create":
             services.home_delivery_create(actor=request.user, dossier=dossier,
@@ -136,16 +138,16 @@ def dossier_delivery(request, code: str):
         elif op == "hand_off":
             courier = get_user_model().objects.filter(
                 pk=request.POST.get("courier") or 0).first()
-            services.home_delivery_hand_off(actor=request.user, delivery=delivery,
+            services.home_delivery_hand_off(actor=request.user, delivery=delivery(),
                                             courier=courier,
                                             tracking_number=request.POST.get("tracking_number",
                                                                              ""))
         elif op == "delivered":
-            services.home_delivery_delivered(actor=request.user, delivery=delivery,
+            services.home_delivery_delivered(actor=request.user, delivery=delivery(),
                                              recipient_name=request.POST.get("recipient_name",
                                                                              ""))
         elif op == "failed":
-            services.home_delivery_failed(actor=request.user, delivery=delivery,
+            services.home_delivery_failed(actor=request.user, delivery=delivery(),
                                           reason=request.POST.get("reason", ""))
         else:
             raise Http404
