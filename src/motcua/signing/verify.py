@@ -133,7 +133,8 @@ def verify_pdf(data: bytes, *, trust_roots: list[bytes] | None = None,
             check.problems.append("văn bản đã bị sửa đổi sau khi ký")
         if check.expired:
             check.problems.append("chứng thư số đã hết hạn")
-        elif not check.trusted:
+        elif not check.trusted and check.intact:
+            # (a broken signature is not checked further: "untrusted" would only confuse)
             check.problems.append("chứng thư số không do tổ chức tin cậy cấp")
         if expected_unit_code and check.unit_code != expected_unit_code:
             check.problems.append("chứng thư số không phải của đơn vị ban hành")
