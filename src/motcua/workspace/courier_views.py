@@ -22,7 +22,7 @@ from motcua.courier import selectors, services
 from motcua.courier.manifest import manifest_pdf
 from motcua.courier.models import Batch, BatchStatus, HomeDelivery
 from motcua.dossiers import permissions
-from motcua.dossiers.results import copy_certify, verification_token
+from motcua.dossiers.results import CERTIFYING_ROLES, copy_certify, verification_token
 from motcua.org.models import Role, Unit
 from motcua.workspace.views import _get_dossier, staff_required
 
@@ -51,6 +51,8 @@ def courier_home(request):
         "deliveries": list(selectors.deliveries_for_courier(request.user)),
         "overdue": list(selectors.overdue_in_transit(center_ids=centers)) if centers else [],
         "alert_hours": selectors.alert_hours(),
+        "can_certify": any(r in CERTIFYING_ROLES for _u, r in permissions.memberships(
+            request.user)),
     })
 
 
@@ -193,8 +195,7 @@ def dossier_panel(request, dossier) -> dict:
 def certify_copy(request):
     """Chứng thực bản sao điện tử từ bản chính: upload the scan, download it sealed."""
     units = list(Unit.objects.filter(pk__in={u for u, r in permissions.memberships(request.user)
-                                             if r in ("receptionist", "leader",
-                                                      "center_manager")}))
+                                             if r in CERTIFYING_ROLES}))
     if not units:
         raise PermissionDenied(_("Chỉ cán bộ tiếp nhận hoặc lãnh đạo được chứng thực bản sao."))
     error = ""
