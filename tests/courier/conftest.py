@@ -4,6 +4,7 @@ bring a paper dossier to the courier."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -19,6 +20,10 @@ from tests.dossiers.conftest import (  # noqa: F401 - fixtures
 )
 from tests.factories import UnitFactory, published_procedure, staff, vn
 from tests.signing.conftest import ca_dir, plain_pdf, signed_pdf, store  # noqa: F401 - fixtures
+
+# Playwright's sync API runs an event loop in this thread; Django would then refuse ORM calls
+# in the browser test (as tests/workspace/conftest.py does).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.fixture

@@ -108,3 +108,27 @@ def test_public_verification_page(settings, ca_dir, signed_pdf):
                       {"file": SimpleUploadedFile("a.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20)})
     assert png.status_code == 400 and "Chỉ nhận tệp PDF" in png.content.decode()
     assert client.post("/xac-thuc-ket-qua/", {}).status_code == 400
+
+
+def test_certify_copy_page(courier_world, settings, ca_dir, plain_pdf, tmp_path):
+    import shutil
+
+    from motcua.signing.certificates import DevelopmentCA
+    from motcua.signing.verify import verify_pdf
+
+    w = courier_world
+    ca_dir = shutil.copytree(ca_dir, tmp_path / "signing")  # the session's CA stays as it was
+    settings.MOTCUA_SIGNING_DIR = str(ca_dir)
+    settings.MOTCUA_SIGNATURE_BACKEND = "motcua.signing.contrib.pades.PadesBackend"
+    assert client_for(w.courier).get("/can-bo/chung-thuc-ban-sao/").status_code == 403
+    ca = DevelopmentCA.load(ca_dir)
+    ca.issue_to(ca_dir, "units", w.center.code, w.center.name, organisation=w.center.name,
+                unit_code=w.center.code)
+    response = client_for(w.receptionist).post(
+        "/can-bo/chung-thuc-ban-sao/", {"file": SimpleUploadedFile("scan.pdf", plain_pdf)})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    report = verify_pdf(response.content, trust_roots=[(ca_dir / "ca.pem").read_bytes()])
+    assert report.valid and report.signatures[0].unit_code == w.center.code
+    refused = client_for(w.receptionist).post(
+        "/can-bo/chung-thuc-ban-sao/", {"file": SimpleUploadedFile("x.pdf", b"GIF89a....")})
+    assert refused.status_code == 400 and "Chỉ nhận tệp PDF" in refused.content.decode()

@@ -34,13 +34,13 @@ def status_changed_receiver(sender, *, dossier, change, **kwargs) -> None:
              destination=dossier.current_unit, actor=change.actor,
              note="Chờ chuyến bưu chính đến cơ quan giải quyết.")
     elif change.action == "issue":
-        trail = PaperTrail.objects.filter(dossier=dossier).first()
-        if trail is None:
+        existing = PaperTrail.objects.filter(dossier=dossier).first()
+        if existing is None:
             return
-        if trail.state == TrailState.AT_AGENCY:
-            move(trail, state=TrailState.WAITING_BACK, at=change.at, place=trail.place,
+        if existing.state == TrailState.AT_AGENCY:
+            move(existing, state=TrailState.WAITING_BACK, at=change.at, place=existing.place,
                  destination=dossier.receiving_unit, actor=change.actor,
                  note="Kết quả chờ chuyến bưu chính về trung tâm.")
-        elif trail.state == TrailState.WAITING_OUT:
-            move(trail, state=TrailState.AT_CENTER, at=change.at, place=dossier.receiving_unit,
+        elif existing.state == TrailState.WAITING_OUT:
+            move(existing, state=TrailState.AT_CENTER, at=change.at, place=dossier.receiving_unit,
                  actor=change.actor, note="Đã có kết quả trước khi chuyển hồ sơ giấy.")

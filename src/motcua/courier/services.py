@@ -42,8 +42,8 @@ def _now(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 
 
-def _hm(at: dt.datetime) -> str:
-    return f"{timezone.localtime(at):%H:%M %d/%m/%Y}"
+def _hm(at: dt.datetime | None) -> str:
+    return f"{timezone.localtime(at):%H:%M %d/%m/%Y}" if at is not None else ""
 
 
 @dataclass
@@ -318,13 +318,14 @@ def home_delivery_delivered(*, actor, delivery: HomeDelivery, recipient_name: st
             DeliveryStatus.DELIVERED, recipient_name, at)
         locked.save()
         dossier = locked.dossier
-        params = {"returned_to": recipient_name, "how": DeliveryMethod.POST}
         if dossier_permissions.can_act(actor, dossier, "return_result"):
-            dossier_perform(actor=actor, dossier=dossier, action="return_result", at=at, **params)
+            dossier_perform(actor=actor, dossier=dossier, action="return_result", at=at,
+                            returned_to=recipient_name, how=DeliveryMethod.POST)
         else:
             # The postal worker is no officer of the desk: the return is recorded on their
             # report, as the system (our own audit event names them).
-            system_act(dossier=dossier, action="return_result", at=at, **params)
+            system_act(dossier=dossier, action="return_result", at=at,
+                       returned_to=recipient_name, how=DeliveryMethod.POST)
         trail = PaperTrail.objects.filter(dossier=dossier).first() or PaperTrail(dossier=dossier)
         move(trail, state=TrailState.DELIVERED, at=at, actor=actor,
              note=f"Đã phát cho {recipient_name}.")

@@ -87,7 +87,7 @@ def _setup():
                     .select_related("agency", "procedure").distinct().order_by("procedure__code"))
         for version in versions:
             value, unit = version.effective_time
-            if unit != TimeUnit.WORKING_DAYS or Decimal(value) < 3 or not version.steps.exists():
+            if unit != TimeUnit.WORKING_DAYS or Decimal(str(value)) < 3 or not version.steps.exists():
                 continue
             agency = services.competent_unit_for(version, center)
             if agency.pk == center.pk:
@@ -187,11 +187,11 @@ def _story(ctx, now: dt.datetime) -> int:
                              at=at(14, 55))
     home = dossiers[0]
     home.refresh_from_db()
-    delivery = courier.home_delivery_create(actor=receptionist, dossier=home, at=at(15, 0))
-    courier.home_delivery_hand_off(actor=receptionist, delivery=delivery,
+    parcel = courier.home_delivery_create(actor=receptionist, dossier=home, at=at(15, 0))
+    courier.home_delivery_hand_off(actor=receptionist, delivery=parcel,
                                    courier=courier_user, tracking_number="EB000123456VN",
                                    at=at(15, 5))
-    courier.home_delivery_delivered(actor=courier_user, delivery=delivery,
+    courier.home_delivery_delivered(actor=courier_user, delivery=parcel,
                                     recipient_name=home.applicant_name, at=at(16, 40))
     courier.run_create(actor=None, center=center, at=at(16))
     made_today = 0

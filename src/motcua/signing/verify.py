@@ -124,7 +124,7 @@ def verify_pdf(data: bytes, *, trust_roots: list[bytes] | None = None,
         validity = cert["tbs_certificate"]["validity"]
         now = dt.datetime.now(dt.UTC)
         check.expired = (
-            (indic is not None and indic.name in EXPIRY_INDICATIONS)
+            getattr(indic, "name", "") in EXPIRY_INDICATIONS
             or not validity["not_before"].native <= now <= validity["not_after"].native
         )
         if not check.intact:
@@ -133,7 +133,8 @@ def verify_pdf(data: bytes, *, trust_roots: list[bytes] | None = None,
             check.problems.append("văn bản đã bị sửa đổi sau khi ký")
         if check.expired:
             check.problems.append("chứng thư số đã hết hạn")
-        elif not check.trusted:
+        elif not check.trusted and check.intact:
+            # (a broken signature is not checked further: "untrusted" would only confuse)
             check.problems.append("chứng thư số không do tổ chức tin cậy cấp")
         if expected_unit_code and check.unit_code != expected_unit_code:
             check.problems.append("chứng thư số không phải của đơn vị ban hành")

@@ -22,7 +22,7 @@ from motcua.courier import selectors, services
 from motcua.courier.manifest import manifest_pdf
 from motcua.courier.models import Batch, BatchStatus, HomeDelivery
 from motcua.dossiers import permissions
-from motcua.dossiers.results import copy_certify, verification_token
+from motcua.dossiers.results import CERTIFYING_ROLES, copy_certify, verification_token
 from motcua.org.models import Role, Unit
 from motcua.workspace.views import _get_dossier, staff_required
 
@@ -51,6 +51,8 @@ def courier_home(request):
         "deliveries": list(selectors.deliveries_for_courier(request.user)),
         "overdue": list(selectors.overdue_in_transit(center_ids=centers)) if centers else [],
         "alert_hours": selectors.alert_hours(),
+        "can_certify": any(r in CERTIFYING_ROLES for _u, r in permissions.memberships(
+            request.user)),
     })
 
 
@@ -123,12 +125,14 @@ def dossier_delivery(request, code: str):
     """Chuyển phát kết quả: create, hand off, delivered, failed (``op``)."""
     dossier = _get_dossier(request.user, code)
     op = request.POST.get("op")
-    delivery = None
-    if op != "create":
-        delivery = HomeDelivery.objects.filter(dossier=dossier,
-                                               pk=request.POST.get("delivery") or 0).first()
-        if delivery is None:
+
+    def delivery() -> HomeDelivery:
+        found = HomeDelivery.objects.filter(dossier=dossier,
+                                            pk=request.POST.get("delivery") or 0).first()
+        if found is None:
             raise Http404
+        return found
+
     try:
         if op == "create":
             services.home_delivery_create(actor=request.user, dossier=dossier,
@@ -136,16 +140,16 @@ def dossier_delivery(request, code: str):
         elif op == "hand_off":
             courier = get_user_model().objects.filter(
                 pk=request.POST.get("courier") or 0).first()
-            services.home_delivery_hand_off(actor=request.user, delivery=delivery,
+            services.home_delivery_hand_off(actor=request.user, delivery=delivery(),
                                             courier=courier,
                                             tracking_number=request.POST.get("tracking_number",
                                                                              ""))
         elif op == "delivered":
-            services.home_delivery_delivered(actor=request.user, delivery=delivery,
+            services.home_delivery_delivered(actor=request.user, delivery=delivery(),
                                              recipient_name=request.POST.get("recipient_name",
                                                                              ""))
         elif op == "failed":
-            services.home_delivery_failed(actor=request.user, delivery=delivery,
+            services.home_delivery_failed(actor=request.user, delivery=delivery(),
                                           reason=request.POST.get("reason", ""))
         else:
             raise Http404
@@ -191,8 +195,7 @@ def dossier_panel(request, dossier) -> dict:
 def certify_copy(request):
     """Chứng thực bản sao điện tử từ bản chính: upload the scan, download it sealed."""
     units = list(Unit.objects.filter(pk__in={u for u, r in permissions.memberships(request.user)
-                                             if r in ("receptionist", "leader",
-                                                      "center_manager")}))
+                                             if r in CERTIFYING_ROLES}))
     if not units:
         raise PermissionDenied(_("Chỉ cán bộ tiếp nhận hoặc lãnh đạo được chứng thực bản sao."))
     error = ""
