@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint bench bench-tools migrate demo clean browsers system-packages
+.PHONY: run test test-fast lint bench bench-tools deploy-tools migrate demo clean browsers system-packages deploy-tools
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -25,7 +25,7 @@ run: $(STAMP) system-packages
 	$(BIN)/motcua runserver_demo $(HOST):$(PORT)
 
 # Two workers: the suite is CPU-bound and CI machines have two cores.
-test: $(STAMP) browsers
+test: $(STAMP) browsers deploy-tools
 	$(BIN)/pytest -n 2
 
 test-fast: $(STAMP)
@@ -36,6 +36,9 @@ test-fast: $(STAMP)
 #   fonts-liberation  Times New Roman metrics for the printed forms (WeasyPrint)
 #   chromium          the browser tests (Playwright drives Debian's chromium)
 #   espeak-ng         the waiting-room display's spoken calls (Vietnamese voice, motcua.floor)
+#   nginx-light, redis-server, postgresql-client, openssl
+#                     the multi-node test (tests/ops/test_deploy.py) and motcua backup
+#                     (pg_dump/pg_restore); the test skips, saying why, without them
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 define need_packages
 	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
@@ -51,6 +54,9 @@ system-packages:
 
 browsers: system-packages
 	$(call need_packages,chromium)
+
+deploy-tools: system-packages
+	$(call need_packages,nginx-light redis-server postgresql-client openssl)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

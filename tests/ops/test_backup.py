@@ -13,7 +13,6 @@ from motcua.dossiers.models import Dossier, DossierDocument, StatusChange
 from motcua.ops.backup import BackupError, backup, backups, read_manifest, restore, rotate
 
 
-
 def snapshot():
     rows = {model.__name__: list(model.objects.order_by("pk").values())
             for model in (Dossier, DossierDocument, StatusChange, AuditEvent, AuditCheckpoint)}

@@ -193,6 +193,7 @@ class Cluster:
             ("/etc/motcua/tls/", f"{self.tmp / 'tls'}/"),
             ("/srv/motcua/var/", f"{self.var}/"),
             ("/etc/nginx/motcua-proxy.conf", str(self.tmp / "motcua-proxy.conf")),
+            ("/var/log/nginx/", f"{self.tmp}/"),
         ]
         for old, new in replacements:
             assert old in site, f"deploy/nginx/motcua.conf no longer has {old!r}"
@@ -324,6 +325,11 @@ def test_two_nodes_behind_nginx(tmp_path):
         assert anonymous.status_code in (302, 403) and not anonymous.content.startswith(b"%PDF")
         # Request ids: nginx's $request_id reaches Django and comes back; metrics from loopback.
         assert re.fullmatch(r"[0-9a-f]{32}", download.headers["X-Request-ID"])
+        probe = requests.get(f"{cluster.origin}/healthz", verify=cluster.cert, timeout=30)
+        assert re.fullmatch(r"[0-9a-f]{32}", probe.headers["X-Request-ID"])
+        # ... and it is nginx's $request_id (in its access log), not one the app made up.
+        _wait("the access log line", lambda: probe.headers["X-Request-ID"] in (
+            cluster.tmp / "motcua.access.log").read_text(), timeout=10)
         metrics = requests.get(f"{cluster.origin}/metrics", verify=cluster.cert, timeout=30)
         assert "motcua_dossiers_received_total 2.0" in metrics.text
 

@@ -122,7 +122,11 @@ MOTCUA_READY_SCHEDULER_MAX_AGE = env_int("MOTCUA_READY_SCHEDULER_MAX_AGE",
                                          300 if PRODUCTION else 0)
 # Scheduled backups (huey, on the scheduler node): where, when (HH:MM local time), how many kept.
 MOTCUA_BACKUP_DIR = env_str("MOTCUA_BACKUP_DIR", "")
-MOTCUA_BACKUP_AT = env_str("MOTCUA_BACKUP_AT", "01:30")
+MOTCUA_BACKUP_AT = env_str("MOTCUA_BACKUP_AT", "01:30") or "01:30"
+_backup_hour, _colon, _backup_minute = MOTCUA_BACKUP_AT.partition(":")
+if not (_backup_hour.isdigit() and _backup_minute.isdigit() and int(_backup_hour) < 24
+        and int(_backup_minute) < 60):
+    raise ImproperlyConfigured(f"MOTCUA_BACKUP_AT={MOTCUA_BACKUP_AT!r} is not a time HH:MM.")
 MOTCUA_BACKUP_KEEP = env_int("MOTCUA_BACKUP_KEEP", 14)
 if MOTCUA_BACKUP_KEEP < 1:
     raise ImproperlyConfigured("MOTCUA_BACKUP_KEEP must be 1 or more.")
@@ -191,7 +195,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MOTCUA_MEDIA_ROOT", str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

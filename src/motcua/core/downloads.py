@@ -56,9 +56,9 @@ def attachment_response(field_file, *, download_name: str, content_type: str) ->
         raise Http404
     presigned = _presigned_url(field_file, download_name, content_type)
     if presigned:
-        response = HttpResponseRedirect(presigned)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        redirect = HttpResponseRedirect(presigned)
+        redirect["Cache-Control"] = "private, no-store"
+        return redirect
     prefix = settings.MOTCUA_X_ACCEL_REDIRECT_PREFIX
     if prefix and _is_local(field_file.storage):
         response = HttpResponse(content_type=content_type)

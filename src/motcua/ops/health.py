@@ -40,7 +40,6 @@ def check_database() -> str:
             cursor.fetchone()
     except DatabaseError as exc:
         # A persistent connection that broke must not be reused by the next request.
-        connection.close_if_unusable_or_obsolete()
         try:
             connection.close()
         except DatabaseError:
@@ -55,16 +54,13 @@ def check_redis() -> str:
         return "not configured"
     import redis
 
+    client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
     try:
-        client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         client.ping()
     except redis.RedisError as exc:
         raise NotReady(f"redis unreachable ({type(exc).__name__})") from exc
     finally:
-        try:
-            client.close()
-        except Exception:  # noqa: BLE001 - closing a client that never connected
-            pass
+        client.close()
     return "ok"
 
 

@@ -132,7 +132,7 @@ def retention_plan(*, now: dt.datetime | None = None) -> Plan:
     for dossier in expired.filter(Q(pk__in=list(documents)) | ~Q(result_file="")
                                   ).order_by("closed_at", "pk"):
         names = list(documents.get(dossier.pk, []))
-        if dossier.result_file:
+        if dossier.result_file.name:
             names.append(dossier.result_file.name)
         plan.files.append((dossier, names))
     return plan

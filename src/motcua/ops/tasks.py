@@ -22,7 +22,7 @@ def scheduler_beat() -> int:
 
 
 def _backup_schedule():
-    hour, _, minute = settings.MOTCUA_BACKUP_AT.partition(":")
+    hour, _, minute = str(settings.MOTCUA_BACKUP_AT).partition(":")
     return crontab(hour=str(int(hour)), minute=str(int(minute or 0)))
 
 
