@@ -137,6 +137,7 @@ REQUESTS = {
     "thanh-toan/vnpay/ipn/": [("GET", "/thanh-toan/vnpay/ipn/", None)],
     "thanh-toan/vnpay/tra-ve/": [("GET", "/thanh-toan/vnpay/tra-ve/", None)],
     "thanh-toan/sandbox/vnpay/": [("GET", "/thanh-toan/sandbox/vnpay/", None)],
+    "bao-cao/thanh-toan/": [("GET", "/bao-cao/thanh-toan/", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]
