@@ -10,13 +10,8 @@ class ProcedurePaymentPolicyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("procedure",)
 
 
-@admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    """Read-only: payments change only through the services (counter, IPN)."""
-
-    list_display = ("txn_ref", "dossier", "method", "provider", "amount", "status", "created_at")
-    list_filter = ("method", "provider", "status")
-    search_fields = ("txn_ref", "dossier__code")
+class _ReadOnly(admin.ModelAdmin):
+    """Payments and receipts change only through the services (counter, IPN)."""
 
     def has_add_permission(self, request):
         return False
@@ -28,8 +23,15 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Payment)
+class PaymentAdmin(_ReadOnly):
+    list_display = ("txn_ref", "dossier", "method", "provider", "amount", "status", "created_at")
+    list_filter = ("method", "provider", "status")
+    search_fields = ("txn_ref", "dossier__code")
+
+
 @admin.register(Receipt)
-class ReceiptAdmin(PaymentAdmin):
+class ReceiptAdmin(_ReadOnly):
     list_display = ("number", "year", "unit", "kind", "dossier", "amount", "issued_at")
     list_filter = ("kind", "year")
     search_fields = ("dossier__code",)
