@@ -179,6 +179,7 @@ REQUESTS = {
     "healthz": [("GET", "/healthz", None)],
     "readyz": [("GET", "/readyz", None)],
     "metrics": [("GET", "/metrics", None)],
+    "bao-cao/thanh-toan/": [("GET", "/bao-cao/thanh-toan/", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

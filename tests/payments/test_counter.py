@@ -182,3 +182,16 @@ def test_receipt_pages_refuse_other_units(client, world, paused):
     assert client.get(f"/thanh-toan/bien-lai/{receipt.pk}/pdf/").status_code == 403
     client.force_login(world.specialist)  # the competent agency sees the dossier: may read
     assert client.get(f"/thanh-toan/bien-lai/{receipt.pk}/").status_code == 200
+
+
+def test_admin_lists_payments_read_only(client, world, paused):
+    from django.contrib.auth import get_user_model
+
+    counter_payment_record(actor=world.receptionist, dossier=paused, method="cash",
+                           amount=AMOUNT)
+    admin = get_user_model().objects.create_superuser("quantri-tt", "a@example.vn", "x")
+    client.force_login(admin)
+    for url in ("/quan-tri/payments/payment/", "/quan-tri/payments/receipt/",
+                "/quan-tri/payments/procedurepaymentpolicy/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/quan-tri/payments/payment/add/").status_code == 403

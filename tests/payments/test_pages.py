@@ -70,3 +70,22 @@ def test_pay_page_with_nothing_due_refuses_to_start(client, world, bring):
     response = client.post(path.split("?")[0], {"t": links.pay_token(dossier)})
     assert response.status_code == 409
     assert "không còn khoản phí" in response.content.decode()
+
+
+def test_pay_page_in_english_receipt_stays_vietnamese(client, world, bring):
+    from motcua.payments import links
+    from motcua.payments.services import counter_payment_record
+    from motcua.payments.views import _receipt_html
+
+    dossier = bring("awaiting_payment")
+    client.cookies["django_language"] = "en"
+    html = client.get(links.pay_path(dossier), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Pay with VNPAY" in html and "Still due" in html
+    receipt = counter_payment_record(actor=world.receptionist, dossier=dossier, method="cash",
+                                     amount=500000)
+    from django.utils import translation
+
+    with translation.override("en"):
+        document = _receipt_html({"r": receipt, "d": dossier, "method_label": "Tiền mặt",
+                                  "qr": {"url": "x", "svg": "", "data_uri": ""}})
+    assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in document

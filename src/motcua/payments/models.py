@@ -150,3 +150,23 @@ class Receipt(models.Model):
     def label(self) -> str:
         """The printed number: ``0000012/2026``."""
         return f"{self.number:07d}/{self.year}"
+
+
+class ProcedurePaymentPolicy(models.Model):
+    """What a procedure asks about payment (set by the center in the admin): whether a dossier
+    submitted online must be paid before it is accepted (nộp phí trước khi tiếp nhận). Kept
+    here rather than in the catalog's versioned record: it is the province's collection policy,
+    not the procedure's published content, and changes without a new version."""
+
+    procedure = models.OneToOneField("catalog.Procedure", on_delete=models.CASCADE,
+                                     related_name="payment_policy",
+                                     verbose_name=_("thủ tục"))
+    pay_before_acceptance = models.BooleanField(
+        _("hồ sơ trực tuyến phải nộp phí trước khi tiếp nhận"), default=False)
+
+    class Meta:
+        verbose_name = _("quy định thu phí của thủ tục")
+        verbose_name_plural = _("quy định thu phí của thủ tục")
+
+    def __str__(self) -> str:
+        return str(self.procedure)

@@ -68,15 +68,23 @@ class StatementRow:
     pending: int
 
 
-def daily_statement(*, start: dt.date, end: dt.date, unit_ids=None) -> list[StatementRow]:
+def _scoped(rows, scope: dict | None):
+    """Limit to a report scope ({"receiving_unit": ids, "competent_unit": ids}; None: all)."""
+    if scope is None:
+        return rows
+    return rows.filter(Q(unit_id__in=scope.get("receiving_unit") or ())
+                       | Q(dossier__competent_unit_id__in=scope.get("competent_unit") or ()))
+
+
+def daily_statement(*, start: dt.date, end: dt.date, scope: dict | None = None
+                    ) -> list[StatementRow]:
     """Per day, unit and provider (bảng kê đối soát): expected (every payment started that day
     that did not fail or was cancelled), confirmed, refunded and still pending, in dong."""
     from django.utils import timezone
 
     tz = timezone.get_default_timezone()
-    rows = Payment.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=unit_ids)
+    rows = _scoped(Payment.objects.filter(created_at__date__gte=start, created_at__date__lte=end),
+                   scope)
     live = ~Q(status__in=[PaymentStatus.FAILED, PaymentStatus.CANCELLED])
     data = (
         rows.annotate(day=TruncDate("created_at", tzinfo=tz))
@@ -102,7 +110,8 @@ def daily_statement(*, start: dt.date, end: dt.date, unit_ids=None) -> list[Stat
     ]
 
 
-def collected(*, start: dt.date, end: dt.date, by: str = "field") -> list[dict]:
+def collected(*, start: dt.date, end: dt.date, by: str = "field",
+              scope: dict | None = None) -> list[dict]:
     """Fees collected (confirmed, not refunded) per field (lĩnh vực) or agency (cơ quan), for
     payments confirmed between ``start`` and ``end`` (inclusive, local dates)."""
     key = {
@@ -110,8 +119,9 @@ def collected(*, start: dt.date, end: dt.date, by: str = "field") -> list[dict]:
         "agency": ("dossier__competent_unit__name",),
     }[by]
     data = (
-        Payment.objects.filter(status=PaymentStatus.CONFIRMED,
-                               confirmed_at__date__gte=start, confirmed_at__date__lte=end)
+        _scoped(Payment.objects.filter(status=PaymentStatus.CONFIRMED,
+                                       confirmed_at__date__gte=start, confirmed_at__date__lte=end),
+                scope)
         .values(*key)
         .annotate(total=Sum("amount"), count=Count("pk"),
                   online=Sum("amount", filter=Q(method="online")))

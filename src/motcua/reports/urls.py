@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.reports import views
+from motcua.reports import payments, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("cham-diem/", views.scoring_view, name="scoring"),
     path("khoi-luong/", views.workload_view, name="workload"),
     path("tai-ve/", views.report_download_view, name="download"),
+    path("thanh-toan/", payments.payments_view, name="payments"),
 ]
