@@ -103,8 +103,9 @@ def test_the_centers_template_is_used(channels, mailoutbox):
     assert row.body == ("Thưa Trần Thị Thu Trang: Cần bổ sung: Bản sao giấy khai sinh. "
                         "Hạn: 17:00 06/03/2026.")
     # Plain text: nothing is HTML-escaped.
-    NotificationTemplate.objects.filter(event="dossier.supplement_requested").update(
-        body="{{ applicant_name }} & <b>")
+    template = NotificationTemplate.objects.get(event="dossier.supplement_requested")
+    template.body = "{{ applicant_name }} & <b>"
+    template.save()  # the next message has the new wording (the cached templates are dropped)
     notify(message(applicant_name="Lê & Co"))
     assert OutboxMessage.objects.filter(channel="email").order_by("-id")[0].body == "Lê & Co & <b>"
 

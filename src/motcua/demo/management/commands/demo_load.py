@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from motcua.demo import load_demo
 from motcua.demo.history import DEFAULT_SIZE, history_load
+from motcua.demo.notifications import load_demo_notifications
 from motcua.dossiers.demo import load_demo_dossiers
 
 
@@ -40,6 +41,11 @@ class Command(BaseCommand):
                 f"{summary.procedures} thủ tục, {summary.users} cán bộ. "
                 f"Lần chạy này: tạo {summary.created}, cập nhật {summary.updated}."
             )
+        )
+        notes = load_demo_notifications()
+        self.stdout.write(
+            f"Thông báo: {notes['preferences']} người chọn kênh nhận; hộp thư đi còn "
+            f"{notes['pending']} thư chờ gửi (bộ lập lịch của `make run` gửi)."
         )
         if options["no_dossiers"]:
             return
