@@ -42,11 +42,6 @@ class Command(BaseCommand):
                 f"Lần chạy này: tạo {summary.created}, cập nhật {summary.updated}."
             )
         )
-        notes = load_demo_notifications()
-        self.stdout.write(
-            f"Thông báo: {notes['preferences']} người chọn kênh nhận; hộp thư đi còn "
-            f"{notes['pending']} thư chờ gửi (bộ lập lịch của `make run` gửi)."
-        )
         if options["no_dossiers"]:
             return
         if options["history"] > 0:
@@ -62,3 +57,8 @@ class Command(BaseCommand):
         dossiers = load_demo_dossiers(stdout=self.stdout)
         if dossiers["created"] == 0 and dossiers["skipped"] == 0:
             self.stderr.write("Không tạo được hồ sơ minh họa nào.")
+        notes = load_demo_notifications()
+        self.stdout.write(
+            f"Thông báo: {notes['preferences']} người chọn kênh nhận; hộp thư đi còn "
+            f"{notes['pending']} thư chờ gửi (bộ lập lịch của `make run` gửi)."
+        )
