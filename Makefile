@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# runserver_demo starts the scheduler (motcua run_huey) as its child and stops it on exit.
 run: $(STAMP) system-packages
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua demo_load
