@@ -172,6 +172,12 @@ def test_preference_service_updates_in_place_and_validates():
                            channels=["email"])
     again = preference_set(actor=None, id_number="066090001234", channels=["sms", "zalo"])
     assert first.pk == again.pk
+    from motcua.audit.models import AuditEvent
+
+    audited = AuditEvent.objects.filter(event_type="notification.preference_set").count()
+    preference_set(actor=None, id_number="066090001234", channels=["zalo", "sms"])
+    assert AuditEvent.objects.filter(
+        event_type="notification.preference_set").count() == audited  # unchanged: no event
     assert preference_get(id_number="066090001234").channels() == {"sms", "zalo"}
     assert channels_for(id_number="", phones=("0000",)) == {"email", "sms"}
     with pytest.raises(InvalidInput):

@@ -79,6 +79,9 @@ def preference_set(*, actor, channels, id_number: str = "", phone: str = "",
         if pref is None:
             pref = NotificationPreference(id_number=id_number, phone=phone, email=email)
         else:
+            if (pref.channels() == chosen and pref.phone == (phone or pref.phone)
+                    and pref.email == (email or pref.email)):
+                return pref  # the same choice again: nothing to write or audit
             pref.phone, pref.email = phone or pref.phone, email or pref.email
         pref.by_email, pref.by_sms, pref.by_zalo = ("email" in chosen, "sms" in chosen,
                                                     "zalo" in chosen)
