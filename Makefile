@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 run: export MOTCUA_SIGNING_DIR ?= $(CURDIR)/var/signing
 # The development server is threaded: each waiting-room display's event stream holds one thread,
 # enough for a few screens. Production serves the stream from uvicorn (docs/floor.md).
+# runserver_demo starts the scheduler (motcua run_huey) as its child and stops it on exit.
 run: $(STAMP) system-packages
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua demo_load

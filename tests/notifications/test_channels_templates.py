@@ -103,8 +103,9 @@ def test_the_centers_template_is_used(channels, mailoutbox):
     assert row.body == ("Thưa Trần Thị Thu Trang: Cần bổ sung: Bản sao giấy khai sinh. "
                         "Hạn: 17:00 06/03/2026.")
     # Plain text: nothing is HTML-escaped.
-    NotificationTemplate.objects.filter(event="dossier.supplement_requested").update(
-        body="{{ applicant_name }} & <b>")
+    template = NotificationTemplate.objects.get(event="dossier.supplement_requested")
+    template.body = "{{ applicant_name }} & <b>"
+    template.save()  # the next message has the new wording (the cached templates are dropped)
     notify(message(applicant_name="Lê & Co"))
     assert OutboxMessage.objects.filter(channel="email").order_by("-id")[0].body == "Lê & Co & <b>"
 
@@ -171,6 +172,12 @@ def test_preference_service_updates_in_place_and_validates():
                            channels=["email"])
     again = preference_set(actor=None, id_number="066090001234", channels=["sms", "zalo"])
     assert first.pk == again.pk
+    from motcua.audit.models import AuditEvent
+
+    audited = AuditEvent.objects.filter(event_type="notification.preference_set").count()
+    preference_set(actor=None, id_number="066090001234", channels=["zalo", "sms"])
+    assert AuditEvent.objects.filter(
+        event_type="notification.preference_set").count() == audited  # unchanged: no event
     assert preference_get(id_number="066090001234").channels() == {"sms", "zalo"}
     assert channels_for(id_number="", phones=("0000",)) == {"email", "sms"}
     with pytest.raises(InvalidInput):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import InvalidInput
@@ -34,24 +35,26 @@ def _key(id_number: str, phone: str, email: str) -> dict:
 
 
 def preference_get(*, id_number: str = "", phones=(), emails=()) -> NotificationPreference | None:
-    """The choice for this person: by ID number first, then by phone, then by e-mail."""
+    """The choice for this person: by ID number first, then by phone, then by e-mail (one
+    query: it runs inside every service that notifies)."""
     id_number = (id_number or "").strip()
+    phones = [p for p in phones if p]
+    emails = [e.lower() for e in emails if e]
+    q = Q(pk__in=[])
     if id_number:
-        found = NotificationPreference.objects.filter(id_number=id_number).first()
-        if found is not None:
-            return found
-    for phone in phones:
-        if phone:
-            found = NotificationPreference.objects.filter(id_number="", phone=phone).first()
-            if found is not None:
-                return found
-    for email in emails:
-        if email:
-            found = NotificationPreference.objects.filter(
-                id_number="", phone="", email__iexact=email).first()
-            if found is not None:
-                return found
-    return None
+        q |= Q(id_number=id_number)
+    if phones:
+        q |= Q(id_number="", phone__in=phones)
+    if emails:
+        q |= Q(id_number="", phone="", email__in=emails)
+    if not (id_number or phones or emails):
+        return None
+    found = list(NotificationPreference.objects.filter(q))
+
+    def rank(pref: NotificationPreference) -> int:
+        return 0 if id_number and pref.id_number == id_number else 1 if pref.phone else 2
+
+    return min(found, key=rank) if found else None
 
 
 def channels_for(*, id_number: str = "", phones=(), emails=()) -> set[str]:
@@ -63,8 +66,8 @@ def channels_for(*, id_number: str = "", phones=(), emails=()) -> set[str]:
 def preference_set(*, actor, channels, id_number: str = "", phone: str = "",
                    email: str = "") -> NotificationPreference:
     """Record the channels a citizen chose; one row per key, updated in place."""
-    id_number, phone, email = (id_number or "").strip(), (phone or "").strip(), \
-        (email or "").strip()
+    id_number, phone = (id_number or "").strip(), (phone or "").strip()
+    email = (email or "").strip().lower()
     chosen = set(channels)
     unknown = chosen - set(CITIZEN_CHANNELS)
     if unknown:
@@ -76,6 +79,9 @@ def preference_set(*, actor, channels, id_number: str = "", phone: str = "",
         if pref is None:
             pref = NotificationPreference(id_number=id_number, phone=phone, email=email)
         else:
+            if (pref.channels() == chosen and pref.phone == (phone or pref.phone)
+                    and pref.email == (email or pref.email)):
+                return pref  # the same choice again: nothing to write or audit
             pref.phone, pref.email = phone or pref.phone, email or pref.email
         pref.by_email, pref.by_sms, pref.by_zalo = ("email" in chosen, "sms" in chosen,
                                                     "zalo" in chosen)

@@ -40,6 +40,34 @@ DEFAULTS: dict[str, tuple[str, str, str]] = {
 _ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaultfilters"])
 
 
+CACHE_KEY = "notifications:templates"
+CACHE_SECONDS = 300
+
+
+def center_templates() -> dict[str, tuple[str, str]]:
+    """The center's active templates, event -> (subject, body), from the cache: ``notify``
+    runs inside every service that tells someone something, so this is no query there. Saving
+    or deleting a template drops the cache (``signals``); the timeout bounds what another
+    process with its own local cache still holds."""
+    from django.core.cache import cache
+
+    from motcua.notifications.models import NotificationTemplate
+
+    found = cache.get(CACHE_KEY)
+    if found is None:
+        found = {event: (subject, body) for event, subject, body in
+                 NotificationTemplate.objects.filter(active=True)
+                 .values_list("event", "subject", "body")}
+        cache.set(CACHE_KEY, found, CACHE_SECONDS)
+    return found
+
+
+def forget_templates(**kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(CACHE_KEY)
+
+
 def context_for(message: Message) -> dict:
     return {**message.data, "subject": message.subject, "body": message.body,
             "code": message.dossier_code, "applicant_name": message.applicant_name,
@@ -53,11 +81,9 @@ def render_text(source: str, context: dict) -> str:
 def render(message: Message) -> tuple[str, str]:
     """(subject, body) for ``message`` by the center's template, else the default, else the
     service's own wording."""
-    from motcua.notifications.models import NotificationTemplate
-
-    row = NotificationTemplate.objects.filter(event=message.event, active=True).first()
+    row = center_templates().get(message.event)
     if row is not None:
-        subject_src, body_src = row.subject, row.body
+        subject_src, body_src = row
     elif message.event in DEFAULTS:
         _, subject_src, body_src = DEFAULTS[message.event]
     else:

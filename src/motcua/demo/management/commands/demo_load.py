@@ -9,6 +9,7 @@ from motcua.demo import load_demo
 from motcua.demo.courier import load_demo_courier
 from motcua.demo.history import DEFAULT_SIZE, history_load
 from motcua.demo.payments import load_demo_payments
+from motcua.demo.notifications import load_demo_notifications
 from motcua.dossiers.demo import load_demo_dossiers
 
 
@@ -65,3 +66,8 @@ class Command(BaseCommand):
         load_demo_payments(stdout=self.stdout)
         if dossiers["created"] == 0 and dossiers["skipped"] == 0:
             self.stderr.write("Không tạo được hồ sơ minh họa nào.")
+        notes = load_demo_notifications()
+        self.stdout.write(
+            f"Thông báo: {notes['preferences']} người chọn kênh nhận; hộp thư đi còn "
+            f"{notes['pending']} thư chờ gửi (bộ lập lịch của `make run` gửi)."
+        )
