@@ -341,7 +341,7 @@ def test_two_nodes_behind_nginx(tmp_path):
         _wait("both consumers started", lambda: all(
             "consumer started" in cluster.log(name).lower() for name in ("scheduler", "worker")))
         _wait("the queue drained", lambda: queue.llen("huey.redis.motcua") == 0)
-        beats = cluster.sql("SELECT beats FROM ops_heartbeat WHERE name = 'scheduler'")[0][0]
+        beats = cluster.sql("SELECT beats FROM notifications_schedulerheartbeat WHERE name = 'scheduler'")[0][0]
         minutes = int((time.monotonic() - cluster.scheduler_started) // 60)
         assert 1 <= beats <= minutes + 1, (beats, minutes)
         assert "Enqueueing periodic task" not in cluster.log("worker")

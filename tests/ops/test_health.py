@@ -7,8 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from motcua.ops import health
-from motcua.ops.heartbeat import beat
-from motcua.ops.models import Heartbeat
+from motcua.notifications.models import SchedulerHeartbeat
+from motcua.notifications.tasks import beat
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_readyz_scheduler_heartbeat(client, settings):
     assert "silent for 300 s" in response.json()["checks"]["scheduler"]["detail"]
     beat()
     assert client.get("/readyz").status_code == 200
-    assert Heartbeat.objects.get().beats == 2
+    assert SchedulerHeartbeat.objects.get().beats == 2
 
 
 def test_readyz_fails_when_redis_is_unreachable(client, settings):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
 from motcua.ops import metrics
-from motcua.ops.heartbeat import beat
+from motcua.notifications.tasks import beat
 
 pytestmark = pytest.mark.django_db
 

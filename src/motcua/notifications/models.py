@@ -115,11 +115,15 @@ class NotificationPreference(models.Model):
 
 class SchedulerHeartbeat(models.Model):
     """The scheduler's last beat (nhịp của bộ lập lịch): written every minute by the periodic
-    task ``notifications.tasks.scheduler_tick``; read by ``selectors.scheduler_heartbeat``."""
+    task ``notifications.tasks.scheduler_tick``; read by ``selectors.scheduler_heartbeat``
+    (``/readyz``, the scheduler-lag metric). The row lives in the shared database, so every
+    node reads it; ``beats`` counts the periodic beats only (an exact ``beats + 1``), so two
+    scheduler nodes by mistake show as two beats a minute."""
 
     name = models.CharField(max_length=32, primary_key=True)
     beat_at = models.DateTimeField()
     pid = models.PositiveIntegerField(default=0)
+    beats = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("nhịp bộ lập lịch")

@@ -1,4 +1,4 @@
-"""Periodic jobs of operations (huey): the scheduler heartbeat and scheduled backups.
+"""Periodic jobs of operations (huey): scheduled backups.
 
 Only the scheduler node runs periodic tasks (``run_huey`` on one node; the others
 ``run_huey --no-periodic``): docs/deployment.md."""
@@ -11,14 +11,7 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from motcua.ops.heartbeat import beat
-
 log = logging.getLogger(__name__)
-
-
-@db_periodic_task(crontab(minute="*"))
-def scheduler_beat() -> int:
-    return beat().beats
 
 
 def _backup_schedule():

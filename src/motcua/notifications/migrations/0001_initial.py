@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=32, primary_key=True, serialize=False)),
                 ('beat_at', models.DateTimeField()),
                 ('pid', models.PositiveIntegerField(default=0)),
+                ('beats', models.PositiveBigIntegerField(default=0)),
             ],
             options={
                 'verbose_name': 'nhịp bộ lập lịch',
