@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -27,7 +27,7 @@ M = TypeVar("M", bound=Model)
 # --- prefetched lists -----------------------------------------------------------------------
 
 
-def seed_related(instance: Model, rows: dict[str, Iterable[Model]]) -> None:
+def seed_related(instance: Model, rows: Mapping[str, Iterable[Any]]) -> None:
     """Serve ``instance.<name>.all()`` from ``rows[name]`` with no query, exactly as
     ``prefetch_related(name)`` would have from the database.
 
@@ -57,7 +57,8 @@ def detached_copy(instance: M) -> M:
     """A shallow copy of ``instance`` whose prefetched lists can be replaced without touching
     the caller's object (a plain ``copy.copy`` shares the dict holding them)."""
     clone = copy.copy(instance)
-    clone._prefetched_objects_cache = dict(getattr(instance, "_prefetched_objects_cache", {}))
+    clone.__dict__["_prefetched_objects_cache"] = dict(
+        getattr(instance, "_prefetched_objects_cache", {}))
     return clone
 
 
@@ -78,7 +79,7 @@ def rows_by_pk(source: QuerySet[M], ids: Sequence[Any]) -> list[M]:
     qs = source.model._default_manager.filter(pk__in=ids).order_by()
     qs.query.select_related = source.query.select_related
     qs.query.deferred_loading = source.query.deferred_loading
-    qs = qs.prefetch_related(*source._prefetch_related_lookups)
+    qs = qs.prefetch_related(*getattr(source, "_prefetch_related_lookups", ()))
     by_id = {row.pk: row for row in qs}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -183,12 +184,13 @@ class CompiledQuery:
             if not at:
                 raise RuntimeError(f"placeholder {placeholder!r} is not among {params!r}")
             slots.append(at)
-        if qs._prefetch_related_lookups:
+        if getattr(qs, "_prefetch_related_lookups", ()):
             raise RuntimeError("a compiled query cannot prefetch")
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = [f[0].target.attname for f in select[start:end]]
-        populators = get_related_populators(klass_info, select, alias)
+        # Django 5.2's signature; the installed django-stubs describe 6.x (``fetch_mode``).
+        populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
         return sql, params, slots, compiler, klass_info["model"], init_list, (start, end), populators
 
     def objects(self, alias: str, *values: Any) -> list:
