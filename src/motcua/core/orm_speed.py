@@ -12,8 +12,9 @@ Nothing else in ``src/`` should touch ``_result_cache``, ``_prefetched_objects_c
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -26,7 +27,7 @@ M = TypeVar("M", bound=Model)
 # --- prefetched lists -----------------------------------------------------------------------
 
 
-def seed_related(instance: Model, rows: dict[str, Iterable[Model]]) -> None:
+def seed_related(instance: Model, rows: Mapping[str, Iterable[Any]]) -> None:
     """Serve ``instance.<name>.all()`` from ``rows[name]`` with no query, exactly as
     ``prefetch_related(name)`` would have from the database.
 
@@ -56,7 +57,8 @@ def detached_copy(instance: M) -> M:
     """A shallow copy of ``instance`` whose prefetched lists can be replaced without touching
     the caller's object (a plain ``copy.copy`` shares the dict holding them)."""
     clone = copy.copy(instance)
-    clone._prefetched_objects_cache = dict(getattr(instance, "_prefetched_objects_cache", {}))
+    clone.__dict__["_prefetched_objects_cache"] = dict(
+        getattr(instance, "_prefetched_objects_cache", {}))
     return clone
 
 
@@ -77,7 +79,7 @@ def rows_by_pk(source: QuerySet[M], ids: Sequence[Any]) -> list[M]:
     qs = source.model._default_manager.filter(pk__in=ids).order_by()
     qs.query.select_related = source.query.select_related
     qs.query.deferred_loading = source.query.deferred_loading
-    qs = qs.prefetch_related(*source._prefetch_related_lookups)
+    qs = qs.prefetch_related(*getattr(source, "_prefetch_related_lookups", ()))
     by_id = {row.pk: row for row in qs}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -137,46 +139,70 @@ class CompiledLookup:
 
 
 class CompiledQuery:
-    """A model query by one parameter, compiled once per database alias and engine, giving
+    """A model query by a few parameters, compiled once per database alias and engine, giving
     model instances exactly as iterating the queryset would (``select_related`` rows and
     ``only()`` deferrals included; no ``prefetch_related``, annotations or ``extra``).
 
-    ``build(alias, placeholder)`` returns the queryset with ``placeholder`` where the parameter
-    goes (an otherwise impossible value: ``""`` for a code, ``-1`` for an id); it must appear
-    exactly once among the query's parameters, the others are kept as compiled. The staff
-    lookup's queries (a dossier with six related rows, then its steps, history and documents)
-    spent more time being compiled by the ORM than running: a third of the request
-    (docs/performance.md). The row loop is ``django.db.models.query.ModelIterable``'s.
+    ``build(alias, *placeholders)`` returns the queryset with each placeholder where its
+    parameter goes: otherwise impossible values (``""`` for a code or a key hash, ``-1`` for an
+    id, a date in year 1 for a date), each appearing at least once among the compiled query's
+    parameters (as the database adapts it) and equal to no other parameter. Each call passes
+    the real values in the same order; dates and datetimes are adapted as the ORM would.
+
+    The staff lookup's queries (the token, the memberships, a dossier with six related rows,
+    its steps, history and documents) spent more time being compiled by the ORM than running:
+    a third of the request (docs/performance.md). The row loop is Django's ``ModelIterable``'s.
     """
 
-    def __init__(self, build: Callable[[str, Any], QuerySet], placeholder: Any):
+    def __init__(self, build: Callable[..., QuerySet], *placeholders: Any):
+        if not placeholders:
+            raise ValueError("a compiled query needs at least one placeholder")
         self.build = build
-        self.placeholder = placeholder
+        self.placeholders = placeholders
         self._compiled = functools.cache(self._compile)
+
+    @staticmethod
+    def _adapt(connection, value):
+        if isinstance(value, dt.datetime):
+            return connection.ops.adapt_datetimefield_value(value)
+        if isinstance(value, dt.date):
+            return connection.ops.adapt_datefield_value(value)
+        return value
 
     def _compile(self, alias: str, vendor: str):
         from django.db.models.query import get_related_populators
 
-        qs = self.build(alias, self.placeholder)
+        connection = connections[alias]
+        qs = self.build(alias, *self.placeholders)
         compiler = qs.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         params = list(params)
-        at = [i for i, p in enumerate(params) if p == self.placeholder]
-        if len(at) != 1 or qs._prefetch_related_lookups:
-            raise RuntimeError(f"compiled query takes one parameter, not {params!r}")
+        slots = []
+        for placeholder in self.placeholders:
+            adapted = self._adapt(connection, placeholder)
+            at = [i for i, p in enumerate(params) if p == adapted]
+            if not at:
+                raise RuntimeError(f"placeholder {placeholder!r} is not among {params!r}")
+            slots.append(at)
+        if getattr(qs, "_prefetch_related_lookups", ()):
+            raise RuntimeError("a compiled query cannot prefetch")
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = [f[0].target.attname for f in select[start:end]]
-        populators = get_related_populators(klass_info, select, alias)
-        return sql, params, at[0], compiler, klass_info["model"], init_list, (start, end), populators
+        # Django 5.2's signature; the installed django-stubs describe 6.x (``fetch_mode``).
+        populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
+        return sql, params, slots, compiler, klass_info["model"], init_list, (start, end), populators
 
-    def objects(self, alias: str, value: Any) -> list:
-        """The rows for ``value``, as model instances, in the query's order."""
+    def objects(self, alias: str, *values: Any) -> list:
+        """The rows for ``values`` (one per placeholder), as model instances, in order."""
         connection = connections[alias]
-        sql, params, at, compiler, model, init_list, (start, end), populators = self._compiled(
-            alias, connection.vendor)
+        sql, params, slots, compiler, model, init_list, (start, end), populators = (
+            self._compiled(alias, connection.vendor))
         params = list(params)
-        params[at] = value
+        for value, at in zip(values, slots, strict=True):
+            adapted = self._adapt(connection, value)
+            for i in at:
+                params[i] = adapted
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             raw = cursor.fetchall()

@@ -10,7 +10,10 @@ than the page itself (docs/performance.md, "Worklists").
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -123,7 +126,7 @@ class CappedPaginator(Paginator):
         applied when the ids were read. Keeps ``select_related``, ``only``/``defer`` and
         ``prefetch_related``, which is all the dossier lists use (no annotations).
         """
-        return rows_by_pk(self.object_list, ids)
+        return rows_by_pk(cast(QuerySet, self.object_list), ids)
 
     @cached_property
     def count(self) -> int:
