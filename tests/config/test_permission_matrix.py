@@ -151,6 +151,7 @@ REQUESTS = {
     "danh-gia/<int:counter_id>/": [("GET", "/danh-gia/999999/", None)],
     "phan-anh/": [("GET", "/phan-anh/", None)],
     "can-bo/quay/": [("GET", "/can-bo/quay/", None)],
+    "bao-cao/san/": [("GET", "/bao-cao/san/", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("cham-diem/", views.scoring_view, name="scoring"),
     path("khoi-luong/", views.workload_view, name="workload"),
     path("tai-ve/", views.report_download_view, name="download"),
+    path("san/", views.floor_view, name="floor"),
 ]
