@@ -43,14 +43,14 @@ def floor_stats(*, date_from: dt.date, date_to: dt.date, unit_ids=None) -> Floor
         lambda: {"tickets": 0, "wait": dt.timedelta(), "serve": dt.timedelta(), "served": 0})
     meta = {t.pk: (t.service.name, t.issued_at.astimezone(zone).hour, t.state)
             for t in tickets.select_related("service")}
-    for pk, (name, hour, state) in meta.items():
+    for name, hour, state in meta.values():
         row = sums[(name, hour)]
         row["tickets"] += 1
         row["served"] += state == TicketState.SERVED
     periods = TicketPeriod.objects.filter(ticket_id__in=list(meta), ended_at__isnull=False)
     for p in periods.values("ticket_id", "state", "started_at", "ended_at"):
         name, hour, _ = meta[p["ticket_id"]]
-        span = p["ended_at"] - p["started_at"]
+        span = p["ended_at"] - p["started_at"] if p["ended_at"] else dt.timedelta()
         if p["state"] == TicketState.WAITING:
             sums[(name, hour)]["wait"] += span
         elif p["state"] in (TicketState.CALLED, TicketState.SERVING):
