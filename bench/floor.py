@@ -44,9 +44,10 @@ def setup():
 
 
 def fixture():
+    from django.contrib.auth import get_user_model
+
     from motcua.floor.models import CapacityWindow, FloorService
     from motcua.org.models import Counter, Membership, Role, Unit, UnitKind
-    from django.contrib.auth import get_user_model
 
     unit, _ = Unit.objects.get_or_create(code="BENCH.FLOOR", defaults={
         "name": "Trung tâm đo hiệu năng", "kind": UnitKind.PROVINCIAL_CENTER})
@@ -66,15 +67,14 @@ def fixture():
 
 
 def bench_booking(service, *, clients: int, places: int, rounds: int) -> dict:
+    from zoneinfo import ZoneInfo
+
     from django.conf import settings
     from django.db import connections
 
     from motcua.core.errors import Conflict
     from motcua.floor import booking as bookings
     from motcua.floor.models import Booking, Slot
-
-    from zoneinfo import ZoneInfo
-
     from motcua.org.calendars import calendar_for_unit
 
     settings.MOTCUA_BOOKING_CAP = 0
