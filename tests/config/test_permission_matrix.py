@@ -180,6 +180,7 @@ REQUESTS = {
     "readyz": [("GET", "/readyz", None)],
     "metrics": [("GET", "/metrics", None)],
     "bao-cao/thanh-toan/": [("GET", "/bao-cao/thanh-toan/", None)],
+    "bao-cao/san/": [("GET", "/bao-cao/san/", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

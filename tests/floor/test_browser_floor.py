@@ -43,9 +43,9 @@ def sign_in(browser, base, username):
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_book_check_in_call_serve_rate(live_server, transactional_db, browser, settings,
                                        tmp_path, request):
-    from tests.floor.conftest import make_service
-    from tests.factories import CenterFactory
     from motcua.org.models import Counter
+    from tests.factories import CenterFactory
+    from tests.floor.conftest import make_service
 
     settings.MOTCUA_FLOOR_SPEECH_DIR = tmp_path / "speech"
     with time_machine.travel(START, tick=True):

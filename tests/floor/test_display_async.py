@@ -44,8 +44,9 @@ def test_hub_wakes_many_streams_within_a_second(floor):
 
 @pytest.mark.django_db
 def test_ticket_pdf_is_80_mm_wide(floor, client):
-    from motcua.core.pdf import render_document
     from django.template.loader import render_to_string
+
+    from motcua.core.pdf import render_document
 
     with time_machine.travel(NOW, tick=False):
         ticket = queue.ticket_issue(actor=None, service=floor.service)

@@ -13,7 +13,13 @@ from motcua.floor import booking as bookings
 from motcua.floor import display, feedback, queue
 from motcua.floor.capacity import slots_for_day
 from motcua.floor.models import (
-    BookingStatus, Call, Complaint, Rating, Ticket, TicketPeriod, TicketState,
+    BookingStatus,
+    Call,
+    Complaint,
+    Rating,
+    Ticket,
+    TicketPeriod,
+    TicketState,
 )
 from tests.factories import vn
 

@@ -521,7 +521,7 @@ MOTCUA_CHECKIN_EARLY_MINUTES = env_int("MOTCUA_CHECKIN_EARLY_MINUTES", 60)
 MOTCUA_CHECKIN_LATE_MINUTES = env_int("MOTCUA_CHECKIN_LATE_MINUTES", 30)
 # Checked-in bookings are called before walk-ins from this many minutes before their slot.
 MOTCUA_FLOOR_PRIORITY_MINUTES = env_int("MOTCUA_FLOOR_PRIORITY_MINUTES", 15)
-MOTCUA_FLOOR_SPEECH_DIR = Path(env_str("MOTCUA_FLOOR_SPEECH_DIR", str(VAR_DIR / "speech")))
+MOTCUA_FLOOR_SPEECH_DIR = Path(env_str("MOTCUA_FLOOR_SPEECH_DIR") or str(VAR_DIR / "speech"))
 # Working days to answer a complaint (phản ánh, kiến nghị; QĐ 766 5.2: handle ≤ 15).
 MOTCUA_COMPLAINT_WORKING_DAYS = env_int("MOTCUA_COMPLAINT_WORKING_DAYS", 15)
 if MOTCUA_VIEW_LOG_WINDOW_SECONDS < 0:

@@ -34,7 +34,7 @@ def load_floor(province_code: str) -> int:
                 defaults={"name": name, "number_base": base, "slot_minutes": 30,
                           "service_minutes": 12, "bookable": True, "is_open": True})
             service.counters.set(Counter.objects.filter(center=center, number__in=counters))
-            service.procedures.set(Procedure.objects.filter(field__code__in=fields))
+            service.procedures.set(Procedure.objects.filter(current__field__code__in=fields))
             if not service.windows.exists():
                 CapacityWindow.objects.bulk_create([
                     CapacityWindow(service=service, weekday=day, start=s, end=e, places=places)

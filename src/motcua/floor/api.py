@@ -17,6 +17,7 @@ from motcua.audit.context import client_ip
 from motcua.core.dates import parse_date
 from motcua.core.errors import InvalidInput
 from motcua.core.public_url import public_base_url
+from motcua.dossiers.serializers import ErrorSerializer
 from motcua.floor import booking as bookings
 from motcua.floor import capacity, selectors
 from motcua.floor.models import Slot
@@ -60,12 +61,6 @@ class BookingOutSerializer(serializers.Serializer):
     def get_url(self, obj) -> str:
         return f"{public_base_url(self.context.get('request'))}/dat-lich/xac-nhan/" \
                f"{bookings.booking_token(obj)}/"
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(required=False)
 
 
 def _unit(request):

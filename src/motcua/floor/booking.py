@@ -23,7 +23,12 @@ from motcua.audit.services import audit_record
 from motcua.core.dates import format_day
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
 from motcua.floor.capacity import (
-    day_problem, in_sessions, local_start, slot_problem, slot_times, zone,
+    day_problem,
+    in_sessions,
+    local_start,
+    slot_problem,
+    slot_times,
+    zone,
 )
 from motcua.floor.models import ACTIVE_BOOKING, Booking, BookingStatus, FloorService, Slot
 from motcua.notifications import Message, notify

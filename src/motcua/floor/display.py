@@ -27,6 +27,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from motcua.floor.models import Call
@@ -35,6 +36,7 @@ log = logging.getLogger("motcua.floor")
 
 POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15.0
+RECENT = 50
 CHANNEL = "motcua:floor:calls:{unit}"
 
 
@@ -147,6 +149,8 @@ class Hub:
         self.unit_id = unit_id
         self.waiters: set[asyncio.Event] = set()
         self.latest = 0
+        self.recent: list[dict] = []  # the last calls read, shared by every display stream
+        self.since = 0  # recent holds every call of the unit with an id above this one
         self.task: asyncio.Task | None = None
 
     @classmethod
@@ -159,16 +163,18 @@ class Hub:
     def subscribe(self) -> asyncio.Event:
         event = asyncio.Event()
         self.waiters.add(event)
+        self.ensure_running()
+        return event
+
+    def ensure_running(self) -> None:
+        """Start the waiter if it is not running (it stops when the last display leaves)."""
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self._run())
-        return event
 
     def unsubscribe(self, event: asyncio.Event) -> None:
         self.waiters.discard(event)
 
     async def _latest(self) -> int:
-        from asgiref.sync import sync_to_async
-
         return await sync_to_async(last_call_id, thread_sensitive=False)(self.unit_id)
 
     async def _run(self) -> None:
@@ -184,16 +190,24 @@ class Hub:
                 log.exception("Redis unavailable: the display hub polls the database")
                 pubsub = None
         try:
-            self.latest = await self._latest()
+            self.latest = self.since = await self._latest()
+            self.recent = []
             while self.waiters:
                 if pubsub is not None:
                     # Redis wakes us at once; the slow poll only covers a lost message.
                     await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
                 else:
                     await asyncio.sleep(POLL_SECONDS)
-                latest = await self._latest()
-                if latest != self.latest:
-                    self.latest = latest
+                # One read per process and wake-up, shared by every display (not one each).
+                found = await sync_to_async(calls_after, thread_sensitive=False)(
+                    self.unit_id, self.latest)
+                if found:
+                    self.latest = found[-1]["id"]
+                    window = self.recent + found
+                    if len(window) > RECENT:
+                        self.since = window[-RECENT - 1]["id"]
+                        window = window[-RECENT:]
+                    self.recent = window
                     for event in list(self.waiters):
                         event.set()
         finally:
@@ -203,8 +217,6 @@ class Hub:
 
 async def async_stream(unit_id: int, last_id: int) -> AsyncIterator[str]:
     """The event stream for an ASGI server: waits on the unit's hub, reads only when woken."""
-    from asgiref.sync import sync_to_async
-
     yield "retry: 1000\n\n"
     hub = Hub.get(unit_id)
     event = hub.subscribe()
@@ -217,10 +229,16 @@ async def async_stream(unit_id: int, last_id: int) -> AsyncIterator[str]:
             try:
                 await asyncio.wait_for(event.wait(), timeout=HEARTBEAT_SECONDS)
             except TimeoutError:
+                hub.ensure_running()  # a waiter that stopped as this display arrived
                 yield ": keep-alive\n\n"
                 continue
             event.clear()
-            for payload in await read(unit_id, last_id):
+            recent, since = hub.recent, hub.since
+            if last_id >= since:
+                fresh = [p for p in recent if p["id"] > last_id]
+            else:  # fell behind the shared window: read this display's gap itself
+                fresh = await read(unit_id, last_id)
+            for payload in fresh:
                 last_id = payload["id"]
                 yield sse(payload)
     finally:

@@ -20,7 +20,14 @@ from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
 from motcua.floor.capacity import local_start
 from motcua.floor.models import (
-    OPEN_STATES, Booking, BookingStatus, Call, FloorService, Ticket, TicketPeriod, TicketSequence,
+    OPEN_STATES,
+    Booking,
+    BookingStatus,
+    Call,
+    FloorService,
+    Ticket,
+    TicketPeriod,
+    TicketSequence,
     TicketState,
 )
 from motcua.org.models import Counter

@@ -6,6 +6,7 @@ complaints (/phan-anh/). No login: these run on the center's screens and the cit
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Iterator
 
 from django.core import signing
 from django.core.handlers.asgi import ASGIRequest
@@ -25,7 +26,7 @@ from motcua.core.public_url import public_base_url
 from motcua.core.qr import qr_parts
 from motcua.floor import booking as bookings
 from motcua.floor import capacity, display, feedback, queue, selectors
-from motcua.floor.models import Booking, Complaint, Level, Slot, Ticket
+from motcua.floor.models import Complaint, Level, Slot, Ticket
 from motcua.floor.throttle import booking_wait
 from motcua.org.models import Counter
 
@@ -37,6 +38,12 @@ def _unit_or_404(code: str):
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị."))
     return unit
+
+
+def _id(value) -> int:
+    """A posted id, or 0 (never a row) for anything that is not a plain number."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else 0
 
 
 def _levels():
@@ -83,8 +90,7 @@ def book(request):
     ctx = _booking_context(request, unit, service, day)
     if request.method == "GET":
         return render(request, "floor/book.html", ctx)
-    slot = Slot.objects.select_related("service__unit").filter(
-        pk=source.get("slot") if (source.get("slot") or "").isdigit() else None).first()
+    slot = Slot.objects.select_related("service__unit").filter(pk=_id(source.get("slot"))).first()
     error = ""
     if slot is None:
         error = _("Hãy chọn một khung giờ còn chỗ.")
@@ -93,7 +99,7 @@ def book(request):
         if wait is not None:
             error = _("Quá nhiều lần đặt lịch, vui lòng thử lại sau %(m)s phút.") % {
                 "m": wait // 60 + 1}
-    if not error:
+    if not error and slot is not None:
         try:
             booking = bookings.booking_book(
                 actor=request.user if request.user.is_authenticated else None, slot=slot,
@@ -168,8 +174,7 @@ def booking_change(request, token: str):
     ctx = _booking_context(request, service.unit, service, day)
     ctx.update({"booking": booking, "token": token, "change": True})
     if request.method == "POST":
-        slot = Slot.objects.filter(pk=source.get("slot") if (source.get("slot") or "").isdigit()
-                                   else None).first()
+        slot = Slot.objects.filter(pk=_id(source.get("slot"))).first()
         if slot is None:
             ctx["error"] = _("Hãy chọn một khung giờ còn chỗ.")
             return render(request, "floor/book.html", ctx, status=400)
@@ -268,6 +273,7 @@ async def events(request, unit_code: str):
         last = int(raw)
     else:
         last = await sync_to_async(display.last_call_id)(unit.pk)
+    stream: Iterator[str] | AsyncIterator[str]
     if isinstance(request, ASGIRequest):
         stream = display.async_stream(unit.pk, last)
     else:  # a WSGI worker thread (development server, live test server)
@@ -305,9 +311,7 @@ def rate_counter(request, counter_id: int):
     ticket = feedback.rateable_ticket(counter)
     ctx = {"counter": counter, "ticket": ticket, "levels": _levels()}
     if request.method == "POST":
-        posted = Ticket.objects.filter(
-            pk=request.POST.get("ticket") if (request.POST.get("ticket") or "").isdigit()
-            else None, counter=counter).first()
+        posted = Ticket.objects.filter(pk=_id(request.POST.get("ticket")), counter=counter).first()
         if posted is None:
             ctx["error"] = _("Không có giao dịch nào để đánh giá.")
             return render(request, "floor/rate.html", ctx, status=400)
@@ -355,8 +359,7 @@ def complaints(request):
                  "published": Complaint.objects.filter(allow_publish=True, status="answered")
                  .select_related("unit")[:20]}
     if request.method == "POST":
-        unit = units.filter(pk=request.POST.get("unit") if (request.POST.get("unit") or "")
-                            .isdigit() else None).first()
+        unit = units.filter(pk=_id(request.POST.get("unit"))).first()
         try:
             if unit is None:
                 raise DomainError("unit", _("Hãy chọn cơ quan nhận phản ánh."))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("khoi-luong/", views.workload_view, name="workload"),
     path("tai-ve/", views.report_download_view, name="download"),
     path("thanh-toan/", payments.payments_view, name="payments"),
+    path("san/", views.floor_view, name="floor"),
 ]

@@ -404,3 +404,29 @@ def workload_view(request, scope):
         "threshold_text": request.GET.get("threshold", ""),
     })
 
+
+
+@staff_page
+def floor_view(request, scope):
+    """Thống kê sảnh: waiting/service times, no-shows, demand vs capacity, ratings (+ XLSX)."""
+    from motcua.reports import floorstats
+
+    params = dash.parse_params(request.GET, scope=scope, default_preset="month")
+    unit_ids = None
+    if scope is not None:
+        unit_ids = sorted(set(scope["receiving_unit"]) | set(scope["competent_unit"]))
+    elif params.unit is not None:
+        unit_ids = [params.unit.pk]
+    stats = floorstats.floor_stats(date_from=params.date_from, date_to=params.date_to,
+                                   unit_ids=unit_ids)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            floorstats.to_xlsx(stats),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = (
+            f'attachment; filename="thong-ke-sanh-{params.date_from:%Y%m%d}-'
+            f'{params.date_to:%Y%m%d}.xlsx"')
+        return response
+    return render(request, "reports/floor.html", {
+        **_base_context(params, scope), "stats": stats,
+        "xlsx_query": urlencode({**params.query(), "format": "xlsx"})})

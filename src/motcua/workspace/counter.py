@@ -18,6 +18,11 @@ from motcua.org.models import Counter, Membership
 from motcua.workspace.views import staff_required
 
 
+def _id(value) -> int:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else 0
+
+
 def officer_counter(user) -> Counter | None:
     m = (Membership.objects.filter(user=user, counter__isnull=False)
          .select_related("counter__center").first())
@@ -39,7 +44,7 @@ def counter_page(request):
                 if ticket is None:
                     messages.info(request, _("Không còn ai đang chờ."))
             elif action == "call":
-                ticket = Ticket.objects.filter(pk=request.POST.get("ticket") or 0).first()
+                ticket = Ticket.objects.filter(pk=_id(request.POST.get("ticket"))).first()
                 if ticket is None:
                     raise DomainError("not_found", _("Không tìm thấy số thứ tự."))
                 queue.ticket_call(actor=request.user, ticket=ticket, counter=counter)
@@ -55,9 +60,9 @@ def counter_page(request):
                 queue.ticket_absent(actor=request.user, ticket=current, counter=counter)
             elif action == "transfer":
                 to_counter = Counter.objects.filter(
-                    pk=request.POST.get("to_counter") or 0, center=counter.center).first()
+                    pk=_id(request.POST.get("to_counter")), center=counter.center).first()
                 to_service = FloorService.objects.filter(
-                    pk=request.POST.get("to_service") or 0, unit=counter.center).first()
+                    pk=_id(request.POST.get("to_service")), unit=counter.center).first()
                 queue.ticket_transfer(actor=request.user, ticket=current, counter=counter,
                                       to_counter=to_counter, to_service=to_service)
         except DomainError as exc:

@@ -425,7 +425,7 @@ def _intake_form(request, data: QueryDict | None, units, unit):
     if data is None and source.get("ticket"):  # intake from a called queue ticket (floor)
         from motcua.workspace.counter import ticket_applicant
 
-        initial.update(ticket_applicant(request.user, source["ticket"])[1])
+        initial.update(ticket_applicant(request.user, str(source.get("ticket", "")))[1])
     form = IntakeForm(data, units=units, versions=versions, required_documents=documents,
                       initial=initial)
     return form, version
@@ -513,7 +513,7 @@ def _intake_ticket(request):
     from motcua.workspace.counter import ticket_applicant
 
     source = request.POST if request.method == "POST" else request.GET
-    return ticket_applicant(request.user, source.get("ticket") or "")[0]
+    return ticket_applicant(request.user, str(source.get("ticket") or ""))[0]
 
 
 @require_GET
