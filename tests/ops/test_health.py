@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from motcua.ops import health
 from motcua.notifications.models import SchedulerHeartbeat
 from motcua.notifications.tasks import beat
+from motcua.ops import health
 
 pytestmark = pytest.mark.django_db
 

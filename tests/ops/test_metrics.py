@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
-from motcua.ops import metrics
 from motcua.notifications.tasks import beat
+from motcua.ops import metrics
 
 pytestmark = pytest.mark.django_db
 

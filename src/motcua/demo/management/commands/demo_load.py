@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from motcua.demo import load_demo
 from motcua.demo.courier import load_demo_courier
 from motcua.demo.history import DEFAULT_SIZE, history_load
-from motcua.demo.payments import load_demo_payments
 from motcua.demo.notifications import load_demo_notifications
+from motcua.demo.payments import load_demo_payments
 from motcua.dossiers.demo import load_demo_dossiers
 
 
