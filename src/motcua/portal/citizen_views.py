@@ -373,7 +373,7 @@ def my_file(request, code: str, file_id: int):
     dossier = _own_dossier(request, code)
     row = get_object_or_404(CitizenFile, pk=file_id, dossier=dossier)
     return attachment_response(row.file, download_name=safe_filename(dossier.code, row.label)
-                               + "." + row.file.name.rsplit(".", 1)[-1],
+                               + "." + (row.file.name or "").rsplit(".", 1)[-1],
                                content_type=row.content_type)
 
 
