@@ -181,6 +181,32 @@ REQUESTS = {
     "metrics": [("GET", "/metrics", None)],
     "bao-cao/thanh-toan/": [("GET", "/bao-cao/thanh-toan/", None)],
     "bao-cao/san/": [("GET", "/bao-cao/san/", None)],
+    # Citizen portal (issue 13): citizen pages answer staff with 403, anonymous with the
+    # sign-in redirect; the development identity provider and the OIDC endpoints are public.
+    "oidc/dang-nhap/": [("GET", "/oidc/dang-nhap/", None)],
+    "oidc/callback/": [("GET", "/oidc/callback/?code=x&state=y", None)],
+    "idp-dev/dang-nhap/": [("GET", "/idp-dev/dang-nhap/", None)],
+    "idp-dev/o/authorize/": [("GET", "/idp-dev/o/authorize/", None)],
+    "idp-dev/o/token/": [("POST", "/idp-dev/o/token/", {})],
+    "idp-dev/o/^\\.well-known/openid-configuration/?$": [
+        ("GET", "/idp-dev/o/.well-known/openid-configuration", None)],
+    "idp-dev/o/.well-known/jwks.json": [("GET", "/idp-dev/o/.well-known/jwks.json", None)],
+    "idp-dev/o/userinfo/": [("GET", "/idp-dev/o/userinfo/", None)],
+    "thu-tuc/<str:code>/nop-truc-tuyen/": [("GET", "/thu-tuc/{procedure}/nop-truc-tuyen/", None)],
+    "nop-ho-so/<int:pk>/nguoi-nop/": [("GET", "/nop-ho-so/1/nguoi-nop/", None)],
+    "nop-ho-so/<int:pk>/yeu-cau/": [("GET", "/nop-ho-so/1/yeu-cau/", None)],
+    "nop-ho-so/<int:pk>/giay-to/<int:n>/": [("GET", "/nop-ho-so/1/giay-to/1/", None)],
+    "nop-ho-so/<int:pk>/nhan-ket-qua/": [("GET", "/nop-ho-so/1/nhan-ket-qua/", None)],
+    "nop-ho-so/<int:pk>/kiem-tra/": [("GET", "/nop-ho-so/1/kiem-tra/", None)],
+    "nop-ho-so/<int:pk>/xoa/": [("POST", "/nop-ho-so/1/xoa/", {})],
+    "ho-so-cua-toi/": [("GET", "/ho-so-cua-toi/", None)],
+    "ho-so-cua-toi/<str:code>/": [("GET", "/ho-so-cua-toi/{code}/", None)],
+    "ho-so-cua-toi/<str:code>/ket-qua/": [("GET", "/ho-so-cua-toi/{code}/ket-qua/", None)],
+    "ho-so-cua-toi/<str:code>/xac-nhan.pdf": [("GET", "/ho-so-cua-toi/{code}/xac-nhan.pdf", None)],
+    "ho-so-cua-toi/<str:code>/tep/<int:file_id>/": [
+        ("GET", "/ho-so-cua-toi/{code}/tep/1/", None)],
+    "can-bo/ho-so/<str:code>/tep/<int:file_id>/": [("GET", "/can-bo/ho-so/{code}/tep/1/", None)],
+    "can-bo/ho-so/<str:code>/so-hoa/": [("POST", "/can-bo/ho-so/{code}/so-hoa/", {})],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

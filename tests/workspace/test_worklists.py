@@ -245,7 +245,7 @@ def test_online_dossiers_waiting_for_acceptance_have_a_tile(world, login, frozen
     )
     client = login(world.receptionist)
     home = client.get("/can-bo/")
-    assert "Mới đăng ký" in home.content.decode()
+    assert "Hồ sơ trực tuyến chờ tiếp nhận" in home.content.decode()
     assert tile_count(home, "submitted") == 1
     assert codes(client.get(f"{LIST_URL}?list=submitted")) == [submitted.code]
     # Another center's receptionist does not see it.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -114,5 +115,5 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
         return profile.user
 
     def filter_users_by_claims(self, claims):  # pragma: no cover - get_or_create_user decides
-        return self.UserModel.objects.none()
+        return get_user_model().objects.none()
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from motcua.citizens.models import CitizenFile, CitizenProfile, Draft, DraftStatus, ElectronicDocument
+from motcua.citizens.models import (
+    CitizenFile,
+    CitizenProfile,
+    Draft,
+    DraftStatus,
+    ElectronicDocument,
+)
 from motcua.dossiers.models import Dossier
 
 

@@ -24,7 +24,7 @@ from motcua.citizens.models import (
     Source,
 )
 from motcua.core.errors import Conflict, ErrorList, InvalidInput, NotAllowed
-from motcua.core.uploads import check_stream
+from motcua.core.uploads import RandomName, check_stream
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, DossierDocument, ProvidedAs
 from motcua.dossiers.services.intake import dossier_submit_online
@@ -165,7 +165,7 @@ def _required_of(draft: Draft, required_id) -> RequiredDocument:
 def _store(upload, *, field: str) -> tuple[str, str, int]:
     """Check the upload as a stream and save it under a random name: (name, type, size)."""
     checked = check_stream(upload, purpose="document", field=field)
-    name = CitizenFile._meta.get_field("file").generate_filename(None, checked.storage_name)
+    name = RandomName("citizens")(None, checked.storage_name)
     from django.core.files.storage import default_storage
 
     stored = default_storage.save(name, upload)  # streams the upload's chunks to storage
@@ -206,7 +206,7 @@ def draft_reuse_document(*, actor, citizen: CitizenProfile, draft: Draft, requir
     with transaction.atomic():
         row = CitizenFile.objects.create(
             draft=draft, required=doc, label=doc.name, file=document.file.name,
-            original_name=document.name[:255], content_type=_type_of(document.file.name),
+            original_name=document.name[:255], content_type=_type_of(document.file.name or ""),
             size=document.size, source=Source.REUSED, reused_from=document,
             uploaded_by=citizen.user,
         )
@@ -246,7 +246,7 @@ def draft_submit(*, actor, citizen: CitizenProfile, draft: Draft,
     (a double click, a resent form) gets the dossier of the first."""
     with transaction.atomic():
         draft = _owned_draft(citizen, Draft.objects.select_for_update().get(pk=draft.pk))
-        if draft.status == DraftStatus.SUBMITTED:
+        if draft.status == DraftStatus.SUBMITTED and draft.dossier is not None:
             return draft.dossier
         errors = ErrorList()
         for doc in missing_documents(draft):

@@ -29,7 +29,7 @@ from motcua.core.uploads import content_type_for, max_bytes
 from motcua.dossiers.models import Apology
 from motcua.dossiers.states import DeliveryMethod, Status
 from motcua.portal import citizen_slots
-from motcua.portal.uploads import LimitedUploadHandler
+from motcua.portal.uploads import STOPPED, LimitedUploadHandler
 
 # Files sent in one request (one document's pages); the request is refused before its body is
 # read when it announces more than this many full-size files.
@@ -221,7 +221,7 @@ def apply_document(request, pk, n: int):
                 return redirect(_next_url(draft, request.path))
             else:
                 files = request.FILES.getlist("files")
-                if getattr(request, "_upload_stopped", False):
+                if request.META.get(STOPPED):
                     errors = [_too_large_message()]
                 elif not files:
                     errors = [_("Chọn ít nhất một tệp để tải lên.")]
@@ -324,7 +324,7 @@ def my_dossier(request, code: str):
         errors = [_too_large_message()]
     elif request.method == "POST":
         files = request.FILES.getlist("files")
-        if getattr(request, "_upload_stopped", False):
+        if request.META.get(STOPPED):
             errors = [_too_large_message()]
         elif not files:
             errors = [_("Chọn ít nhất một tệp để tải lên.")]
@@ -373,7 +373,7 @@ def my_file(request, code: str, file_id: int):
     dossier = _own_dossier(request, code)
     row = get_object_or_404(CitizenFile, pk=file_id, dossier=dossier)
     return attachment_response(row.file, download_name=safe_filename(dossier.code, row.label)
-                               + "." + row.file.name.rsplit(".", 1)[-1],
+                               + "." + (row.file.name or "").rsplit(".", 1)[-1],
                                content_type=row.content_type)
 
 

@@ -7,6 +7,8 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 from motcua.core.uploads import max_bytes
 
+STOPPED = "motcua.upload_stopped"
+
 
 class LimitedUploadHandler(FileUploadHandler):
     def __init__(self, request=None):
@@ -20,7 +22,8 @@ class LimitedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > max_bytes():
-            self.request._upload_stopped = True
+            if self.request is not None:
+                self.request.META[STOPPED] = True
             raise StopUpload(connection_reset=True)
         return raw_data  # the next handler (memory or temporary file) keeps it
 

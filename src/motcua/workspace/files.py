@@ -17,6 +17,7 @@ from motcua.citizens.models import CitizenFile
 from motcua.core.errors import DomainError
 from motcua.dossiers import access, permissions
 from motcua.dossiers.models import DossierDocument
+from motcua.org.models import Role
 from motcua.workspace.views import _get_dossier, staff_required
 
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
@@ -55,6 +56,8 @@ def citizen_file(request, code: str, file_id: int):
 def digitise(request, code: str):
     """Số hóa: the receptionist attaches scans of a paper document of the dossier."""
     dossier = _get_dossier(request.user, code)
+    if not permissions.has_role(request.user, Role.RECEPTIONIST, dossier.receiving_unit_id):
+        raise PermissionDenied(_("Chỉ cán bộ tiếp nhận của đơn vị tiếp nhận được số hóa hồ sơ."))
     document = None
     if request.POST.get("document"):
         document = get_object_or_404(DossierDocument, pk=request.POST["document"],
