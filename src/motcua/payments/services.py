@@ -16,11 +16,12 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
+from motcua.core.sequences import sequence_next
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import has_role
 from motcua.dossiers.services import dossier_perform
@@ -256,37 +257,10 @@ def _resume_dossier(dossier: Dossier, *, actor, at: dt.datetime, online: bool) -
 
 
 def _next_receipt_number(unit_id: int, year: int) -> int:
-    """``last + 1`` of the (unit, year) sequence: one ``UPDATE … RETURNING`` where the database
-    has it (as printing numbers its forms), so two cashiers never get the same number."""
-    for _attempt in range(5):
-        last = _increment(unit_id, year)
-        if last is not None:
-            return last
-        try:
-            with transaction.atomic():
-                ReceiptSequence.objects.create(unit_id=unit_id, year=year, last=1)
-            return 1
-        except IntegrityError:
-            continue
-    raise Conflict("receipt_sequence_busy", "Không cấp được số biên lai, vui lòng thử lại.")
-
-
-def _increment(unit_id: int, year: int) -> int | None:
-    connection = transaction.get_connection()
-    rows = ReceiptSequence.objects.filter(unit_id=unit_id, year=year)
-    if not connection.features.can_return_columns_from_insert:
-        if not rows.update(last=F("last") + 1):
-            return None
-        return rows.values_list("last", flat=True).get()
-    table = connection.ops.quote_name(ReceiptSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE {table} SET "last" = "last" + 1 '
-            'WHERE "unit_id" = %s AND "year" = %s RETURNING "last"',
-            [unit_id, year],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    """``last + 1`` of the (unit, year) receipt sequence (core.sequences: the same race-safe
+    counter as dossier codes and form numbers), so two cashiers never get the same number."""
+    return sequence_next(ReceiptSequence, unit_id=unit_id, year=year, busy=Conflict(
+        "receipt_sequence_busy", _("Không cấp được số biên lai, vui lòng thử lại.")))
 
 
 def _issue_receipt(payment: Payment, *, actor, at: dt.datetime, kind: str = ReceiptKind.ISSUE,
