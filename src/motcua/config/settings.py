@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.catalog",
     "motcua.notifications",
+    "motcua.signing",  # no models: listed so that its locale/ catalogue is found
     "motcua.dossiers",
     "motcua.interop",
     "motcua.payments",

@@ -148,7 +148,8 @@ def check_stream(upload, *, purpose: str, field: str = "file") -> StreamedFile:
     allowed = PURPOSES[purpose]
     limit = max_bytes()
     too_large = InvalidInput("file_too_large",
-                             f"Tệp không được lớn hơn {settings.MOTCUA_UPLOAD_MAX_MB} MB.",
+                             _("Tệp không được lớn hơn %(upload_max_mb)s MB.")
+                             % {"upload_max_mb": settings.MOTCUA_UPLOAD_MAX_MB},
                              field=field)
     size = _size(upload)
     if size is not None and size > limit:
@@ -165,7 +166,8 @@ def check_stream(upload, *, purpose: str, field: str = "file") -> StreamedFile:
                 names = ", ".join(k.name.upper() for k in allowed)
                 raise InvalidInput(
                     "file_type_not_allowed",
-                    f"Chỉ nhận tệp {names} (kiểm tra theo nội dung tệp, không theo tên).",
+                    _("Chỉ nhận tệp %(names)s (kiểm tra theo nội dung tệp, không theo tên).")
+                    % {"names": names},
                     field=field)
         total += len(chunk)
         if total > limit:
@@ -175,11 +177,11 @@ def check_stream(upload, *, purpose: str, field: str = "file") -> StreamedFile:
             if _PDF_ACTIVE.search(window):
                 raise InvalidInput(
                     "pdf_active_content",
-                    "Tệp PDF có chứa mã lệnh (JavaScript hoặc lệnh tự chạy); "
-                    "hãy in lại thành PDF thường rồi tải lên.", field=field)
+                    _("Tệp PDF có chứa mã lệnh (JavaScript hoặc lệnh tự chạy); hãy in lại thành "
+                      "PDF thường rồi tải lên."), field=field)
             tail = chunk[-_OVERLAP:]
     if total == 0 or kind is None:
-        raise InvalidInput("file_empty", "Tệp rỗng.", field=field)
+        raise InvalidInput("file_empty", _("Tệp rỗng."), field=field)
     if hasattr(upload, "seek"):
         upload.seek(0)
     return StreamedFile(kind=kind, size=total)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
@@ -65,13 +66,19 @@ def run_create(*, actor, center: Unit, at: dt.datetime) -> RunResult:
     if not schedule.is_working_day(center, local.date()):
         raise InvalidInput(
             "not_working_day",
-            f"Ngày {local:%d/%m/%Y} là ngày nghỉ ({schedule.holiday_name(center, local.date())})"
-            f" của {center.name}: không có chuyến bưu chính.", field="at")
+            _("Ngày %(date)s là ngày nghỉ (%(holiday_name)s) của %(center)s: không có chuyến "
+              "bưu chính.")
+            % {"date": local.strftime("%d/%m/%Y"),
+               "holiday_name": schedule.holiday_name(center, local.date()),
+               "center": center.name}, field="at")
     if local.time().replace(second=0, microsecond=0) not in schedule.pickup_times(center):
         times = ", ".join(f"{t:%H:%M}" for t in schedule.pickup_times(center))
         raise InvalidInput("not_a_pickup_time",
-                           f"{local:%H:%M} không phải giờ lấy hồ sơ của {center.name} "
-                           f"(các giờ: {times}).", field="at")
+                           _("%(time)s không phải giờ lấy hồ sơ của %(center)s (các giờ: "
+                             "%(times)s).")
+                           % {"time": local.strftime("%H:%M"),
+                              "center": center.name,
+                              "times": times}, field="at")
     at = local.replace(second=0, microsecond=0)
     with transaction.atomic():
         run, created = Run.objects.get_or_create(center=center, scheduled_at=at)
@@ -137,11 +144,13 @@ def batch_collect(*, actor, batch: Batch, at: dt.datetime | None = None) -> Batc
     with transaction.atomic():
         locked = _lock_batch(batch)
         if not permissions.can_collect(actor, locked):
-            raise NotAllowed("not_courier", "Chỉ nhân viên bưu chính của trung tâm được nhận lô.")
+            raise NotAllowed("not_courier", _("Chỉ nhân viên bưu chính của trung tâm được nhận "
+                                              "lô."))
         if locked.status != BatchStatus.WAITING:
             raise Conflict("batch_already_collected",
-                           f"Lô {locked.number} đã được xác nhận lấy lúc {_hm(locked.collected_at)}"
-                           f": không ghi nhận lại.")
+                           _("Lô %(number)s đã được xác nhận lấy lúc %(collected_at)s: không "
+                             "ghi nhận lại.")
+                           % {"number": locked.number, "collected_at": _hm(locked.collected_at)})
         locked.status, locked.collected_by, locked.collected_at = BatchStatus.COLLECTED, actor, at
         locked.save()
         lines = list(locked.lines.select_related("dossier"))
@@ -170,14 +179,17 @@ def batch_receive(*, actor, batch: Batch, received_codes: list[str] | None = Non
         locked = _lock_batch(batch)
         if not permissions.can_receive(actor, locked):
             raise NotAllowed("not_receiving_officer",
-                             f"Chỉ cán bộ của {locked.destination.name} được xác nhận nhận lô.")
+                             _("Chỉ cán bộ của %(destination)s được xác nhận nhận lô.")
+                             % {"destination": locked.destination.name})
         if locked.status in (BatchStatus.RECEIVED, BatchStatus.PARTIAL):
             raise Conflict("batch_already_received",
-                           f"Lô {locked.number} đã được xác nhận nhận lúc "
-                           f"{_hm(locked.received_at)}: không ghi nhận lại.")
+                           _("Lô %(number)s đã được xác nhận nhận lúc %(received_at)s: không "
+                             "ghi nhận lại.")
+                           % {"number": locked.number, "received_at": _hm(locked.received_at)})
         if locked.status != BatchStatus.COLLECTED:
             raise Conflict("batch_not_collected",
-                           f"Lô {locked.number} chưa được bưu chính nhận để vận chuyển.")
+                           _("Lô %(number)s chưa được bưu chính nhận để vận chuyển.")
+                           % {"number": locked.number})
         lines = list(locked.lines.select_related("dossier"))
         codes = {ln.dossier.code for ln in lines}
         wanted = codes if received_codes is None else {c.strip() for c in received_codes
@@ -185,7 +197,8 @@ def batch_receive(*, actor, batch: Batch, received_codes: list[str] | None = Non
         strangers = sorted(wanted - codes)
         if strangers:
             raise InvalidInput("not_in_batch",
-                               f"Hồ sơ không thuộc lô {locked.number}: {', '.join(strangers)}.",
+                               _("Hồ sơ không thuộc lô %(number)s: %(strangers)s.")
+                               % {"number": locked.number, "strangers": ', '.join(strangers)},
                                field="received_codes")
         missing = sorted(codes - wanted)
         trails = {t.dossier_id: t for t in PaperTrail.objects.select_for_update()
@@ -242,18 +255,19 @@ def home_delivery_create(*, actor, dossier: Dossier, address: str | None = None,
     at = _now(at)
     address = (address if address is not None else dossier.delivery_address or "").strip()
     if not permissions.can_manage_delivery(actor, dossier):
-        raise NotAllowed("not_desk", "Chỉ bộ phận một cửa nơi tiếp nhận được chuyển phát kết quả.")
+        raise NotAllowed("not_desk", _("Chỉ bộ phận một cửa nơi tiếp nhận được chuyển phát kết "
+                                       "quả."))
     if not address:
-        raise InvalidInput("address_required", "Cần địa chỉ nhận kết quả để chuyển phát.",
+        raise InvalidInput("address_required", _("Cần địa chỉ nhận kết quả để chuyển phát."),
                            field="address")
     if dossier.status != Status.RESULT_READY:
         raise Conflict("result_not_ready",
-                       "Chỉ chuyển phát khi kết quả đã về bộ phận một cửa, chờ trả.")
+                       _("Chỉ chuyển phát khi kết quả đã về bộ phận một cửa, chờ trả."))
     with transaction.atomic():
         if HomeDelivery.objects.select_for_update().filter(
                 dossier=dossier, status__in=[DeliveryStatus.PENDING, DeliveryStatus.HANDED_OFF]
         ).exists():
-            raise Conflict("delivery_exists", "Hồ sơ đang được chuyển phát.")
+            raise Conflict("delivery_exists", _("Hồ sơ đang được chuyển phát."))
         delivery = HomeDelivery.objects.create(
             dossier=dossier, address=address, fee=delivery_fee(dossier.receiving_unit),
             created_by=actor, created_at=at)
@@ -272,17 +286,17 @@ def home_delivery_hand_off(*, actor, delivery: HomeDelivery, courier, tracking_n
     at = _now(at)
     tracking_number = (tracking_number or "").strip()
     if not tracking_number:
-        raise InvalidInput("tracking_required", "Cần mã vận đơn.", field="tracking_number")
+        raise InvalidInput("tracking_required", _("Cần mã vận đơn."), field="tracking_number")
     with transaction.atomic():
         locked = _lock_delivery(delivery)
         if not permissions.can_manage_delivery(actor, locked.dossier):
-            raise NotAllowed("not_desk", "Chỉ bộ phận một cửa được giao kết quả cho bưu chính.")
+            raise NotAllowed("not_desk", _("Chỉ bộ phận một cửa được giao kết quả cho bưu chính."))
         if courier is None or locked.dossier.receiving_unit_id not in \
                 permissions.courier_center_ids(courier):
             raise InvalidInput("courier_required",
-                               "Cần chọn nhân viên bưu chính của trung tâm.", field="courier")
+                               _("Cần chọn nhân viên bưu chính của trung tâm."), field="courier")
         if locked.status != DeliveryStatus.PENDING:
-            raise Conflict("delivery_not_pending", "Kết quả đã được giao cho bưu chính.")
+            raise Conflict("delivery_not_pending", _("Kết quả đã được giao cho bưu chính."))
         locked.status, locked.courier = DeliveryStatus.HANDED_OFF, courier
         locked.tracking_number, locked.handed_off_at = tracking_number, at
         locked.save()
@@ -305,15 +319,16 @@ def home_delivery_delivered(*, actor, delivery: HomeDelivery, recipient_name: st
     at = _now(at)
     recipient_name = (recipient_name or "").strip()
     if not recipient_name:
-        raise InvalidInput("recipient_required", "Cần ghi tên người nhận.", field="recipient_name")
+        raise InvalidInput("recipient_required", _("Cần ghi tên người nhận."), field="recipient_name")
     with transaction.atomic():
         locked = _lock_delivery(delivery)
         if not permissions.can_report_delivery(actor, locked):
             raise NotAllowed("not_delivery_courier",
-                             "Chỉ nhân viên bưu chính đang phát hoặc bộ phận một cửa được ghi nhận.")
+                             _("Chỉ nhân viên bưu chính đang phát hoặc bộ phận một cửa được ghi "
+                               "nhận."))
         if locked.status != DeliveryStatus.HANDED_OFF:
             raise Conflict("delivery_not_under_way",
-                           "Kết quả chưa được giao bưu chính hoặc đã có kết quả phát.")
+                           _("Kết quả chưa được giao bưu chính hoặc đã có kết quả phát."))
         locked.status, locked.recipient_name, locked.delivered_at = (
             DeliveryStatus.DELIVERED, recipient_name, at)
         locked.save()
@@ -342,15 +357,16 @@ def home_delivery_failed(*, actor, delivery: HomeDelivery, reason: str,
     at = _now(at)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("reason_required", "Cần ghi lý do không phát được.", field="reason")
+        raise InvalidInput("reason_required", _("Cần ghi lý do không phát được."), field="reason")
     with transaction.atomic():
         locked = _lock_delivery(delivery)
         if not permissions.can_report_delivery(actor, locked):
             raise NotAllowed("not_delivery_courier",
-                             "Chỉ nhân viên bưu chính đang phát hoặc bộ phận một cửa được ghi nhận.")
+                             _("Chỉ nhân viên bưu chính đang phát hoặc bộ phận một cửa được ghi "
+                               "nhận."))
         if locked.status != DeliveryStatus.HANDED_OFF:
             raise Conflict("delivery_not_under_way",
-                           "Kết quả chưa được giao bưu chính hoặc đã có kết quả phát.")
+                           _("Kết quả chưa được giao bưu chính hoặc đã có kết quả phát."))
         locked.status, locked.failure_reason = DeliveryStatus.FAILED, reason
         locked.save()
         dossier = locked.dossier

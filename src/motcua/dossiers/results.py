@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing as django_signing
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import InvalidInput, NotAllowed
@@ -43,7 +44,8 @@ def verify_result(data: bytes, *, dossier: Dossier | None = None) -> Verificatio
 
 def result_bytes(dossier: Dossier) -> bytes:
     if not dossier.result_file:
-        raise InvalidInput("no_result", f"Hồ sơ {dossier.code} chưa có văn bản kết quả.")
+        raise InvalidInput("no_result", _("Hồ sơ %(code)s chưa có văn bản kết quả.")
+                                        % {"code": dossier.code})
     with dossier.result_file.open("rb") as fh:
         return fh.read()
 
@@ -68,14 +70,14 @@ def copy_certify(*, actor, upload=None, content: bytes | None = None, unit) -> S
     """Chứng thực bản sao điện tử từ bản chính: the scan of a paper result is sealed by ``unit``
     (the actor's), the same PAdES signature a result gets, so the public page verifies it."""
     if not any(u == unit.pk and r in CERTIFYING_ROLES for u, r in memberships(actor)):
-        raise NotAllowed("not_certifier", "Bạn không thuộc đơn vị chứng thực bản sao.")
+        raise NotAllowed("not_certifier", _("Bạn không thuộc đơn vị chứng thực bản sao."))
     checked = check_upload(upload, content=content, purpose="result", field="file")
     with transaction.atomic():
         signed = get_backend().sign(checked.content, signer=actor, unit=unit)
         if not signed.signed:
             raise InvalidInput("no_certificate",
-                               "Đơn vị chưa có chứng thư số: không chứng thực được bản sao "
-                               "điện tử.", field="file")
+                               _("Đơn vị chưa có chứng thư số: không chứng thực được bản sao "
+                                 "điện tử."), field="file")
         audit_record(actor=actor, event_type="results.copy_certified", data={
             "unit": unit.code, "bytes": len(checked.content), "signer": signed.signer_label})
     return signed

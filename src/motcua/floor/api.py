@@ -7,6 +7,7 @@ Anonymous clients may book; bookings are throttled per client address
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
@@ -67,7 +68,7 @@ def _unit(request):
     code = request.query_params.get("unit", "")
     unit = selectors.unit_by_code(code) if code else None
     if unit is None:
-        raise InvalidInput("unknown_unit", "Không tìm thấy đơn vị với mã này.", field="unit")
+        raise InvalidInput("unknown_unit", _("Không tìm thấy đơn vị với mã này."), field="unit")
     return unit
 
 
@@ -98,12 +99,12 @@ class SlotsView(APIView):
         unit = _unit(request)
         service = selectors.service_by_ref(unit, request.query_params.get("service", ""))
         if service is None or not service.bookable:
-            raise InvalidInput("unknown_service", "Không tìm thấy dịch vụ nhận đặt lịch.",
+            raise InvalidInput("unknown_service", _("Không tìm thấy dịch vụ nhận đặt lịch."),
                                field="service")
         try:
             day = parse_date(request.query_params.get("date", ""))
         except (ValueError, InvalidInput):
-            raise InvalidInput("invalid_date", "Ngày không hợp lệ (YYYY-MM-DD).",
+            raise InvalidInput("invalid_date", _("Ngày không hợp lệ (YYYY-MM-DD)."),
                                field="date") from None
         slots = capacity.slots_for_day(service, day)
         return Response(SlotSerializer(
@@ -140,14 +141,14 @@ class BookView(APIView):
         if values.get("slot") is not None:
             slot = Slot.objects.select_related("service__unit").filter(pk=values["slot"]).first()
             if slot is None:
-                raise InvalidInput("unknown_slot", "Không tìm thấy khung giờ.", field="slot")
+                raise InvalidInput("unknown_slot", _("Không tìm thấy khung giờ."), field="slot")
             return slot
         if not (values.get("service") and values.get("start") and values.get("unit")):
-            raise InvalidInput("required", "Cần slot, hoặc unit + service + start.", field="slot")
+            raise InvalidInput("required", _("Cần slot, hoặc unit + service + start."), field="slot")
         unit = selectors.unit_by_code(values["unit"])
         service = selectors.service_by_ref(unit, values["service"]) if unit else None
         if service is None:
-            raise InvalidInput("unknown_service", "Không tìm thấy dịch vụ.", field="service")
+            raise InvalidInput("unknown_service", _("Không tìm thấy dịch vụ."), field="service")
         return bookings.resolve_slot(service=service, start=values["start"])
 
 

@@ -18,6 +18,7 @@ from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.dates import format_day
@@ -53,7 +54,8 @@ def _clean_phone(phone: str) -> str:
     if digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     if len(digits) != 10 or not digits.startswith("0"):
-        raise InvalidInput("invalid_phone", "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).",
+        raise InvalidInput("invalid_phone", _("Số điện thoại không hợp lệ (10 chữ số, bắt đầu "
+                                              "bằng 0)."),
                            field="phone")
     return digits
 
@@ -61,7 +63,7 @@ def _clean_phone(phone: str) -> str:
 def _clean_id(id_number: str) -> str:
     id_number = (id_number or "").strip()
     if id_number and (len(id_number) != 12 or not id_number.isdigit()):
-        raise InvalidInput("invalid_id_number", "Số định danh cá nhân gồm 12 chữ số.",
+        raise InvalidInput("invalid_id_number", _("Số định danh cá nhân gồm 12 chữ số."),
                            field="id_number")
     return id_number
 
@@ -82,9 +84,9 @@ def resolve_slot(*, service: FloorService, start: dt.datetime) -> Slot:
     end = local + dt.timedelta(minutes=service.slot_minutes)
     if not in_sessions(calendar, local.time(), end.time()):
         raise InvalidInput("outside_hours",
-                           "Giờ đã chọn nằm ngoài giờ làm việc (giờ nghỉ trưa hoặc ngoài giờ).",
+                           _("Giờ đã chọn nằm ngoài giờ làm việc (giờ nghỉ trưa hoặc ngoài giờ)."),
                            field="start")
-    raise InvalidInput("no_such_slot", "Không có khung giờ hẹn bắt đầu lúc này.", field="start")
+    raise InvalidInput("no_such_slot", _("Không có khung giờ hẹn bắt đầu lúc này."), field="start")
 
 
 def _lock_person(key: str) -> None:
@@ -108,8 +110,9 @@ def _check_cap(*, phone: str, id_number: str, slot: Slot, exclude: int | None = 
     if held.count() >= cap:
         raise Conflict(
             "booking_cap",
-            f"Mỗi người được giữ tối đa {cap} lịch hẹn trong {settings.MOTCUA_BOOKING_CAP_DAYS} "
-            "ngày; vui lòng hủy lịch cũ trước khi đặt thêm.", field="phone")
+            _("Mỗi người được giữ tối đa %(cap)s lịch hẹn trong %(booking_cap_days)s ngày; vui "
+              "lòng hủy lịch cũ trước khi đặt thêm.")
+            % {"cap": cap, "booking_cap_days": settings.MOTCUA_BOOKING_CAP_DAYS}, field="phone")
 
 
 def _take_place(slot_id: int) -> None:
@@ -130,7 +133,7 @@ def booking_book(*, actor, slot: Slot, name: str, phone: str, id_number: str = "
     now = now or timezone.now()
     name = " ".join((name or "").split())
     if not name:
-        raise InvalidInput("required", "Vui lòng nhập họ và tên.", field="name")
+        raise InvalidInput("required", _("Vui lòng nhập họ và tên."), field="name")
     phone = _clean_phone(phone or "")
     id_number = _clean_id(id_number)
     problem = slot_problem(slot, now)
@@ -165,7 +168,7 @@ def booking_cancel(*, actor, booking: Booking, now: dt.datetime | None = None) -
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != BookingStatus.BOOKED:
-            raise Conflict("booking_not_active", "Lịch hẹn này đã được hủy hoặc đã sử dụng.")
+            raise Conflict("booking_not_active", _("Lịch hẹn này đã được hủy hoặc đã sử dụng."))
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = now or timezone.now()
         booking.changes += 1
@@ -187,9 +190,9 @@ def booking_change(*, actor, booking: Booking, slot: Slot, now: dt.datetime | No
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != BookingStatus.BOOKED:
-            raise Conflict("booking_not_active", "Lịch hẹn này đã được hủy hoặc đã sử dụng.")
+            raise Conflict("booking_not_active", _("Lịch hẹn này đã được hủy hoặc đã sử dụng."))
         if slot.service_id != booking.slot.service_id:
-            raise InvalidInput("other_service", "Chỉ đổi sang khung giờ của cùng dịch vụ.",
+            raise InvalidInput("other_service", _("Chỉ đổi sang khung giờ của cùng dịch vụ."),
                                field="slot")
         if slot.pk == booking.slot_id:
             return booking
@@ -221,18 +224,18 @@ def booking_from_token(token: str) -> Booking:
         data = signing.loads(token, salt=LINK_SALT,
                              max_age=dt.timedelta(days=settings.MOTCUA_BOOKING_LINK_DAYS))
     except signing.SignatureExpired:
-        raise NotAllowed("link_expired", "Liên kết đã hết hạn.") from None
+        raise NotAllowed("link_expired", _("Liên kết đã hết hạn.")) from None
     except signing.BadSignature:
         raise NotAllowed("link_invalid",
-                         "Liên kết không hợp lệ (bị sửa hoặc không do hệ thống cấp).") from None
+                         _("Liên kết không hợp lệ (bị sửa hoặc không do hệ thống cấp).")) from None
     booking = Booking.objects.select_related("slot__service__unit").filter(
         code=data.get("c")).first()
     if booking is None:
-        raise NotAllowed("link_invalid", "Liên kết không hợp lệ.")
+        raise NotAllowed("link_invalid", _("Liên kết không hợp lệ."))
     if booking.changes != data.get("n") or booking.status != BookingStatus.BOOKED:
         raise Conflict("link_used",
-                       "Liên kết này đã được dùng: lịch hẹn đã được hủy hoặc đổi. "
-                       "Hãy dùng liên kết trong thông báo mới nhất.")
+                       _("Liên kết này đã được dùng: lịch hẹn đã được hủy hoặc đổi. Hãy dùng "
+                         "liên kết trong thông báo mới nhất."))
     return booking
 
 

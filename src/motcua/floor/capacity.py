@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.dates import format_day
 from motcua.core.errors import InvalidInput
@@ -39,14 +40,16 @@ def day_problem(service: FloorService, day: dt.date) -> InvalidInput | None:
     if not calendar.is_working_day(day):
         info = calendar.describe(day)
         return InvalidInput(
-            "holiday", f"Ngày {format_day(day)} là ngày nghỉ ({info.name}), không nhận lịch hẹn.",
+            "holiday", _("Ngày %(day)s là ngày nghỉ (%(info)s), không nhận lịch hẹn.")
+                       % {"day": format_day(day), "info": info.name},
             field="date")
     closure = Closure.objects.filter(service=service, date=day).first()
     if closure is not None:
         reason = f" ({closure.reason})" if closure.reason else ""
         return InvalidInput(
             "service_closed",
-            f"Dịch vụ “{service.name}” tạm ngừng nhận lịch ngày {format_day(day)}{reason}.",
+            _("Dịch vụ “%(service)s” tạm ngừng nhận lịch ngày %(day)s%(reason)s.")
+            % {"service": service.name, "day": format_day(day), "reason": reason},
             field="date")
     return None
 
@@ -79,7 +82,8 @@ def slots_for_day(service: FloorService, day: dt.date, *, now: dt.datetime | Non
     take places from). Raises InvalidInput for a past day, a holiday or a closure."""
     now = now or timezone.now()
     if day < timezone.localdate(now):
-        raise InvalidInput("date_past", f"Ngày {format_day(day)} đã qua.", field="date")
+        raise InvalidInput("date_past", _("Ngày %(day)s đã qua.")
+                                        % {"day": format_day(day)}, field="date")
     problem = day_problem(service, day)
     if problem is not None:
         raise problem
@@ -96,12 +100,13 @@ def slots_for_day(service: FloorService, day: dt.date, *, now: dt.datetime | Non
 def slot_problem(slot: Slot, now: dt.datetime) -> InvalidInput | None:
     """Why ``slot`` cannot be booked now (past, holiday since added, lunch break), or None."""
     if slot.start <= now:
-        return InvalidInput("slot_past", "Khung giờ này đã qua, vui lòng chọn khung giờ khác.",
+        return InvalidInput("slot_past", _("Khung giờ này đã qua, vui lòng chọn khung giờ khác."),
                             field="slot")
     service = slot.service
     if not service.bookable or not service.is_open:
         return InvalidInput("service_closed",
-                            f"Dịch vụ “{service.name}” hiện không nhận lịch hẹn.", field="service")
+                            _("Dịch vụ “%(service)s” hiện không nhận lịch hẹn.")
+                            % {"service": service.name}, field="service")
     local = slot.start.astimezone(zone())
     problem = day_problem(service, local.date())
     if problem is not None:
@@ -111,7 +116,8 @@ def slot_problem(slot: Slot, now: dt.datetime) -> InvalidInput | None:
     end = slot.end.astimezone(zone())
     if not in_sessions(calendar, local.time(), end.time()):
         return InvalidInput("outside_hours",
-                            "Khung giờ này nằm ngoài giờ làm việc (giờ nghỉ trưa hoặc ngoài giờ).",
+                            _("Khung giờ này nằm ngoài giờ làm việc (giờ nghỉ trưa hoặc ngoài "
+                              "giờ)."),
                             field="slot")
     return None
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
@@ -34,12 +35,12 @@ from motcua.org.models import Counter
 
 
 def _next_number(service: FloorService, day: dt.date) -> int:
-    for _ in range(5):
+    for _attempt in range(5):
         if TicketSequence.objects.filter(service=service, day=day).update(last=F("last") + 1):
             return service.number_base + TicketSequence.objects.get(service=service, day=day).last
         TicketSequence.objects.bulk_create([TicketSequence(service=service, day=day, last=0)],
                                            ignore_conflicts=True)
-    raise Conflict("sequence_busy", "Không cấp được số thứ tự, vui lòng thử lại.")  # pragma: no cover
+    raise Conflict("sequence_busy", _("Không cấp được số thứ tự, vui lòng thử lại."))  # pragma: no cover
 
 
 def _open_period(ticket: Ticket, state: str, at: dt.datetime, *, counter=None, officer=None):
@@ -58,7 +59,8 @@ def ticket_issue(*, actor, service: FloorService, booking: Booking | None = None
     now = now or timezone.now()
     if not service.is_open:
         raise Conflict("service_closed",
-                       f"Dịch vụ “{service.name}” đang tạm ngừng, không cấp số thứ tự.")
+                       _("Dịch vụ “%(service)s” đang tạm ngừng, không cấp số thứ tự.")
+                       % {"service": service.name})
     with transaction.atomic():
         day = timezone.localdate(now)
         ticket = Ticket.objects.create(
@@ -80,21 +82,23 @@ def ticket_check_in(*, actor, unit, code: str, now: dt.datetime | None = None) -
         booking = (Booking.objects.select_for_update().select_related("slot__service")
                    .filter(code=code, slot__service__unit=unit).first())
         if booking is None:
-            raise InvalidInput("booking_not_found", "Không tìm thấy lịch hẹn với mã này.",
+            raise InvalidInput("booking_not_found", _("Không tìm thấy lịch hẹn với mã này."),
                                field="code")
         if booking.status != BookingStatus.BOOKED:
-            raise Conflict("booking_not_active", "Lịch hẹn này đã được hủy hoặc đã sử dụng.",
+            raise Conflict("booking_not_active", _("Lịch hẹn này đã được hủy hoặc đã sử dụng."),
                            field="code")
         start = local_start(booking.slot)
         if start.date() != timezone.localdate(now):
             raise Conflict("booking_other_day",
-                           f"Lịch hẹn này vào ngày {start:%d/%m/%Y}, không phải hôm nay.",
+                           _("Lịch hẹn này vào ngày %(date)s, không phải hôm nay.")
+                           % {"date": start.strftime("%d/%m/%Y")},
                            field="code")
         early = dt.timedelta(minutes=settings.MOTCUA_CHECKIN_EARLY_MINUTES)
         if now < booking.slot.start - early:
             raise Conflict("too_early",
-                           f"Lịch hẹn lúc {start:%H:%M}: vui lòng quay lại từ "
-                           f"{(start - early):%H:%M}.", field="code")
+                           _("Lịch hẹn lúc %(time)s: vui lòng quay lại từ %(earliest)s.")
+                           % {"time": start.strftime("%H:%M"),
+                              "earliest": (start - early).strftime("%H:%M")}, field="code")
         booking.status = BookingStatus.CHECKED_IN
         booking.save(update_fields=["status"])
         ticket = ticket_issue(actor=actor, service=booking.slot.service, booking=booking, now=now)
@@ -157,8 +161,8 @@ def _check_free(counter: Counter) -> None:
     current = counter_current(counter)
     if current is not None:
         raise Conflict("counter_busy",
-                       f"Quầy đang phục vụ số {current.number}: hãy đánh dấu đã phục vụ hoặc "
-                       "vắng mặt trước khi gọi số mới.")
+                       _("Quầy đang phục vụ số %(number)s: hãy đánh dấu đã phục vụ hoặc vắng "
+                         "mặt trước khi gọi số mới.") % {"number": current.number})
 
 
 def _set_called(ticket: Ticket, counter: Counter, officer, now: dt.datetime) -> None:
@@ -194,11 +198,13 @@ def ticket_call(*, actor, ticket: Ticket, counter: Counter, now: dt.datetime | N
     now = now or timezone.now()
     if not ticket.service.counters.filter(pk=counter.pk).exists():
         raise NotAllowed("counter_not_serving",
-                         f"Quầy số {counter.number} không phục vụ dịch vụ “{ticket.service.name}”.")
+                         _("Quầy số %(number)s không phục vụ dịch vụ “%(service)s”.")
+                         % {"number": counter.number, "service": ticket.service.name})
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if ticket.state != TicketState.WAITING:
-            raise Conflict("ticket_not_waiting", f"Số {ticket.number} không còn đang chờ.")
+            raise Conflict("ticket_not_waiting", _("Số %(number)s không còn đang chờ.")
+                                                 % {"number": ticket.number})
         _check_free(counter)
         _set_called(ticket, counter, actor, now)
     return ticket
@@ -208,7 +214,8 @@ def _own(ticket: Ticket, counter: Counter, states) -> Ticket:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.counter_id != counter.pk or ticket.state not in states:
         raise Conflict("ticket_not_at_counter",
-                       f"Số {ticket.number} không đang được phục vụ tại quầy này.")
+                       _("Số %(number)s không đang được phục vụ tại quầy này.")
+                       % {"number": ticket.number})
     return ticket
 
 
@@ -264,15 +271,16 @@ def ticket_transfer(*, actor, ticket: Ticket, counter: Counter, to_counter: Coun
     now = now or timezone.now()
     service = to_service
     if to_counter is None and to_service is None:
-        raise InvalidInput("transfer_target", "Chọn quầy hoặc dịch vụ để chuyển.", field="to")
+        raise InvalidInput("transfer_target", _("Chọn quầy hoặc dịch vụ để chuyển."), field="to")
     with transaction.atomic():
         ticket = _own(ticket, counter, (TicketState.CALLED, TicketState.SERVING))
         service = service or ticket.service
         if service.unit_id != ticket.service.unit_id:
-            raise InvalidInput("transfer_target", "Chỉ chuyển trong cùng trung tâm.", field="to")
+            raise InvalidInput("transfer_target", _("Chỉ chuyển trong cùng trung tâm."), field="to")
         if to_counter is not None and not service.counters.filter(pk=to_counter.pk).exists():
             raise NotAllowed("counter_not_serving",
-                             f"Quầy số {to_counter.number} không phục vụ dịch vụ “{service.name}”.")
+                             _("Quầy số %(number)s không phục vụ dịch vụ “%(service)s”.")
+                             % {"number": to_counter.number, "service": service.name})
         ticket.service = service
         ticket.state = TicketState.WAITING
         ticket.counter = to_counter

@@ -7,6 +7,7 @@ membership, so every staff endpoint refuses it (docs/api.md, "Cổng DVC quốc 
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers
@@ -56,7 +57,7 @@ def _version(code: str) -> ProcedureVersion:
         "current", "current__agency", "current__field").first()
     version = procedure.current if procedure else None
     if procedure is None or version is None:
-        raise InvalidInput("procedure_unknown", "Không tìm thấy thủ tục.", field="procedure")
+        raise InvalidInput("procedure_unknown", _("Không tìm thấy thủ tục."), field="procedure")
     version.procedure = procedure
     return version
 
@@ -64,7 +65,7 @@ def _version(code: str) -> ProcedureVersion:
 def _unit(code: str) -> Unit:
     unit = Unit.objects.filter(code=code).select_related("parent").first()
     if unit is None:
-        raise InvalidInput("unit_unknown", "Không tìm thấy đơn vị.", field="receiving_unit")
+        raise InvalidInput("unit_unknown", _("Không tìm thấy đơn vị."), field="receiving_unit")
     return unit
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import ProcedureVersion
@@ -23,7 +24,7 @@ def national_portal_submit(
     external_id = (external_id or "").strip()
     if not external_id or len(external_id) > 64:
         raise InvalidInput("external_id_required",
-                           "Cần mã hồ sơ trên Cổng DVC quốc gia (tối đa 64 ký tự).",
+                           _("Cần mã hồ sơ trên Cổng DVC quốc gia (tối đa 64 ký tự)."),
                            field="external_id")
     existing = NationalPortalDossier.objects.filter(external_id=external_id).select_related(
         "dossier").first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import InvalidInput
@@ -31,7 +32,7 @@ def _key(id_number: str, phone: str, email: str) -> dict:
     if email:
         return {"id_number": "", "phone": "", "email": email}
     raise InvalidInput("preference_key_required",
-                       "Cần số định danh, số điện thoại hoặc thư điện tử.", field="id_number")
+                       _("Cần số định danh, số điện thoại hoặc thư điện tử."), field="id_number")
 
 
 def preference_get(*, id_number: str = "", phones=(), emails=()) -> NotificationPreference | None:
@@ -71,7 +72,7 @@ def preference_set(*, actor, channels, id_number: str = "", phone: str = "",
     chosen = set(channels)
     unknown = chosen - set(CITIZEN_CHANNELS)
     if unknown:
-        raise InvalidInput("channel_invalid", "Kênh nhận thông báo không hợp lệ.",
+        raise InvalidInput("channel_invalid", _("Kênh nhận thông báo không hợp lệ."),
                            field="channels")
     key = _key(id_number, phone, email)
     with transaction.atomic():

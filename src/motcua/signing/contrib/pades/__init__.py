@@ -17,6 +17,7 @@ import datetime as dt
 from io import BytesIO
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput
 from motcua.signing.base import SignatureBackend, SignedResult
@@ -34,13 +35,15 @@ def _check_certificate(pair: KeyPair, *, unit_code: str, what: str,
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
         raise InvalidInput(
             "certificate_expired",
-            f"Chứng thư số {what} đã hết hạn hoặc chưa có hiệu lực "
-            f"(hiệu lực đến {cert.not_valid_after_utc:%d/%m/%Y}): không ký được.",
+            _("Chứng thư số %(what)s đã hết hạn hoặc chưa có hiệu lực (hiệu lực đến %(date)s): "
+              "không ký được.")
+            % {"what": what, "date": cert.not_valid_after_utc.strftime("%d/%m/%Y")},
         )
     if unit_code and unit_code_of(cert) != unit_code:
         raise InvalidInput(
             "certificate_not_of_unit",
-            f"Chứng thư số {what} không phải của đơn vị ban hành kết quả: không ký được.",
+            _("Chứng thư số %(what)s không phải của đơn vị ban hành kết quả: không ký được.")
+            % {"what": what},
         )
 
 
@@ -55,7 +58,7 @@ def pades_sign(pdf_bytes: bytes, pair: KeyPair, *, ca_file=None, field_name: str
         ca_chain_files=(str(ca_file),) if ca_file else None,
     )
     if signer is None:
-        raise InvalidInput("certificate_unreadable", "Không đọc được chứng thư số để ký.")
+        raise InvalidInput("certificate_unreadable", _("Không đọc được chứng thư số để ký."))
     meta = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason, location=location or None,
@@ -67,7 +70,7 @@ def pades_sign(pdf_bytes: bytes, pair: KeyPair, *, ca_file=None, field_name: str
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
         raise InvalidInput("result_not_readable",
-                           "Không đọc được tệp PDF kết quả để ký số; kiểm tra lại tệp.",
+                           _("Không đọc được tệp PDF kết quả để ký số; kiểm tra lại tệp."),
                            field="result_file") from None
     out = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
     return out.getvalue()
