@@ -70,7 +70,9 @@ SAMPLE = {
             "cutoff": "15:00",
             "fee_text": "150.000 đồng/giấy phép",
             "fees": [
-                {"name": "Lệ phí cấp giấy phép", "amount": 150000, "description": "Mỗi giấy phép"},
+                {"name": "Lệ phí cấp giấy phép", "amount": 150000, "description": "Mỗi giấy phép",
+                 "per_copy": True, "online_reduction_percent": 20,
+                 "exemptions": ["Hộ nghèo", "Người có công, thân nhân liệt sĩ"]},
                 {"name": "Phí thẩm định", "amount": None, "description": "Theo nghị quyết HĐND"},
             ],
             "result_type": "Giấy phép xây dựng",

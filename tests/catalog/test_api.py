@@ -75,7 +75,9 @@ def test_procedure_detail(api):
         "Đơn đề nghị cấp giấy phép xây dựng", "Bản vẽ thiết kế"
     ]
     assert body["fees"][0] == {
-        "name": "Lệ phí cấp giấy phép", "amount": 150000, "description": "Mỗi giấy phép"
+        "name": "Lệ phí cấp giấy phép", "amount": 150000, "description": "Mỗi giấy phép",
+        "per_copy": True, "online_reduction_percent": 20,
+        "exemptions": ["Hộ nghèo", "Người có công, thân nhân liệt sĩ"],
     }
     assert body["steps"][3]["unit"] == {"code": OTHER_AGENCY, "name": "Công an tỉnh"}
     assert body["steps"][1]["unit"] is None

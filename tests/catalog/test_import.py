@@ -104,6 +104,10 @@ def test_json_import_creates_fields_procedures_and_published_versions(units, wri
     assert list(version.fees.order_by("pk").values_list("name", "amount")) == [
         ("Lệ phí cấp giấy phép", 150000), ("Phí thẩm định", None),
     ]
+    assert list(version.fees.order_by("pk").values_list(
+        "per_copy", "online_reduction_percent", "exemptions")) == [
+        (True, 20, ["Hộ nghèo", "Người có công, thân nhân liệt sĩ"]), (False, 0, []),
+    ]
     steps = list(version.steps.values_list("order", "role", "unit__code", "hours"))
     assert steps[0] == (1, "reception", CENTER, Decimal(4))
     assert steps[3] == (4, "partner", OTHER_AGENCY, Decimal(8))
@@ -438,3 +442,40 @@ def test_unknown_extension_is_refused(units, tmp_path):
     path = tmp_path / "catalog.txt"
     path.write_text("x", encoding="utf-8")
     assert ".json, .csv hoặc .xlsx" in failing_import(path)
+
+
+# Fee rules (payments2) ---------------------------------------------------------------------
+
+
+def test_csv_fee_markers_per_copy_online_reduction_and_exemptions(units, tmp_path):
+    row = good_csv_row() + (',"Phí cấp bản sao|8.000|mỗi bản [mỗi bản]\n'
+                            'Lệ phí|100000 [trực tuyến -50%] [miễn: Hộ nghèo] '
+                            '[exempt: Người có công]"')
+    Field.objects.create(code="HOTICH", name="Hộ tịch", slug="ho-tich")
+    run_import(csv_file(tmp_path, row, header=CSV_HEADER + ",fees"))
+    version = Procedure.objects.get(code="1.000001").current
+    assert list(version.fees.order_by("pk").values_list(
+        "name", "amount", "description", "per_copy", "online_reduction_percent", "exemptions"
+    )) == [
+        ("Phí cấp bản sao", 8000, "mỗi bản", True, 0, []),
+        ("Lệ phí", 100000, "", False, 50, ["Hộ nghèo", "Người có công"]),
+    ]
+
+
+@pytest.mark.parametrize(("fee", "message"), [
+    ({"name": "Lệ phí", "amount": 1000, "online_reduction_percent": 101}, "từ 0 đến 100"),
+    ({"name": "Lệ phí", "amount": None, "per_copy": True}, "cần đơn giá"),
+    ({"name": "Lệ phí", "amount": 1000, "exemptions": "Hộ nghèo"}, "danh sách"),
+    ({"name": "Lệ phí", "amount": 1000, "exemptions": ["A", "A"]}, "bị lặp"),
+    ({"name": "Lệ phí", "amount": 1000, "mien": ["A"]}, "không được hỗ trợ"),
+])
+def test_bad_fee_rules_are_refused_with_a_message(units, write_json, fee, message):
+    data = sample()
+    data["procedures"][1]["fees"] = [fee]
+    assert message in failing_import(write_json(data))
+    assert not Procedure.objects.exists()
+
+
+def test_bad_csv_fee_marker_is_named(units, tmp_path):
+    row = good_csv_row() + ",Lệ phí|1000 [giảm 10%]"
+    assert "[giảm 10%]" in failing_import(csv_file(tmp_path, row, header=CSV_HEADER + ",fees"))

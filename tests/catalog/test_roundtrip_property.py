@@ -41,7 +41,14 @@ documents = st.builds(
     mandatory=st.booleans(),
     condition=maybe_text,
 )
-fees = st.builds(FeeRecord, name=text, amount=amounts, description=maybe_text)
+fees = st.builds(
+    FeeRecord, name=text, amount=amounts, description=maybe_text,
+    per_copy=st.booleans(), online_reduction_percent=st.integers(min_value=0, max_value=100),
+    exemptions=st.lists(text, max_size=3, unique=True).map(tuple),
+).map(  # a per-copy fee needs its unit amount
+    lambda f: f if f.amount is not None or not f.per_copy
+    else FeeRecord(**{**f.__dict__, "per_copy": False})
+)
 steps = st.builds(
     StepRecord,
     name=text,

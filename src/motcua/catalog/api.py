@@ -77,6 +77,11 @@ class ProcedureFeeSerializer(serializers.Serializer):
     name = serializers.CharField()
     amount = serializers.IntegerField(allow_null=True, help_text="Đồng")
     description = serializers.CharField()
+    per_copy = serializers.BooleanField(help_text="Số tiền là đơn giá mỗi bản")
+    online_reduction_percent = serializers.IntegerField(
+        min_value=0, max_value=100, help_text="Giảm khi nộp trực tuyến (%)")
+    exemptions = serializers.ListField(child=serializers.CharField(),
+                                       help_text="Đối tượng được miễn")
 
 
 class ProcedureStepSerializer(serializers.Serializer):

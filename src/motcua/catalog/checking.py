@@ -39,7 +39,11 @@ JSON_LABELS = {
     "committed_time_unit": "committed_time.unit",
 }
 DOCUMENT_KEYS = ("name", "form", "copies", "mandatory", "condition")
-FEE_KEYS = ("name", "amount", "description")
+FEE_KEYS = ("name", "amount", "description", "per_copy", "online_reduction_percent", "exemptions")
+# Spreadsheet fee markers (payments2): "Lệ phí|10000 [per_copy] [online -50%] [exempt: Hộ nghèo]".
+PER_COPY_MARKERS = {"per_copy", "per copy", "moi ban", "theo ban"}
+ONLINE_RE = re.compile(r"^(?:online|truc tuyen)\s*-\s*(\d+)\s*%$")
+EXEMPT_PREFIXES = ("exempt:", "mien:")
 STEP_KEYS = ("name", "role", "unit", "hours")
 
 TRUE_WORDS = {"true", "1", "x", "yes", "co", "dung"}
@@ -288,12 +292,53 @@ def _document_from_text(row: _Row, key: str, index: int, text: str) -> dict | No
 
 
 def _fee_from_text(row: _Row, key: str, index: int, text: str) -> dict | None:
+    item: dict[str, Any] = {}
+    exemptions: list[str] = []
+    while match := MARKER_RE.search(text):
+        marker = match.group(1).strip()
+        folded = fold(marker)
+        text = text[: match.start()]
+        if folded in PER_COPY_MARKERS:
+            item["per_copy"] = True
+        elif online := ONLINE_RE.match(folded):
+            item["online_reduction_percent"] = online.group(1)
+        elif prefix := next((p for p in EXEMPT_PREFIXES if folded.startswith(p)), None):
+            exemptions.insert(0, marker[len(prefix):].strip())
+        else:
+            row.error(key, f"nhãn [{marker}] không hợp lệ; dùng [per_copy], [online -50%], "
+                           "[exempt: ...].", index=index)
+            return None
     parts = [p.strip() for p in text.split("|")]
     if len(parts) > 3:
         row.error(key, "cần dạng tên|số tiền|mô tả.", index=index)
         return None
     parts += [""] * (3 - len(parts))
-    return {"name": parts[0], "amount": parts[1], "description": parts[2]}
+    if exemptions:
+        item["exemptions"] = exemptions
+    return {"name": parts[0], "amount": parts[1], "description": parts[2], **item}
+
+
+def _percent(row: _Row, value: Any, **loc) -> int:
+    percent = _integer(row, "fees", value, minimum=0, what="tỷ lệ giảm", **loc)
+    if percent is not None and percent > 100:
+        row.error("fees", "tỷ lệ giảm phải từ 0 đến 100 (%).", **loc)
+        return 0
+    return percent or 0
+
+
+def _exemptions(row: _Row, key: str, value: Any, **loc) -> tuple[str, ...]:
+    """Exemption categories (đối tượng miễn): a list of distinct non-empty names."""
+    if _is_empty(value):
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        row.error(key, "đối tượng miễn phải là danh sách tên (chuỗi).", **loc)
+        return ()
+    names = [v.strip() for v in value if v.strip()]
+    if any(len(v) > 255 for v in names):
+        row.error(key, "tên đối tượng miễn tối đa 255 ký tự.", **loc)
+    if len(set(names)) != len(names):
+        row.error(key, "đối tượng miễn bị lặp.", **loc)
+    return tuple(names)
 
 
 def _step_from_text(row: _Row, key: str, index: int, text: str) -> dict | None:
@@ -395,8 +440,14 @@ def _check_procedure(
                 amount=_integer(row, "fees", item.get("amount"), minimum=0, what="số tiền",
                                 grouping=row.raw.style != "json", **sub("amount")),
                 description=_text(row, "fees", item.get("description"), **sub("description")),
+                per_copy=_bool(row, "fees", item.get("per_copy"), False, **sub("per_copy")),
+                online_reduction_percent=_percent(row, item.get("online_reduction_percent"),
+                                                  **sub("online_reduction_percent")),
+                exemptions=_exemptions(row, "fees", item.get("exemptions"), **sub("exemptions")),
             )
         )
+        if fees[-1].per_copy and fees[-1].amount is None:
+            row.error("fees", "khoản thu tính theo bản cần đơn giá (số tiền).", **sub("amount"))
 
     steps = []
     for item, sub in _entries(row, "steps", _step_from_text, STEP_KEYS):

@@ -27,6 +27,32 @@ def _limit(value, unit):
     return {"value": number(value), "unit": unit} if value is not None else None
 
 
+def fee_json(fee) -> dict:
+    """A fee in JSON: the rules (payments2) only when set, so older files read the same."""
+    item: dict = {"name": fee.name, "amount": fee.amount, "description": fee.description}
+    if fee.per_copy:
+        item["per_copy"] = True
+    if fee.online_reduction_percent:
+        item["online_reduction_percent"] = fee.online_reduction_percent
+    if fee.exemptions:
+        item["exemptions"] = list(fee.exemptions)
+    return item
+
+
+def fee_text(fee) -> str:
+    """A fee in a spreadsheet cell: ``tên|số tiền|mô tả`` then its rule markers, ``[per_copy]``,
+    ``[online -50%]``, ``[exempt: Hộ nghèo]`` (one per category)."""
+    text = "|".join([fee.name, "" if fee.amount is None else str(fee.amount), fee.description])
+    text = text.rstrip("|")
+    markers = []
+    if fee.per_copy:
+        markers.append("[per_copy]")
+    if fee.online_reduction_percent:
+        markers.append(f"[online -{fee.online_reduction_percent}%]")
+    markers += [f"[exempt: {category}]" for category in fee.exemptions]
+    return " ".join([text, *markers]) if markers else text
+
+
 def record_to_json(record: ProcedureRecord) -> dict:
     return {
         "code": record.code,
@@ -41,7 +67,7 @@ def record_to_json(record: ProcedureRecord) -> dict:
         "cutoff": time_text(record.cutoff),
         "fee_text": record.fee_text,
         "fees": [
-            {"name": f.name, "amount": f.amount, "description": f.description} for f in record.fees
+            fee_json(f) for f in record.fees
         ],
         "result_type": record.result_type,
         "online_mode": record.online_mode,
@@ -111,9 +137,7 @@ def record_to_row(record: ProcedureRecord, fields: dict[str, FieldRecord]) -> di
         "fee_text": record.fee_text,
         "fees": _join(
             [
-                "|".join([f.name, "" if f.amount is None else str(f.amount), f.description])
-                .rstrip("|")
-                for f in record.fees
+                fee_text(f) for f in record.fees
             ]
         ),
         "result_type": record.result_type,

@@ -224,10 +224,39 @@ class Fee(_VersionPart):
     name = models.CharField(_("tên khoản thu"), max_length=255)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"), null=True, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
+    # What is owed is computed in one place, ``catalog.fees.assess``, from these columns.
+    per_copy = models.BooleanField(
+        _("tính theo bản"), default=False,
+        help_text=_("Số tiền là đơn giá mỗi bản; số bản nhập khi tiếp nhận (mặc định 1)."),
+    )
+    online_reduction_percent = models.PositiveSmallIntegerField(
+        _("giảm khi nộp trực tuyến (%)"), default=0,
+        help_text=_("Mức giảm do tỉnh quy định cho hồ sơ nộp trực tuyến (0–100)."),
+    )
+    exemptions = models.JSONField(
+        _("đối tượng miễn"), default=list, blank=True,
+        help_text=_("Danh sách đối tượng được miễn khoản thu này; cán bộ chọn khi tiếp nhận."),
+    )
 
     class Meta:
         verbose_name = _("phí, lệ phí")
         verbose_name_plural = _("phí, lệ phí")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="catalog_fee_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(online_reduction_percent__gte=0,
+                                   online_reduction_percent__lte=100),
+                name="catalog_fee_online_reduction_percent",
+            ),
+            # A per-copy fee needs its unit amount.
+            models.CheckConstraint(
+                condition=models.Q(per_copy=False) | models.Q(amount__isnull=False),
+                name="catalog_fee_per_copy_has_amount",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

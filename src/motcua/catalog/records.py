@@ -49,6 +49,9 @@ class FeeRecord:
     name: str
     amount: int | None = None
     description: str = ""
+    per_copy: bool = False  # the amount is per copy (đơn giá mỗi bản)
+    online_reduction_percent: int = 0  # giảm khi nộp trực tuyến, 0–100
+    exemptions: tuple[str, ...] = ()  # đối tượng được miễn
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,9 @@ class ProcedureRecord:
             cutoff=version.cutoff,
             fee_text=version.fee_text,
             fees=tuple(
-                FeeRecord(name=f.name, amount=f.amount, description=f.description)
+                FeeRecord(name=f.name, amount=f.amount, description=f.description,
+                          per_copy=f.per_copy, online_reduction_percent=f.online_reduction_percent,
+                          exemptions=tuple(f.exemptions or ()))
                 for f in sorted(version.fees.all(), key=lambda f: f.pk)
             ),
             result_type=version.result_type,

@@ -127,7 +127,9 @@ def procedure_version_new_draft(*, actor, procedure: Procedure) -> ProcedureVers
             for d in source.documents.all()
         )
         Fee.objects.bulk_create(
-            Fee(version=new, name=f.name, amount=f.amount, description=f.description)
+            Fee(version=new, name=f.name, amount=f.amount, description=f.description,
+                per_copy=f.per_copy, online_reduction_percent=f.online_reduction_percent,
+                exemptions=list(f.exemptions or ()))
             for f in source.fees.order_by("pk")
         )
         ProcessStep.objects.bulk_create(
@@ -250,7 +252,9 @@ def _create_version(
         for order, d in enumerate(record.documents, start=1)
     )
     Fee.objects.bulk_create(
-        Fee(version=version, name=f.name, amount=f.amount, description=f.description)
+        Fee(version=version, name=f.name, amount=f.amount, description=f.description,
+            per_copy=f.per_copy, online_reduction_percent=f.online_reduction_percent,
+            exemptions=list(f.exemptions))
         for f in record.fees
     )
     ProcessStep.objects.bulk_create(

@@ -170,3 +170,26 @@ class ProcedurePaymentPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.procedure)
+
+
+class FeeChoice(models.Model):
+    """What the receptionist entered at intake for the fees (payments2): the number of copies
+    asked for (số bản, per-copy fees) and the exemption category picked (đối tượng miễn). The
+    fee lines are recomputed from these with ``catalog.fees.assess``; no row: 1 copy, none."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="fee_choice",
+                                   verbose_name=_("hồ sơ"))
+    copies = models.PositiveIntegerField(_("số bản"), default=1)
+    exemption = models.CharField(_("đối tượng miễn"), max_length=255, blank=True)
+    recorded_at = models.DateTimeField(_("thời điểm ghi"))
+
+    class Meta:
+        verbose_name = _("căn cứ tính phí")
+        verbose_name_plural = _("căn cứ tính phí")
+        constraints = [
+            models.CheckConstraint(condition=Q(copies__gte=1, copies__lte=1000),
+                                   name="payments_feechoice_copies_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.copies}"

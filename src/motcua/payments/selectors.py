@@ -8,24 +8,40 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 
+from motcua.catalog.fees import Assessment, FeeLine, assess
 from motcua.dossiers.models import Dossier
-from motcua.payments.models import Payment, PaymentStatus, Receipt
+from motcua.dossiers.states import Channel
+from motcua.payments.models import FeeChoice, Payment, PaymentStatus, Receipt
+
+__all__ = ["FeeLine", "fee_assessment", "fee_lines", "version_fee_lines", "version_fee_total"]
 
 
-@dataclass(frozen=True)
-class FeeLine:
-    name: str
-    amount: int | None  # None: the catalog states no fixed amount ("theo quy định")
+def fee_assessment(dossier: Dossier) -> Assessment:
+    """The fee lines of a dossier (phí, lệ phí), computed by ``catalog.fees.assess`` from the
+    fees of the procedure version it was received under, with the copies and exemption entered
+    at intake (``FeeChoice``; none: 1 copy, no exemption) and the online reduction when it was
+    submitted online."""
+    choice = FeeChoice.objects.filter(dossier=dossier).first()
+    return assess(dossier.procedure_version.fees.all(),
+                  copies=choice.copies if choice else 1,
+                  online=dossier.channel == Channel.ONLINE,
+                  exemption=choice.exemption if choice else "")
 
 
 def fee_lines(dossier: Dossier) -> list[FeeLine]:
     """The fees of the procedure version the dossier was received under (phí, lệ phí)."""
-    return [FeeLine(f.name, f.amount) for f in dossier.procedure_version.fees.all()]
+    return list(fee_assessment(dossier).lines)
 
 
-def version_fee_total(version) -> int:
-    """The sum of a procedure version's fixed fees (the amount intake records as owed)."""
-    return sum(f.amount or 0 for f in version.fees.all())
+def version_fee_lines(version, *, online: bool = False, copies: int = 1,
+                      exemption: str = "") -> Assessment:
+    """A procedure version's fees before any dossier (the intake page, the portal)."""
+    return assess(version.fees.all(), copies=copies, online=online, exemption=exemption)
+
+
+def version_fee_total(version, *, online: bool = False) -> int:
+    """What a dossier of this version owes with one copy and no exemption (intake's default)."""
+    return version_fee_lines(version, online=online).total
 
 
 def amount_owed(dossier: Dossier) -> int:

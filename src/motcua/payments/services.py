@@ -30,6 +30,7 @@ from motcua.dossiers.states import FINAL, Status
 from motcua.org.models import Role
 from motcua.payments import selectors
 from motcua.payments.models import (
+    FeeChoice,
     Method,
     Payment,
     PaymentStatus,
@@ -320,3 +321,20 @@ def payment_refund(*, actor, payment: Payment, reason: str = "",
                      obj=payment, at=at, data={"amount": payment.amount, "reason": reason})
     payment.refresh_from_db()
     return payment
+
+
+def fee_choice_record(*, actor, dossier: Dossier, copies: int = 1, exemption: str = "",
+                      at: dt.datetime | None = None) -> FeeChoice | None:
+    """Keep what the receptionist entered at intake for the fees (số bản, đối tượng miễn), so
+    the fee lines can be shown again as intake computed them. Call it in the intake's
+    transaction; nothing is kept for the defaults (1 copy, no exemption)."""
+    if copies == 1 and not exemption:
+        return None
+    at = _now(at)
+    with transaction.atomic():
+        choice = FeeChoice.objects.create(dossier=dossier, copies=copies, exemption=exemption,
+                                          recorded_at=at)
+        audit_record(actor=actor, event_type="payment.fee_choice", dossier=dossier, obj=choice,
+                     at=at, data={"copies": copies, "exemption": exemption,
+                                  "fee_total": dossier.fee_total})
+    return choice

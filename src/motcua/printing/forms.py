@@ -337,9 +337,36 @@ def receipt_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
             "delivery": _delivery(dossier),
             "receiver": person_name(dossier.received_by),
             "lookup_hint": "Tra cứu tình trạng hồ sơ bằng mã hồ sơ hoặc quét mã QR.",
+            "fees": _receipt_fees(dossier),
         }
     )
     return context
+
+
+def _receipt_fees(dossier: Dossier) -> dict | None:
+    """Phí, lệ phí on Mẫu 01 (payments2): the lines as ``payments`` computes them and the total
+    owed; None when the procedure has no fee."""
+    from motcua.payments import selectors as payment_selectors
+    from motcua.payments.templatetags.payments_tags import grouped
+
+    lines = payment_selectors.fee_lines(dossier)
+    if not lines:
+        return None
+    texts = []
+    for line in lines:
+        text = line.name
+        if line.amount is None:
+            text += ": theo quy định"
+        else:
+            if line.per_copy and line.unit_amount is not None:
+                text += f" ({grouped(line.unit_amount)} đồng × {line.copies} bản)"
+            text += f": {grouped(line.amount)} đồng"
+            if line.exempt:
+                text += f" (miễn: {line.exempt})"
+            elif line.reduction_percent:
+                text += f" (giảm {line.reduction_percent}% khi nộp trực tuyến)"
+        texts.append(text)
+    return {"lines": texts, "total": grouped(payment_selectors.amount_owed(dossier))}
 
 
 # --- Mẫu 02 ---------------------------------------------------------------------------------

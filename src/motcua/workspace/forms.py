@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from motcua.catalog.fees import MAX_COPIES, exemption_choices
 from motcua.catalog.models import Field
 from motcua.core import dates, uploads
 from motcua.core.dates import DateFormatError, DateValueError, parse_date
@@ -153,8 +154,20 @@ class IntakeForm(forms.Form):
         "applicant.address": "address", "request_summary": "request_summary", "notes": "notes",
     }
 
-    def __init__(self, *args, units=(), versions=(), required_documents=(), **kwargs):
+    def __init__(self, *args, units=(), versions=(), required_documents=(), fees=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The fee inputs (payments2) appear only when the procedure's fees need them.
+        fees = list(fees)
+        if any(f.per_copy for f in fees):
+            self.fields["fee_copies"] = forms.IntegerField(
+                label=_("Số bản yêu cầu (tính phí theo bản)"), min_value=1, max_value=MAX_COPIES,
+                initial=1, required=False,
+            )
+        if exemptions := exemption_choices(fees):
+            self.fields["fee_exemption"] = forms.ChoiceField(
+                label=_("Đối tượng miễn phí, lệ phí"), required=False,
+                choices=[("", _("— Không —"))] + [(e, e) for e in exemptions],
+            )
         self.fields["unit"].choices = [(str(u.pk), u.name) for u in units]
         self.fields["procedure"].choices = [("", _("— Chọn thủ tục —"))] + [
             (str(v.pk), f"{v.procedure.code} · {v.name}") for v in versions
@@ -166,6 +179,15 @@ class IntakeForm(forms.Form):
                 label=doc.name, choices=ProvidedAs.choices, initial=ProvidedAs.NONE,
                 widget=forms.RadioSelect, required=False,
             )
+
+    def fee_choice(self) -> dict:
+        """The fee inputs for ``dossier_receive`` (fee_copies, fee_exemption)."""
+        data = getattr(self, "cleaned_data", {})
+        return {"fee_copies": data.get("fee_copies") or 1,
+                "fee_exemption": data.get("fee_exemption") or ""}
+
+    def fee_fields(self):
+        return [self[name] for name in ("fee_copies", "fee_exemption") if name in self.fields]
 
     def document_rows(self):
         """(required document, bound field) pairs for the checklist template."""

@@ -15,6 +15,7 @@ import urllib.parse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from motcua.dossiers.pagination import CappedPaginator
 from motcua.dossiers.states import NATIONAL_NAME
 from motcua.dossiers.transitions import TRANSITIONS, check_state
 from motcua.org.models import Role, Unit
+from motcua.payments.services import fee_choice_record
 from motcua.printing.forms import available_forms
 from motcua.workspace import selectors
 from motcua.workspace.forms import (
@@ -427,7 +429,7 @@ def _intake_form(request, data: QueryDict | None, units, unit):
 
         initial.update(ticket_applicant(request.user, str(source.get("ticket", "")))[1])
     form = IntakeForm(data, units=units, versions=versions, required_documents=documents,
-                      initial=initial)
+                      fees=list(version.fees.all()) if version else (), initial=initial)
     return form, version
 
 
@@ -492,13 +494,18 @@ def _intake_decide(request, form: IntakeForm, decision: str, version, unit):
         )
         messages.success(request, _("Đã từ chối tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
         return redirect(reverse("workspace:dossier", kwargs={"code": dossier.code}) + "?in=mau-03")
-    dossier = services.dossier_receive(
-        actor=user, procedure_version=version, receiving_unit=unit,
-        applicant=form.applicant(), documents=form.documents(),
-        counter=selectors.membership_counter(user, unit), delivery=form.delivery(),
-        request_summary=form.cleaned_data.get("request_summary", "") or version.name,
-        notes=form.cleaned_data.get("notes", ""),
-    )
+    fee_choice = form.fee_choice()
+    # One transaction: the dossier and what was entered for its fees (payments2).
+    with transaction.atomic():
+        dossier = services.dossier_receive(
+            actor=user, procedure_version=version, receiving_unit=unit,
+            applicant=form.applicant(), documents=form.documents(),
+            counter=selectors.membership_counter(user, unit), delivery=form.delivery(),
+            request_summary=form.cleaned_data.get("request_summary", "") or version.name,
+            notes=form.cleaned_data.get("notes", ""), **fee_choice,
+        )
+        fee_choice_record(actor=user, dossier=dossier, copies=fee_choice["fee_copies"],
+                          exemption=fee_choice["fee_exemption"])
     ticket = _intake_ticket(request)
     if ticket is not None:
         from motcua.floor.queue import ticket_link_dossier

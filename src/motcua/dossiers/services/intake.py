@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
+from motcua.catalog.fees import MAX_COPIES, assess, exemption_choices
 from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.core.errors import ErrorList, InvalidInput
 from motcua.dossiers import permissions
@@ -177,9 +178,22 @@ def intake_problems(
     return errors.errors
 
 
+def _check_fee_choice(fees, copies, exemption) -> None:
+    """The number of copies (số bản, per-copy fees) and the exemption category (đối tượng
+    miễn) picked at intake: a category the procedure's fees do not record is refused."""
+    if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= MAX_COPIES:
+        raise InvalidInput("fee_copies_invalid",
+                           _("Số bản phải là số nguyên từ 1 đến %(max)s.") % {"max": MAX_COPIES},
+                           field="fee_copies")
+    if exemption and exemption not in exemption_choices(fees):
+        raise InvalidInput("fee_exemption_invalid",
+                           _("Đối tượng miễn không có trong quy định phí của thủ tục."),
+                           field="fee_exemption")
+
+
 def _draft(
     *, actor, version, receiving_unit, applicant, documents, channel, counter, delivery,
-    request_summary, notes, at, status, check_documents, reason="",
+    request_summary, notes, at, status, check_documents, reason="", fee_copies=1, fee_exemption="",
 ) -> _Draft:
     """Validate the input and build the dossier, its documents and (when received) its step
     plan, without writing anything: no lock is needed for any of it."""
@@ -194,6 +208,8 @@ def _draft(
         raise InvalidInput(
             "counter_not_in_unit", _('Quầy không thuộc đơn vị tiếp nhận.'), field="counter"
         )
+    fees = list(version.fees.all())
+    _check_fee_choice(fees, fee_copies, fee_exemption)
     competent = competent_unit_for(version, receiving_unit)
     dossier = Dossier(
         procedure_version=version, field=version.field,
@@ -202,7 +218,9 @@ def _draft(
         received_by=actor if getattr(actor, "pk", None) else None,
         submitted_at=at, request_summary=request_summary or "", notes=notes or "",
         refusal_reason=reason, digitised=any(d.provided_as == ProvidedAs.DIGITAL for d in docs),
-        fee_total=sum(f.amount or 0 for f in version.fees.all()),
+        # What is owed: computed in one place (catalog.fees), online reduction by channel.
+        fee_total=assess(fees, copies=fee_copies, online=channel == Channel.ONLINE,
+                         exemption=fee_exemption).total,
         **fields, **delivered,
     )
     dossier.set_status(status)
@@ -240,6 +258,7 @@ def dossier_receive(
     *, actor, procedure_version: ProcedureVersion, receiving_unit: Unit, applicant: dict,
     documents: list, channel: int = Channel.COUNTER, counter=None, delivery: dict | None = None,
     request_summary: str = "", notes: str = "", at: dt.datetime | None = None,
+    fee_copies: int = 1, fee_exemption: str = "",
 ) -> Dossier:
     """Tiếp nhận hồ sơ at the counter: checks, code, due time, step plan, status RECEIVED.
 
@@ -257,7 +276,8 @@ def dossier_receive(
         actor=actor, version=version, receiving_unit=receiving_unit,
         applicant=applicant, documents=documents, channel=channel, counter=counter,
         delivery=delivery, request_summary=request_summary, notes=notes, at=at,
-        status=Status.RECEIVED, check_documents=True,
+        status=Status.RECEIVED, check_documents=True, fee_copies=fee_copies,
+        fee_exemption=fee_exemption,
     )
     with transaction.atomic():
         dossier = _insert(draft, at=at)

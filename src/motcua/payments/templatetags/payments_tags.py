@@ -28,8 +28,16 @@ def fee_total(version) -> int:
 
 @register.simple_tag
 def payment_summary(dossier) -> dict:
-    """Owed, paid, due of a dossier (đồng), for the staff dossier page."""
+    """Owed, paid, due of a dossier (đồng) and its fee lines, for the staff dossier page."""
     from motcua.payments import selectors
 
     return {"owed": selectors.amount_owed(dossier), "paid": selectors.amount_paid(dossier),
-            "due": selectors.amount_due(dossier)}
+            "due": selectors.amount_due(dossier), "lines": selectors.fee_lines(dossier)}
+
+
+@register.simple_tag
+def version_fees(version, online=False):
+    """A procedure version's fee lines with one copy and no exemption (the intake page)."""
+    from motcua.payments.selectors import version_fee_lines
+
+    return version_fee_lines(version, online=bool(online))
