@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
-from motcua.floor.permissions import can_answer_complaint
 from motcua.floor.models import Complaint, ComplaintStatus, Level, Rating, Ticket, TicketState
+from motcua.floor.permissions import can_answer_complaint
 from motcua.notifications import Message, notify
 from motcua.org.calendars import calendar_for_unit
 from motcua.worktime import Duration
