@@ -167,3 +167,14 @@ def test_deadline_counts_working_days_not_calendar_days(floor, people):
     with time_machine.travel(vn(2027, 3, 26, 16, 0), tick=False):
         complaint = _submit(floor.center)
     assert complaint.due_at.astimezone(TUESDAY.tzinfo).date() > dt.date(2027, 4, 10)
+
+
+def test_center_manager_answers_the_center_s_complaints(floor, people, clock):
+    manager = staff(Role.CENTER_MANAGER, floor.center, username="giamdoc")
+    complaint = _submit(floor.center)
+    with pytest.raises(NotAllowed):  # another unit's manager
+        feedback.complaint_answer(actor=staff(Role.CENTER_MANAGER, people.other, username="gd2"),
+                                  complaint=complaint, answer="Không phải.")
+    feedback.complaint_answer(actor=manager, complaint=complaint, answer="Đã bố trí thêm quầy.")
+    complaint.refresh_from_db()
+    assert complaint.answered_by == manager
