@@ -174,6 +174,10 @@ REQUESTS = {
     "danh-gia/<int:counter_id>/": [("GET", "/danh-gia/999999/", None)],
     "phan-anh/": [("GET", "/phan-anh/", None)],
     "can-bo/quay/": [("GET", "/can-bo/quay/", None)],
+    "can-bo/phan-anh/": [("GET", "/can-bo/phan-anh/", None)],
+    "can-bo/phan-anh/<str:code>/": [
+        ("GET", "/can-bo/phan-anh/{complaint}/", None),
+        ("POST", "/can-bo/phan-anh/{complaint}/", {"answer": "Đã mở thêm quầy."})],
     # Probes and metrics (motcua.ops): the test client is 127.0.0.1, inside the default
     # monitoring network; tests/ops/test_metrics.py checks the 404 outside it.
     "healthz": [("GET", "/healthz", None)],
@@ -245,6 +249,14 @@ def _batch(world, bring, monkeypatch):
     return services.run_create(actor=None, center=world.center, at=vn(2026, 3, 2, 9, 0)).batches[0]
 
 
+def _complaint(world):
+    """A complaint routed to the agency (the specialist's and leader's own unit)."""
+    from motcua.floor import feedback
+
+    return feedback.complaint_submit(actor=None, unit=world.agency, name="Phạm C",
+                                     contact="0900000000", subject="Chờ lâu", text="Nội dung")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("method,route,path,data", CASES, ids=[f"{c[0]} {c[1]}" for c in CASES])
 def test_route_answers_as_the_table_says(world, bring, users, frozen, monkeypatch,
@@ -261,10 +273,12 @@ def test_route_answers_as_the_table_says(world, bring, users, frozen, monkeypatc
         procedure_version=world.version, unit=world.center, applicant_name=APPLICANT["name"],
         items="Bản vẽ", issued_by=world.receptionist, issued_at=timezone.now())
     batch = _batch(world, bring, monkeypatch) if "{batch}" in path else None
+    complaint = _complaint(world) if "{complaint}" in path else None
     url = path.format(code=dossier.code, pk=guidance.pk, center=world.center.code,
                       batch=batch.token if batch else "",
                       procedure=world.version.procedure.code, field=world.version.field.slug,
-                      agency=world.agency.code)
+                      agency=world.agency.code,
+                      complaint=complaint.code if complaint else "")
     expected = _table().get((method, route))
     actual = {}
     for column in COLUMNS:

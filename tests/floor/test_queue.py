@@ -21,7 +21,8 @@ from motcua.floor.models import (
     TicketPeriod,
     TicketState,
 )
-from tests.factories import vn
+from motcua.org.models import Role
+from tests.factories import staff, vn
 
 pytestmark = pytest.mark.django_db
 TUESDAY = vn(2027, 3, 2, 7, 45)
@@ -209,5 +210,7 @@ def test_complaint_routed_with_working_day_deadline(floor, clock, client):
     assert complaint.due_at.astimezone(TUESDAY.tzinfo).date() == dt.date(2027, 3, 23)
     missing = client.post("/phan-anh/", {"unit": floor.center.pk, "name": "", "text": ""})
     assert missing.status_code == 400 and Complaint.objects.count() == 1
-    feedback.complaint_answer(actor=floor.officer, complaint=complaint, answer="Đã mở thêm quầy.")
+    specialist = staff(Role.SPECIALIST, floor.center, username="cv-phananh")
+    feedback.complaint_answer(actor=specialist, complaint=complaint, answer="Đã mở thêm quầy.",
+                              publish=True)
     assert "Đã mở thêm quầy." in client.get("/phan-anh/").content.decode()

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 
 from motcua.catalog.models import Procedure
-from motcua.demo.units import CENTER
+from motcua.demo.units import CENTER, code_of
 from motcua.floor.models import CapacityWindow, FloorService
 from motcua.org.models import Counter, Unit
 
@@ -39,4 +39,34 @@ def load_floor(province_code: str) -> int:
                 CapacityWindow.objects.bulk_create([
                     CapacityWindow(service=service, weekday=day, start=s, end=e, places=places)
                     for day in range(5) for s, e in WINDOWS])
+    load_complaints(province_code)
     return len(SERVICES)
+
+
+# Demo complaints (phản ánh, kiến nghị): two waiting at the center (answered by its manager,
+# quanly) and one at the Department of Construction (chuyenvien.xd / lanhdao.xd). Idempotent by
+# subject: created once, through the service, so the deadline follows the unit's calendar.
+COMPLAINTS = [
+    ("center", "Phạm Văn Cường", "0905123456", "Xếp hàng chờ làm căn cước từ 5 giờ sáng",
+     "Quầy căn cước chỉ có một cán bộ, người dân phải chờ rất lâu. Đề nghị bố trí thêm quầy.",
+     True),
+    ("center", "Lê Thị Dung", "le.dung@example.vn", "Hướng dẫn thành phần hồ sơ chưa rõ",
+     "Tôi phải đi lại hai lần vì không biết cần bản sao chứng thực.", False),
+    ("xaydung", "Nguyễn Hữu Tài", "0914555666", "Giấy phép xây dựng chậm trả kết quả",
+     "Hồ sơ xin giấy phép xây dựng nhà ở đã quá hẹn 3 ngày.", True),
+]
+
+
+def load_complaints(province_code: str) -> int:
+    from motcua.floor.feedback import complaint_submit
+    from motcua.floor.models import Complaint
+
+    created = 0
+    for key, name, contact, subject, text, allow in COMPLAINTS:
+        unit = Unit.objects.get(code=code_of(key, province_code))
+        if Complaint.objects.filter(unit=unit, subject=subject).exists():
+            continue
+        complaint_submit(actor=None, unit=unit, name=name, contact=contact, subject=subject,
+                         text=text, allow_publish=allow)
+        created += 1
+    return created

@@ -17,6 +17,8 @@ from django.utils import timezone
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
 from motcua.floor.models import Complaint, ComplaintStatus, Level, Rating, Ticket, TicketState
+from motcua.floor.permissions import can_answer_complaint
+from motcua.notifications import Message, notify
 from motcua.org.calendars import calendar_for_unit
 from motcua.worktime import Duration
 
@@ -133,20 +135,48 @@ def complaint_submit(*, actor, unit, name: str, contact: str, subject: str, text
     return complaint
 
 
-def complaint_answer(*, actor, complaint: Complaint, answer: str,
+def complaint_answer(*, actor, complaint: Complaint, answer: str, publish: bool = False,
                      now: dt.datetime | None = None) -> Complaint:
-    """Trả lời phản ánh, kiến nghị (published only when the citizen allowed it)."""
-    if not (answer or "").strip():
+    """Trả lời phản ánh, kiến nghị: by a leader or specialist of the complaint's unit
+    (``floor.permissions``); published only when asked and the citizen allowed it; the citizen
+    is told through the notifications outbox in the same transaction."""
+    if not can_answer_complaint(actor, complaint):
+        raise NotAllowed("not_allowed",
+                         "Chỉ lãnh đạo, chuyên viên của cơ quan nhận phản ánh được trả lời.")
+    text = (answer or "").strip()
+    if not text:
         raise InvalidInput("required", "Vui lòng nhập nội dung trả lời.", field="answer")
+    if len(text) > 5000:
+        raise InvalidInput("too_long", "Nội dung trả lời tối đa 5000 ký tự.", field="answer")
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.status == ComplaintStatus.ANSWERED:
             raise Conflict("already_answered", "Phản ánh này đã được trả lời.")
-        complaint.answer = answer.strip()
+        if publish and not complaint.allow_publish:
+            raise InvalidInput("publish_not_allowed",
+                               "Công dân không đồng ý công khai; không thể công khai trả lời.",
+                               field="publish")
+        complaint.answer = text
         complaint.status = ComplaintStatus.ANSWERED
         complaint.answered_at = now or timezone.now()
         complaint.answered_by = actor
+        complaint.published = bool(publish)
         complaint.save()
         audit_record(actor=actor, event_type="floor.complaint_answered", obj=complaint,
-                     data={"code": complaint.code})
+                     data={"code": complaint.code, "published": complaint.published})
+        _tell_citizen(complaint)
     return complaint
+
+
+def _tell_citizen(complaint: Complaint) -> None:
+    """The contact is one field (điện thoại hoặc thư điện tử): an address with "@" is e-mail,
+    anything else is taken as a phone number."""
+    contact = complaint.contact.strip()
+    email = "@" in contact
+    notify(Message(
+        event="floor.complaint_answered",
+        subject=f"Trả lời phản ánh {complaint.code}",
+        body=(f"{complaint.unit.name} đã trả lời phản ánh {complaint.code} "
+              f"“{complaint.subject}”:\n{complaint.answer}"),
+        recipients=(contact,) if email else (), phones=() if email else (contact,),
+        applicant_name=complaint.name, data={"complaint": complaint.code}))

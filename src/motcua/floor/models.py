@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -291,6 +292,8 @@ class Complaint(models.Model):
     subject = models.CharField(_("tiêu đề"), max_length=255)
     text = models.TextField(_("nội dung"), max_length=5000)
     allow_publish = models.BooleanField(_("đồng ý công khai"), default=False)
+    # The unit's choice when answering; only possible where the citizen allowed it.
+    published = models.BooleanField(_("công khai trả lời"), default=False)
     channel = models.CharField(max_length=10, default="online")
     status = models.CharField(max_length=10, choices=ComplaintStatus.choices,
                               default=ComplaintStatus.RECEIVED)
@@ -307,4 +310,18 @@ class Complaint(models.Model):
         ordering = ["-submitted_at"]
         constraints = [models.CheckConstraint(
             condition=Q(status="received") | (Q(answered_at__isnull=False) & ~Q(answer="")),
-            name="floor_complaint_answered_has_answer")]
+            name="floor_complaint_answered_has_answer"),
+            models.CheckConstraint(
+                condition=Q(published=False) | (Q(allow_publish=True) & Q(status="answered")),
+                name="floor_complaint_published_allowed_answered")]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.subject}"
+
+    @property
+    def overdue(self) -> bool:
+        """Quá hạn: answered after its deadline, or still unanswered past it."""
+        if self.answered_at is not None:
+            return self.answered_at > self.due_at
+        return timezone.now() > self.due_at
+

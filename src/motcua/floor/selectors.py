@@ -64,3 +64,31 @@ def rating_summary(*, unit: Unit | None = None, date_from: dt.date | None = None
     total = agg["total"] or 0
     agg["satisfied_pct"] = round(100 * (agg["very"] + agg["ok"]) / total, 1) if total else None
     return agg
+
+
+# Complaints (phản ánh, kiến nghị) ----------------------------------------------------------
+
+def complaints_for_officer(user, *, status: str = ""):
+    """Complaints of the units whose complaints ``user`` handles (``floor.permissions``),
+    unanswered first, each by deadline."""
+    from motcua.floor.models import Complaint, ComplaintStatus
+    from motcua.floor.permissions import complaint_unit_ids
+
+    qs = Complaint.objects.filter(unit_id__in=complaint_unit_ids(user)).select_related(
+        "unit", "answered_by")
+    if status in ComplaintStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-status", "due_at", "-submitted_at")  # "received" > "answered"
+
+
+def complaint_for_officer(user, code: str):
+    """The complaint ``code`` if ``user`` handles its unit, else None (a 404: no leak)."""
+    return complaints_for_officer(user).filter(code=code).first()
+
+
+def published_complaints(limit: int = 20):
+    """Answers the unit chose to publish (only possible where the citizen allowed it)."""
+    from motcua.floor.models import Complaint
+
+    return (Complaint.objects.filter(published=True).select_related("unit")
+            .order_by("-answered_at")[:limit])

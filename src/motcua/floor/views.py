@@ -26,7 +26,7 @@ from motcua.core.public_url import public_base_url
 from motcua.core.qr import qr_parts
 from motcua.floor import booking as bookings
 from motcua.floor import capacity, display, feedback, queue, selectors
-from motcua.floor.models import Complaint, Level, Slot, Ticket
+from motcua.floor.models import Level, Slot, Ticket
 from motcua.floor.throttle import booking_wait
 from motcua.org.models import Counter
 
@@ -356,8 +356,7 @@ def complaints(request):
         UnitKind.PROVINCIAL_CENTER, UnitKind.AGENCY, UnitKind.COMMUNE,
         UnitKind.COMMUNE_CENTER]).order_by("kind", "name")
     ctx: dict = {"units": units, "values": request.POST, "kiosk": request.GET.get("kiosk"),
-                 "published": Complaint.objects.filter(allow_publish=True, status="answered")
-                 .select_related("unit")[:20]}
+                 "published": selectors.published_complaints()}
     if request.method == "POST":
         unit = units.filter(pk=_id(request.POST.get("unit"))).first()
         try:

@@ -3,7 +3,7 @@
 DVCQG computes the index from the dossiers each province synchronises; this module applies the
 same formulas (domain §1.10) to our own data, per unit and period, so a center sees its expected
 score first. Each sub-indicator shows its formula and its numerator and denominator; where we do
-not hold the data yet (publication dates, DVCQG synchronisation, complaints (PAKN), ratings) it
+not hold the data yet (publication dates, DVCQG synchronisation) it
 is "N/A" and scores nothing, and the total says how many of the 100 points could be computed.
 
 Points within a group: the source gives only the group maxima; ``SUB_INDICATORS`` below is the
@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -151,8 +151,6 @@ NOT_AVAILABLE = {
     "4.3": _("Chưa ghi nhận việc tái sử dụng dữ liệu đã số hóa."),
     "4.4": _("Chưa kết nối kho quản lý dữ liệu điện tử của tổ chức, cá nhân."),
     "5.1": _("Chưa có dữ liệu phản ánh, kiến nghị."),
-    "5.2": _("Chưa có dữ liệu phản ánh, kiến nghị."),
-    "5.3": _("Chưa có dữ liệu phản ánh, kiến nghị và đánh giá."),
     "5.4": _("Chưa có dữ liệu đánh giá “không hài lòng” và PAKN; chỉ có tỷ lệ quá hạn."),
 }
 
@@ -311,9 +309,57 @@ def _compute(code: str, ctx: dict) -> tuple[int, int] | None:
         return ended.filter(digitised=True).exclude(result_file="").count(), ended.count()
     if code == "4.5":
         return ctx["new"].filter(vneid_verified=True).count(), total.new
+    if code == "5.2":
+        return _complaints_on_time(ctx)
+    if code == "5.3":
+        return _complaints_satisfied(ctx)
     if code == "5.4":
         return _satisfaction_54(ctx)
     return None
+
+
+# What 5.3 cannot see: the citizen does not rate the answer yet (DVCQG's "không hài lòng").
+NOTE_53 = _("Chưa ghi nhận đánh giá “không hài lòng” của công dân về câu trả lời; tính các PAKN "
+            "trả lời đúng hạn và không bị gửi lại.")
+
+
+def _complaints(ctx: dict):
+    """Complaints (PAKN, ``floor.Complaint``) of the unit: the whole province for None, the
+    province or the provincial center; else those routed to the unit itself."""
+    from motcua.floor.models import Complaint
+
+    unit = ctx["unit"]
+    qs = Complaint.objects.all()
+    if unit is not None and unit.kind not in (UnitKind.PROVINCE, UnitKind.PROVINCIAL_CENTER):
+        qs = qs.filter(unit=unit)
+    return qs
+
+
+def _complaints_on_time(ctx: dict) -> tuple[int, int]:
+    """5.2: of the PAKN received in the period, those answered by their working-time deadline,
+    plus those still open whose deadline has not passed at the end of the period (as 2.1
+    counts dossiers in process within their time)."""
+    until = ctx["until"]
+    received = _complaints(ctx).filter(submitted_at__gte=ctx["start"], submitted_at__lte=until)
+    answered_in_time = (Q(answered_at__isnull=False, answered_at__lte=until)
+                        & Q(answered_at__lte=F("due_at")))
+    open_in_time = (Q(answered_at__isnull=True) | Q(answered_at__gt=until)) & Q(due_at__gte=until)
+    return received.filter(answered_in_time | open_in_time).count(), received.count()
+
+
+def _complaints_satisfied(ctx: dict) -> tuple[int, int]:
+    """5.3: of the PAKN answered in the period, those counted satisfied: answered on time and
+    not repeated (no later PAKN of the same person, by contact, to the same unit on the same
+    subject after the answer). Dislikes are not recorded (``NOTE_53``)."""
+    from motcua.floor.models import Complaint
+
+    answered = _complaints(ctx).filter(answered_at__gte=ctx["start"],
+                                       answered_at__lte=ctx["until"])
+    repeated = Complaint.objects.filter(
+        unit_id=OuterRef("unit_id"), contact=OuterRef("contact"), subject=OuterRef("subject"),
+        submitted_at__gt=OuterRef("answered_at"))
+    satisfied = answered.filter(answered_at__lte=F("due_at")).exclude(Exists(repeated))
+    return satisfied.count(), answered.count()
 
 
 def _satisfaction_54(ctx: dict) -> tuple[int, int] | None:
@@ -353,6 +399,7 @@ def service_index(*, unit: Unit | None = None, date_from: dt.date, date_to: dt.d
         "times": processing_times(date_from, until, filters),
         "start": start_of_day(date_from),
         "until": until,
+        "unit": unit,
     }
     groups = {g.code: GroupResult(g) for g in GROUPS}
     for spec in SUB_INDICATORS:
@@ -370,6 +417,8 @@ def service_index(*, unit: Unit | None = None, date_from: dt.date, date_to: dt.d
             result.numerator, result.denominator = counts
             if spec.code == "2.1":
                 result.legal_numerator = views.legal_in_time
+            if spec.code == "5.3":
+                result.note = str(NOTE_53)
             result.points = convert(*counts, spec.points, spec.threshold)
             if result.points is None:
                 result.note = gettext("Không có dữ liệu trong kỳ (mẫu số bằng 0).")

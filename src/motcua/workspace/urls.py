@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.workspace import counter, courier_views, downloads, files, views
+from motcua.workspace import complaints, counter, courier_views, downloads, files, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -26,4 +26,6 @@ urlpatterns = [
          name="dossier_delivery"),
     path("chung-thuc-ban-sao/", courier_views.certify_copy, name="certify_copy"),
     path("quay/", counter.counter_page, name="counter"),
+    path("phan-anh/", complaints.complaint_list, name="complaints"),
+    path("phan-anh/<str:code>/", complaints.complaint_detail, name="complaint"),
 ]

@@ -138,3 +138,44 @@ def test_index_page_queries_do_not_grow(client, frozen, version, version2, cente
     client.force_login(manager)
     with django_assert_max_num_queries(40):
         assert client.get("/bao-cao/chi-so/").status_code == 200
+
+
+def _complaint(unit, code, submitted, due, answered=None, contact="0900000000",
+               subject="Chờ lâu"):
+    from motcua.floor.models import Complaint
+
+    return Complaint.objects.create(
+        code=code, unit=unit, name="Phạm C", contact=contact, subject=subject, text="Nội dung",
+        submitted_at=submitted, due_at=due, answered_at=answered,
+        status="answered" if answered else "received", answer="Trả lời" if answered else "")
+
+
+@pytest.mark.django_db
+def test_complaint_indicators_52_and_53_from_complaints(agency):
+    other = UnitFactory(code="000.00.02.H15", name="Sở Tư pháp")
+    _complaint(agency, "PA1", vn(2026, 3, 2, 9, 0), vn(2026, 3, 20, 9, 0), vn(2026, 3, 10, 9, 0))
+    _complaint(agency, "PA2", vn(2026, 3, 2, 9, 0), vn(2026, 3, 20, 9, 0), vn(2026, 3, 25, 9, 0),
+               contact="0911111111")  # answered late
+    _complaint(agency, "PA3", vn(2026, 3, 25, 9, 0), vn(2026, 4, 14, 9, 0),
+               contact="0944444444")  # open, in time
+    _complaint(agency, "PA4", vn(2026, 3, 3, 9, 0), vn(2026, 3, 24, 9, 0),
+               contact="0955555555")  # open, overdue
+    _complaint(agency, "PA5", vn(2026, 3, 4, 9, 0), vn(2026, 3, 24, 9, 0), vn(2026, 3, 12, 9, 0),
+               contact="0922222222", subject="Lặp lại")  # on time, but sent again after:
+    _complaint(agency, "PA6", vn(2026, 3, 15, 9, 0), vn(2026, 4, 5, 9, 0),
+               contact="0922222222", subject="Lặp lại")
+    # received in February, answered on time in March: only in 5.3
+    _complaint(agency, "PA7", vn(2026, 2, 20, 9, 0), vn(2026, 3, 12, 9, 0), vn(2026, 3, 5, 9, 0),
+               contact="0933333333")
+    _complaint(other, "PA8", vn(2026, 3, 2, 9, 0), vn(2026, 3, 3, 9, 0))  # another unit
+    index = service_index(unit=agency, date_from=dt.date(2026, 3, 1),
+                          date_to=dt.date(2026, 3, 31), as_of=vn(2026, 4, 15, 9, 0))
+    on_time, satisfied = index.sub("5.2"), index.sub("5.3")
+    # 5.2: PA1, PA3, PA5, PA6 of PA1–PA6 (PA2 late, PA4 overdue); 4 ÷ 6 × 6 points
+    assert (on_time.numerator, on_time.denominator, on_time.points) == (4, 6, D("4.00"))
+    # 5.3: answered in March PA1, PA2, PA5, PA7; satisfied PA1, PA7 (PA2 late, PA5 repeated)
+    assert (satisfied.numerator, satisfied.denominator, satisfied.points) == (2, 4, D("3.00"))
+    assert "không hài lòng" in satisfied.note
+    province = service_index(unit=None, date_from=dt.date(2026, 3, 1),
+                             date_to=dt.date(2026, 3, 31), as_of=vn(2026, 4, 15, 9, 0))
+    assert province.sub("5.2").denominator == 7  # PA8 counts for the whole province

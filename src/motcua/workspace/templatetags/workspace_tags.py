@@ -17,6 +17,16 @@ def can_receive(context) -> bool:
     return bool(user and user.is_authenticated and selectors.reception_units(user))
 
 
+@register.simple_tag(takes_context=True)
+def handles_complaints(context) -> bool:
+    """Whether the user answers complaints in some unit (shows "Phản ánh, kiến nghị")."""
+    from motcua.floor.permissions import complaint_unit_ids
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and complaint_unit_ids(user))
+
+
 @register.filter
 def field_errors(form, name: str):
     """Errors of one field by name (for dynamically named checklist fields)."""
