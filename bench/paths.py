@@ -3,7 +3,8 @@
     python bench/run.py --phase path --path <name> --workdir W [--path-size N]
 
 Each ``<name>`` below returns a JSON-able dict that ``bench/run.py`` stores as the figure
-(``figure_booking``, ``figure_display``, ``figure_ipn``, ``figure_courier``, ``figure_backup``);
+(``figure_booking``, ``figure_display``, ``figure_ipn``, ``figure_submission``,
+``figure_courier``, ``figure_backup``);
 the child prints it as one ``PATH {...}`` line. Every function writes its rows into the bench
 database only (the database is dropped after the run unless ``--keep``).
 """
@@ -15,6 +16,7 @@ import datetime as dt
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +60,12 @@ def ipn(size: int) -> dict:
     from motcua.payments.models import Method, Payment
     from motcua.payments.services import new_txn_ref
 
-    dossier = Dossier.objects.filter(status="awaiting_payment").order_by("pk").first()
+    # A paused dossier when the dataset has one (its 00 also resumes it); small datasets may
+    # have none, and the duplicate path under load is the same for any dossier.
+    dossier = (Dossier.objects.filter(status="awaiting_payment").order_by("pk").first()
+               or Dossier.objects.order_by("pk").first())
     if dossier is None:
-        return {"note": "n/a (no dossier awaiting payment in the dataset)"}
+        return {"note": "n/a (no dossier in the dataset)"}
     now = timezone.now()
     payment = Payment.objects.create(
         dossier=dossier, unit_id=dossier.receiving_unit_id, method=Method.ONLINE,
@@ -128,14 +133,66 @@ def backup(size: int, workdir: Path) -> dict:
     return {"seconds": round(seconds, 2), "mb": round(size_bytes / 1e6, 1)}
 
 
-PATHS = {"booking": booking, "display": display, "ipn": ipn, "courier": courier,
-         "backup": backup}
+def submission(size: int, workdir: Path) -> dict:
+    """Online submission with uploads (issue 13): a citizen's draft, ``size`` files of 5 MB
+    (PDF by content) through ``draft_add_file`` (upload policy: streamed check, storage), then
+    ``draft_submit``; timed from the first file to the dossier. In-process services, not the
+    portal's pages: the citizen's session comes from the identity provider, which the bench's
+    production server has no test double for."""
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+    from django.db.models import Count
+
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.citizens import services
+    from motcua.core.errors import DomainError
+    from motcua.org.models import RECEIVING_KINDS, Unit
+
+    version = (ProcedureVersion.objects.filter(status="published").exclude(online_mode="none")
+               .annotate(n=Count("documents")).filter(n__gt=0).order_by("pk").first())
+    if version is None:
+        return {"note": "n/a (no published procedure with online submission in the dataset)"}
+    unit = (version.receiving_units.order_by("pk").first()
+            or Unit.objects.filter(kind__in=RECEIVING_KINDS).order_by("pk").first())
+    required = [d.pk for d in version.documents.order_by("pk")]
+    size_b = 5 * 1024 * 1024
+    uploads = []
+    for i in range(max(1, size)):
+        upload = TemporaryUploadedFile(f"trang{i}.pdf", "application/pdf", size_b, None)
+        upload.write(b"%PDF-1.4\n" + b"0" * (size_b - 9))
+        upload.flush()
+        upload.seek(0)
+        uploads.append(upload)
+    try:
+        profile = services.citizen_sign_in(claims={
+            "sub": "bench", "id_number": "079099000001", "name": "Người đo hiệu năng"},
+            issuer="bench")
+        draft = services.draft_start(actor=profile.user, citizen=profile,
+                                     procedure_version=version, receiving_unit=unit)
+        services.draft_update(actor=profile.user, citizen=profile, draft=draft,
+                              request_summary="Đo hiệu năng nộp trực tuyến.")
+        t0 = time.perf_counter()
+        for i, upload in enumerate(uploads):
+            services.draft_add_file(actor=profile.user, citizen=profile, draft=draft,
+                                    required_id=required[i % len(required)], upload=upload)
+        dossier = services.draft_submit(actor=profile.user, citizen=profile, draft=draft)
+        seconds = time.perf_counter() - t0
+    except DomainError as exc:
+        return {"note": f"n/a (submission refused: {exc})"[:300]}
+    finally:
+        for upload in uploads:
+            upload.close()
+    return {"files": len(uploads), "mb_each": 5, "seconds": round(seconds, 3),
+            "code": dossier.code}
+
+
+PATHS: dict[str, Callable[..., dict]] = {"booking": booking, "display": display, "ipn": ipn, "courier": courier,
+         "backup": backup, "submission": submission}
 
 
 def run(name: str, *, size: int, workdir: Path) -> dict:
     import django
 
     django.setup()
-    if name == "backup":
-        return backup(size, workdir)
+    if name in ("backup", "submission"):
+        return PATHS[name](size, workdir)
     return PATHS[name](size)

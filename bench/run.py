@@ -367,6 +367,12 @@ def figure_ipn(run: HttpRun, out: dict) -> None:
     log(f"  ipn: {_short(out['ipn'])}")
 
 
+def figure_submission(run: HttpRun, out: dict) -> None:
+    """Online submission with uploads (issue 13): five 5 MB files and the submit < 2 s."""
+    out["submission"] = run.in_django("submission", 5)
+    log(f"  submission: {_short_path(out['submission'])}")
+
+
 def figure_courier(run: HttpRun, out: dict) -> None:
     """Courier day (issue 16): run_create at each pickup time over N waiting paper dossiers."""
     out["courier"] = run.in_django("courier", run.args.courier_dossiers)
@@ -402,6 +408,7 @@ HTTP_FIGURES: dict = {
     "booking": figure_booking,
     "display": figure_display,
     "ipn": figure_ipn,
+    "submission": figure_submission,
     "courier": figure_courier,
     # Last: it reads the whole database, and the figures above add their rows to it.
     "backup": figure_backup,

@@ -10,7 +10,8 @@ import pytest
 from bench import results, run
 
 
-def _paths_db(*, overbooked=0, p95=240.0, ipn_ratio=0.5, courier_s=1.5, backup_s=2.0):
+def _paths_db(*, overbooked=0, p95=240.0, ipn_ratio=0.5, courier_s=1.5, backup_s=2.0,
+              submit_s=0.8):
     return {
         "booking": {"clients": 50, "places": 3, "rounds": 3, "attempts_per_s": 300.0,
                     "bookings_per_s": 18.0, "booked": 9, "expected": 9,
@@ -19,6 +20,7 @@ def _paths_db(*, overbooked=0, p95=240.0, ipn_ratio=0.5, courier_s=1.5, backup_s
                     "p50_ms": 80.0, "p95_ms": p95, "max_ms": 400.0},
         "ipn": {"rps": 100.0 * ipn_ratio, "p50_ms": 5.0, "p95_ms": 20.0, "p99_ms": 30.0,
                 "baseline_rps": 100.0, "ratio": ipn_ratio, "requests": 300, "errors": 0},
+        "submission": {"files": 5, "mb_each": 5, "seconds": submit_s, "code": "X"},
         "courier": {"dossiers": 2000, "runs": 4, "listed": 2000, "seconds": courier_s,
                     "run_s": [courier_s / 4] * 4},
         "backup": {"seconds": backup_s, "mb": 12.5},
@@ -70,19 +72,22 @@ def test_a_child_without_its_line_is_a_note_not_a_crash():
 def test_table_and_markdown_show_each_path_with_its_target():
     text = results.table(_results())
     for label in ("booking, 50 clients", "overbooked 0", "call to display, 50 displays",
-                  "p95 < 1 s", "payment IPN", "ratio 0.50", "courier day, 4 runs", "motcua backup",
+                  "p95 < 1 s", "payment IPN", "ratio 0.50",
+                  "online submission, 5 x 5 MB", "0.80 s", "courier day, 4 runs", "motcua backup",
                   "12.5 MB"):
         assert label in text
-    md = results.markdown(_results(p95=1500.0))
+    md = results.markdown(_results(p95=1500.0, submit_s=2.5))
     assert "| sqlite | call to display, 50 displays |" in md
     assert "p95 < 1 s **missed**" in md
+    assert "< 2 s **missed**" in md
 
 
 def test_the_regression_guard_compares_the_new_paths():
     assert results.regressions(_results(), _results()) == []
-    slower = _results(ipn_ratio=0.3, courier_s=3.0, backup_s=2.2)
+    slower = _results(ipn_ratio=0.3, courier_s=3.0, backup_s=2.2, submit_s=1.6)
     names = [line.split(":")[0] for line in results.regressions(slower, _results())]
-    assert names == ["sqlite courier 2000 dossiers", "sqlite ipn ratio"]
+    assert names == ["sqlite courier 2000 dossiers", "sqlite ipn ratio",
+                     "sqlite submission 5 files"]
     worse_display = _results(p95=400.0)
     (line,) = results.regressions(worse_display, _results())
     assert line.startswith("sqlite display 50 displays p95: fell 40%")
