@@ -140,26 +140,33 @@ def submission(size: int, workdir: Path) -> dict:
     portal's pages: the citizen's session comes from the identity provider, which the bench's
     production server has no test double for."""
     from django.core.files.uploadedfile import TemporaryUploadedFile
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from motcua.catalog.models import ProcedureVersion
     from motcua.citizens import services
     from motcua.core.errors import DomainError
     from motcua.org.models import RECEIVING_KINDS, Unit
 
+    # Five files must cover every mandatory document: the procedure with the fewest.
     published = (ProcedureVersion.objects.filter(status="published")
-                 .annotate(n=Count("documents")).filter(n__gt=0).order_by("pk"))
+                 .annotate(n=Count("documents"),
+                           m=Count("documents", filter=Q(documents__mandatory=True)))
+                 .filter(n__gt=0, m__lte=max(1, size)).order_by("m", "pk"))
     version = published.exclude(online_mode="none").first()
     if version is None and (version := published.first()) is not None:
         # The bench's province offers nothing online: open one procedure to it, in the bench
-        # database only (a catalog setting, as an administrator would).
-        ProcedureVersion.objects.filter(pk=version.pk).update(online_mode="full")
-        version.refresh_from_db()
+        # database only, as an administrator would (a published version is immutable: a new
+        # draft, made online, published).
+        from motcua.catalog.services import procedure_version_new_draft, procedure_version_publish
+
+        draft = procedure_version_new_draft(actor=None, procedure=version.procedure)
+        ProcedureVersion.objects.filter(pk=draft.pk).update(online_mode="full")
+        version = procedure_version_publish(actor=None, version=draft)
     if version is None:
         return {"note": "n/a (no published procedure with documents in the dataset)"}
     unit = (version.receiving_units.order_by("pk").first()
             or Unit.objects.filter(kind__in=RECEIVING_KINDS).order_by("pk").first())
-    required = [d.pk for d in version.documents.order_by("pk")]
+    required = [d.pk for d in version.documents.order_by("-mandatory", "pk")]
     size_b = 5 * 1024 * 1024
     uploads = []
     for i in range(max(1, size)):
