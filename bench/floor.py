@@ -160,7 +160,9 @@ async def bench_display(unit, counter, service, user, *, displays: int, calls: i
     from motcua.floor.models import Call
 
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # Keep the caller's path too: under bench/run.py the settings module is bench.baseline's.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "motcua.config.asgi:application", "--port", str(port),
          "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2"], env=env)

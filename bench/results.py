@@ -24,6 +24,60 @@ WORKTIME_KEYS = ("deadlines_per_s", "numpy_per_call_per_s", "holidays_per_s", "r
 TARGETS = {"intake": 0.30, "lookup": 0.60, "lookup_page": 0.60}
 WORKLIST_P95_MS = 50.0
 REPORT_S = 0.5
+# The new paths (bench/paths.py): each figure's key, its number, and its target as the issue
+# that built it said; None: measured and guarded against regressions, no absolute target.
+DISPLAY_P95_MS = 1000.0  # issue 15: call to display on 50 displays
+SUBMISSION_S = 2.0  # issue 13: five 5 MB files uploaded and submitted
+PATH_KEYS = ("booking", "display", "ipn", "submission", "courier", "backup")
+
+
+def path_rows(data: dict):
+    """``(label, value, target, ok)`` for each new-path figure a database measured."""
+    b = data.get("booking")
+    if b:
+        if b.get("note"):
+            yield "booking under contention", b["note"], "overbooked = 0", None
+        else:
+            yield (f"booking, {b['clients']} clients on {b['places']} last places x{b['rounds']}",
+                   f"{b['bookings_per_s']:,.1f} bookings/s ({b['attempts_per_s']:,.0f} attempts/s), "
+                   f"overbooked {b['overbooked']}", "overbooked = 0", b["overbooked"] == 0)
+    d = data.get("display")
+    if d:
+        if d.get("note") or d.get("p95_ms") is None:
+            yield "call to display", d.get("note", "no event arrived"), "p95 < 1 s", None
+        else:
+            yield (f"call to display, {d['displays']} displays",
+                   f"p50 {d['p50_ms']:.0f} ms, p95 {d['p95_ms']:.0f} ms, "
+                   f"{d['events']}/{d['expected_events']} events",
+                   "p95 < 1 s", d["p95_ms"] < DISPLAY_P95_MS and d["events"] == d["expected_events"])
+    f = data.get("ipn")
+    if f:
+        if f.get("ratio") is None:
+            yield "payment IPN (duplicate)", f.get("note", "n/a"), "ratio (no target)", None
+        else:
+            yield ("payment IPN (duplicate)",
+                   f"{f['rps']:,.0f}/s p95 {f['p95_ms']:.1f} ms, raw {f['baseline_rps']:,.0f}/s, "
+                   f"ratio {f['ratio']:.2f}", "ratio (no target)", None)
+    u = data.get("submission")
+    if u:
+        if u.get("note"):
+            yield "online submission with uploads", u["note"], "< 2 s", None
+        else:
+            yield (f"online submission, {u['files']} x {u['mb_each']} MB",
+                   f"{u['seconds']:.2f} s", f"< {SUBMISSION_S:.0f} s", u["seconds"] < SUBMISSION_S)
+    c = data.get("courier")
+    if c:
+        if c.get("note"):
+            yield "courier day", c["note"], "(no target)", None
+        else:
+            yield (f"courier day, {c['runs']} runs", f"{c['seconds']:.2f} s for {c['dossiers']:,} "
+                   f"dossiers ({c['listed']:,} listed)", "(no target)", None)
+    k = data.get("backup")
+    if k:
+        if k.get("note"):
+            yield "motcua backup", k["note"], "(no target)", None
+        else:
+            yield "motcua backup", f"{k['seconds']:.2f} s, {k['mb']:,.1f} MB", "(no target)", None
 
 
 def machine() -> dict:
@@ -157,6 +211,8 @@ def table(results: dict) -> str:
             f"{'':>9}{'':>9}{'':>12}{'':>7}  < {REPORT_S} s at 10M {_verdict(ok)} "
             f"{data.get('report_note', '')}".rstrip()
         )
+        for label, value, target, ok in path_rows(data):
+            lines.append(f"{db:<11}{label:<50}{value}  {target} {_verdict(ok)}".rstrip())
         gen = data.get("generate_s")
         if gen is not None:
             lines.append(f"{db:<11}{'dataset generation':<28}{_fmt(gen, '.0f') + ' s':>9}")
@@ -228,6 +284,9 @@ def markdown(results: dict) -> str:
             f"| {db} | official report, 1 year{f' ({method})' if method else ''} | | "
             f"{_fmt(rep, '.3f')} s | | | | | < {REPORT_S} s{ok} {data.get('report_note', '')} |"
         )
+        for label, value, target, ok in path_rows(data):
+            verdict = {True: " ok", False: " **missed**", None: ""}[ok]
+            out.append(f"| {db} | {label} | {value} | | | | | | {target}{verdict} |")
     wt = results.get("worktime") or {}
     if wt:
         out += ["", "| worktime (one core) | value |", "|---|---:|"]
@@ -263,11 +322,47 @@ def _speeds(results: dict) -> dict[str, float]:
                 out[f"{db} worklist {name} p95"] = 1.0 / float(fig["p95_ms"])
         if data.get("report_year_s"):
             out[f"{db} official report"] = 1.0 / float(data["report_year_s"])
+        out.update(_path_speeds(db, data))
     for key in WORKTIME_KEYS:
         value = (results.get("worktime") or {}).get(key)
         if value:
             out[f"worktime {key}"] = float(value) if key.endswith("per_s") else 1.0 / float(value)
     return out
+
+
+def _path_speeds(db: str, data: dict) -> dict[str, float]:
+    """The new paths as "higher is better" numbers; the names carry the sizes (clients,
+    displays, dossiers), so runs with other sizes are not compared."""
+    out: dict[str, float] = {}
+    b = data.get("booking") or {}
+    if b.get("bookings_per_s"):
+        out[f"{db} booking {b['clients']} clients bookings/s"] = float(b["bookings_per_s"])
+    d = data.get("display") or {}
+    if d.get("p95_ms"):
+        out[f"{db} display {d['displays']} displays p95"] = 1.0 / max(float(d["p95_ms"]), 1.0)
+    f = data.get("ipn") or {}
+    if f.get("ratio"):
+        out[f"{db} ipn ratio"] = float(f["ratio"])
+    u = data.get("submission") or {}
+    if u.get("seconds"):
+        out[f"{db} submission {u['files']} files"] = 1.0 / max(float(u["seconds"]), 1e-3)
+    c = data.get("courier") or {}
+    if c.get("seconds"):
+        out[f"{db} courier {c['dossiers']} dossiers"] = 1.0 / max(float(c["seconds"]), 1e-3)
+    k = data.get("backup") or {}
+    if k.get("seconds"):
+        out[f"{db} backup"] = 1.0 / max(float(k["seconds"]), 1e-3)
+    return out
+
+
+def broken(results: dict) -> list[str]:
+    """Rules that hold whatever the speed: a booking run that overbooked a slot."""
+    lines = []
+    for db in ("sqlite", "postgresql"):
+        b = (results.get(db) or {}).get("booking") or {}
+        if b.get("overbooked"):
+            lines.append(f"{db} booking: {b['overbooked']} places overbooked (must be 0)")
+    return lines
 
 
 def regressions(current: dict, previous: dict, *,
@@ -291,7 +386,7 @@ def _shown(name: str, speed: float) -> str:
     # Back from "higher is better" to the unit the table shows.
     if name.endswith(" p95"):
         return f"p95 {1.0 / speed:.1f} ms"
-    if name.endswith("official report") or name.endswith("_1m_s"):
+    if name.endswith(("official report", "_1m_s", " dossiers", " backup", " files")):
         return f"{1.0 / speed:.3f} s"
     return f"{speed:,.2f}" if speed < 100 else f"{speed:,.0f}"
 

@@ -82,7 +82,16 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="run reports_rebuild after loading (never: time the exact report path)")
     p.add_argument("--merge", action="store_true",
                    help="keep the other databases' figures (and worktime, if skipped) from --out")
-    p.add_argument("--phase", choices=["prepare", "report", "refresh"], help=argparse.SUPPRESS)
+    p.add_argument("--clients", type=int, default=50,
+                   help="booking figure: clients racing for the last places of a slot")
+    p.add_argument("--displays", type=int, default=50,
+                   help="display figure: server-sent-event displays on uvicorn")
+    p.add_argument("--courier-dossiers", type=int, default=2000,
+                   help="courier figure: paper dossiers waiting at the center over the day")
+    p.add_argument("--phase", choices=["prepare", "report", "refresh", "path"],
+                   help=argparse.SUPPRESS)
+    p.add_argument("--path", help=argparse.SUPPRESS)
+    p.add_argument("--path-size", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.n = args.dossiers if args.dossiers is not None else int(args.scale * MILLION)
     args.dbs = [d.strip() for d in args.db.split(",") if d.strip()]
@@ -109,6 +118,11 @@ def child(args) -> None:
         phases.prepare(dossiers=args.n, workdir=workdir, rebuild=args.rebuild, log=log)
     elif args.phase == "refresh":
         phases.refresh(workdir, log)
+    elif args.phase == "path":
+        from bench import paths
+
+        print("PATH " + json.dumps(paths.run(args.path, size=args.path_size, workdir=workdir)),
+              flush=True)
     else:
         ledger = workdir / "ledger.json"
         rebuilt = ledger.exists() and json.loads(ledger.read_text())["rebuilt"]
@@ -166,8 +180,9 @@ def worktime_figures() -> dict:
 class HttpRun:
     """What every HTTP figure needs: the server, the fixtures, wrk's options, helpers."""
 
-    def __init__(self, base: str, fx: dict, args, workdir: Path):
+    def __init__(self, base: str, fx: dict, args, workdir: Path, env: dict | None = None):
         self.base, self.fx, self.args, self.workdir = base, fx, args, workdir
+        self.env = env if env is not None else dict(os.environ)
         self.opts = {"workdir": workdir, "duration": args.duration,
                      "connections": args.connections, "threads": args.threads}
         self.auth = {"Authorization": f"Token {fx['token']}"}
@@ -181,6 +196,18 @@ class HttpRun:
         waited = server.drain(self.base + "/bench/raw-select/" + self.fx["sample_code"])
         if waited > 1:
             log(f"  (waited {waited:.0f} s for the workers to finish the previous run)")
+
+    def in_django(self, name: str, size: int = 0) -> dict:
+        """``bench/paths.py`` ``<name>`` in a child process on the bench database: its dict,
+        or a ``note`` saying why there is none (a failing path never stops the run)."""
+        cmd = [sys.executable, str(ROOT / "bench" / "run.py"), "--phase", "path", "--path", name,
+               "--path-size", str(size), "--workdir", str(self.workdir)]
+        try:
+            out = subprocess.run(cmd, env=self.env, cwd=ROOT, capture_output=True, text=True,
+                                 timeout=PATH_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            return {"note": f"n/a ({name}: no answer within {PATH_TIMEOUT_S} s)"}
+        return path_result(name, out.returncode, out.stdout, out.stderr)
 
     # Each baseline runs right before its figure: the machine may be shared, and a ratio of
     # two runs seconds apart is what stays comparable.
@@ -289,6 +316,81 @@ def figure_worklists(run: HttpRun, out: dict) -> None:
         out["worklist_note"] = f"no request completed within {args.duration} s: {', '.join(stuck)}"
 
 
+# --- the new paths (issue 18 item 6): floor, payments, courier, ops ----------------------------
+
+PATH_TIMEOUT_S = 300
+
+
+def path_result(name: str, returncode: int, stdout: str, stderr: str) -> dict:
+    """The ``PATH {...}`` line a ``--phase path`` child printed, else why it has none."""
+    for line in stdout.splitlines():
+        if line.startswith("PATH "):
+            return json.loads(line[len("PATH "):])
+    why = (stderr.strip().splitlines() or [f"exit status {returncode}"])[-1]
+    return {"note": f"n/a ({name} failed: {why[-240:]})"}
+
+
+def figure_booking(run: HttpRun, out: dict) -> None:
+    """Booking under contention (issue 15): bookings/s on a slot's last places; overbooked
+    must be 0 on every database."""
+    out["booking"] = run.in_django("booking", run.args.clients)
+    log(f"  booking: {_short_path(out['booking'])}")
+
+
+def figure_display(run: HttpRun, out: dict) -> None:
+    """Call to display (issue 15): p95 from a call's commit to its event on 50 displays < 1 s."""
+    out["display"] = run.in_django("display", run.args.displays)
+    log(f"  display: {_short_path(out['display'])}")
+
+
+def figure_ipn(run: HttpRun, out: dict) -> None:
+    """Payment IPN (issue 14): the signed VNPay notification, once (00, confirmed), then
+    under load: the duplicate path (02) that a gateway's retries take. Ratio against the raw
+    SELECT baseline: a duplicate reads the payment under lock and writes its audit event."""
+    made = run.in_django("ipn")
+    if "path" not in made:
+        out["ipn"] = {**results.missing("no IPN fixture"), "note": made.get("note", "n/a")}
+    else:
+        status, text = run.probe(made["path"])
+        if status == 200 and '"00"' in text:
+            baseline = run.raw_select(Path(run.fx["codes_file"]))
+            pfile = run.workdir / "paths-ipn.txt"
+            pfile.write_text(made["path"] + "\n")
+            fig = loadgen.run(run.base, loadgen.lua_get_paths(pfile), name="ipn", **run.opts)
+            out["ipn"] = results.figure(fig, baseline)
+            status, text = run.probe(made["path"])
+            out["ipn"]["duplicate_answer"] = text[:80]
+            run.settle()
+        else:
+            out["ipn"] = results.missing(f"GET /thanh-toan/vnpay/ipn/ answered {status}: "
+                                         f"{text[:160]}")
+    log(f"  ipn: {_short(out['ipn'])}")
+
+
+def figure_submission(run: HttpRun, out: dict) -> None:
+    """Online submission with uploads (issue 13): five 5 MB files and the submit < 2 s."""
+    out["submission"] = run.in_django("submission", 5)
+    log(f"  submission: {_short_path(out['submission'])}")
+
+
+def figure_courier(run: HttpRun, out: dict) -> None:
+    """Courier day (issue 16): run_create at each pickup time over N waiting paper dossiers."""
+    out["courier"] = run.in_django("courier", run.args.courier_dossiers)
+    log(f"  courier: {_short_path(out['courier'])}")
+
+
+def figure_backup(run: HttpRun, out: dict) -> None:
+    """``motcua backup`` of the bench database (issue 17): seconds and size."""
+    out["backup"] = run.in_django("backup")
+    log(f"  backup: {_short_path(out['backup'])}")
+
+
+def _short_path(fig: dict) -> str:
+    if fig.get("note"):
+        return fig["note"]
+    return ", ".join(f"{k} {v}" for k, v in fig.items() if not isinstance(v, list | dict))
+
+
 # The HTTP figures, in the order they run; ``--figures`` picks some of them by name.
 #
 # Extension point for the paths other features are adding (online submission with uploads,
@@ -303,12 +405,19 @@ HTTP_FIGURES: dict = {
     "lookup": figure_lookup,
     "lookup_page": figure_lookup_page,
     "worklists": figure_worklists,
+    "booking": figure_booking,
+    "display": figure_display,
+    "ipn": figure_ipn,
+    "submission": figure_submission,
+    "courier": figure_courier,
+    # Last: it reads the whole database, and the figures above add their rows to it.
+    "backup": figure_backup,
 }
 
 
-def measure_http(base: str, fx: dict, args, workdir: Path) -> dict:
+def measure_http(base: str, fx: dict, args, workdir: Path, env: dict | None = None) -> dict:
     """The selected HTTP figures of one database, each next to its baseline."""
-    run = HttpRun(base, fx, args, workdir)
+    run = HttpRun(base, fx, args, workdir, env)
     out: dict = {}
     for name in args.figures:
         HTTP_FIGURES[name](run, out)
@@ -355,7 +464,7 @@ def bench_database(db: str, args, secret: str, data: dict) -> dict:
                 f"threads x {args.connections} connections, {args.duration} s per figure")
             with server.Gunicorn(env, workers=args.workers, log=workdir / "gunicorn.log",
                                 port=args.port or None) as srv:
-                data.update(measure_http(srv.url, fx, args, workdir))
+                data.update(measure_http(srv.url, fx, args, workdir, env))
         if args.only != "http":
             log(f"{db}: official report, {args.report_runs} runs")
             run_child("report", env, args, workdir)
@@ -498,11 +607,18 @@ def regression_guard(out: dict, args) -> list[str]:
         reference = (str(args.compare), json.loads(args.compare.read_text()))
     else:
         reference = results.last_committed(ROOT, args.n)
+    # An overbooked slot is a failure whatever the earlier results said.
+    wrong = results.broken(out)
+    for line in wrong:
+        print(f"BROKEN: {line}")
+    if wrong:
+        out["broken"] = wrong
+        args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     if reference is None:
         print(f"regression guard: no committed results for {args.n:,} dossiers to compare with")
-        return []
+        return wrong
     path, previous = reference
-    fell = results.regressions(out, previous)
+    fell = wrong + results.regressions(out, previous)
     out["compared_with"] = path
     out["regressions"] = fell
     args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

@@ -37,6 +37,11 @@ def production_env(database_url: str, var_dir: Path, *, secret_key: str | None =
         "MOTCUA_DATABASE_URL": database_url,
         "MOTCUA_VAR_DIR": str(var_dir),
         "MOTCUA_BENCH_VIEWS": "1",
+        # The payment IPN figure signs its notifications with this merchant's secret
+        # (production has no default one).
+        "MOTCUA_VNPAY_TMN_CODE": "MOTCUABENCH",
+        "MOTCUA_VNPAY_HASH_SECRET": "bench:" + secrets.token_urlsafe(32),
+        "MOTCUA_VNPAY_PAYMENT_URL": "http://127.0.0.1/bench-gateway/",
         "MOTCUA_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "bench.baseline.settings",
         # ROOT: the bench package (bench.baseline) is not part of the installed product.

@@ -106,8 +106,8 @@ def test_figures_selects_some_http_figures_and_refuses_unknown_ones(capsys):
     assert args.figures == ["lookup", "lookup_page"]
     assert run.parse_args([]).figures == list(run.HTTP_FIGURES)
     with pytest.raises(SystemExit):
-        run.parse_args(["--figures", "booking"])
-    assert "unknown figure 'booking'" in capsys.readouterr().err
+        run.parse_args(["--figures", "teleport"])
+    assert "unknown figure 'teleport'" in capsys.readouterr().err
 
 
 def test_measure_http_runs_only_the_selected_figures(monkeypatch, tmp_path):
