@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
@@ -32,7 +33,7 @@ def _level(value) -> int:
     except (TypeError, ValueError):
         level = -1
     if level not in Level.values:
-        raise InvalidInput("invalid_level", "Vui lòng chọn một mức độ hài lòng.", field="level")
+        raise InvalidInput("invalid_level", _("Vui lòng chọn một mức độ hài lòng."), field="level")
     return level
 
 
@@ -56,7 +57,7 @@ def rating_for_ticket(*, actor, ticket: Ticket, level, comment: str = "",
     """Đánh giá tại quầy: tied to the ticket, its officer, counter and dossier."""
     level = _level(level)
     if ticket.state != TicketState.SERVED:
-        raise Conflict("not_served", "Chỉ đánh giá sau khi đã được phục vụ.")
+        raise Conflict("not_served", _("Chỉ đánh giá sau khi đã được phục vụ."))
     try:
         with transaction.atomic():
             dossier = ticket.dossier
@@ -84,10 +85,10 @@ def dossier_from_rating_token(token: str):
     try:
         data = signing.loads(token, salt=RATING_SALT)
     except signing.BadSignature:
-        raise NotAllowed("link_invalid", "Liên kết đánh giá không hợp lệ.") from None
+        raise NotAllowed("link_invalid", _("Liên kết đánh giá không hợp lệ.")) from None
     dossier = Dossier.objects.filter(pk=data.get("d")).first()
     if dossier is None:
-        raise NotAllowed("link_invalid", "Liên kết đánh giá không hợp lệ.")
+        raise NotAllowed("link_invalid", _("Liên kết đánh giá không hợp lệ."))
     return dossier
 
 
@@ -96,7 +97,7 @@ def rating_for_dossier(*, actor, dossier, level, comment: str = "",
     """Đánh giá trực tuyến of a finished dossier (from the signed link in the portal)."""
     level = _level(level)
     if dossier.finished_at is None:
-        raise Conflict("not_finished", "Hồ sơ chưa giải quyết xong, chưa thể đánh giá.")
+        raise Conflict("not_finished", _("Hồ sơ chưa giải quyết xong, chưa thể đánh giá."))
     try:
         with transaction.atomic():
             if Rating.objects.filter(dossier=dossier).exists():
@@ -120,7 +121,7 @@ def complaint_submit(*, actor, unit, name: str, contact: str, subject: str, text
     missing = [f for f, v in (("name", name), ("contact", contact), ("subject", subject),
                               ("text", text)) if not (v or "").strip()]
     if missing:
-        raise InvalidInput("required", "Vui lòng điền đủ họ tên, liên hệ, tiêu đề và nội dung.",
+        raise InvalidInput("required", _("Vui lòng điền đủ họ tên, liên hệ, tiêu đề và nội dung."),
                            field=missing[0])
     calendar = calendar_for_unit(unit)
     due = calendar.deadline(now, Duration.working_days(settings.MOTCUA_COMPLAINT_WORKING_DAYS))
@@ -142,19 +143,19 @@ def complaint_answer(*, actor, complaint: Complaint, answer: str, publish: bool 
     is told through the notifications outbox in the same transaction."""
     if not can_answer_complaint(actor, complaint):
         raise NotAllowed("not_allowed",
-                         "Chỉ lãnh đạo, chuyên viên của cơ quan nhận phản ánh được trả lời.")
+                         _("Chỉ lãnh đạo, chuyên viên của cơ quan nhận phản ánh được trả lời."))
     text = (answer or "").strip()
     if not text:
-        raise InvalidInput("required", "Vui lòng nhập nội dung trả lời.", field="answer")
+        raise InvalidInput("required", _("Vui lòng nhập nội dung trả lời."), field="answer")
     if len(text) > 5000:
-        raise InvalidInput("too_long", "Nội dung trả lời tối đa 5000 ký tự.", field="answer")
+        raise InvalidInput("too_long", _("Nội dung trả lời tối đa 5000 ký tự."), field="answer")
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.status == ComplaintStatus.ANSWERED:
-            raise Conflict("already_answered", "Phản ánh này đã được trả lời.")
+            raise Conflict("already_answered", _("Phản ánh này đã được trả lời."))
         if publish and not complaint.allow_publish:
             raise InvalidInput("publish_not_allowed",
-                               "Công dân không đồng ý công khai; không thể công khai trả lời.",
+                               _("Công dân không đồng ý công khai; không thể công khai trả lời."),
                                field="publish")
         complaint.answer = text
         complaint.status = ComplaintStatus.ANSWERED

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers
@@ -90,7 +91,7 @@ class DossierPayments(APIView):
         dossier = self._dossier(request, code)
         if not services.may_collect(request.user, dossier):
             raise NotAllowed("not_allowed",
-                             "Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được thu phí.")
+                             _("Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được thu phí."))
         s = CounterPaymentSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         receipt = services.counter_payment_record(actor=request.user, dossier=dossier,

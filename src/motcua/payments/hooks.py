@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from motcua.core.errors import Conflict
 from motcua.dossiers.states import Status
 
@@ -22,6 +24,6 @@ def prepayment_receiver(sender, *, dossier, change, **kwargs) -> None:
 
         raise Conflict(
             "payment_required",
-            "Thủ tục này yêu cầu nộp phí, lệ phí trước khi tiếp nhận hồ sơ trực tuyến; hồ sơ "
-            f"còn phải nộp {grouped(due)} đồng.",
+            _("Thủ tục này yêu cầu nộp phí, lệ phí trước khi tiếp nhận hồ sơ trực tuyến; hồ sơ "
+              "còn phải nộp %(due)s đồng.") % {"due": grouped(due)},
         )

@@ -62,7 +62,7 @@ def new_txn_ref(at: dt.datetime) -> str:
 
 def _payable(dossier: Dossier) -> None:
     if dossier.status in FINAL:
-        raise Conflict("dossier_closed", "Hồ sơ đã kết thúc, không nhận thanh toán.")
+        raise Conflict("dossier_closed", _("Hồ sơ đã kết thúc, không nhận thanh toán."))
 
 
 # --- online ------------------------------------------------------------------------------------
@@ -74,13 +74,13 @@ def payment_start(*, actor=None, dossier: Dossier, provider: PaymentProvider, re
     send the citizen to. The amount is the server's, never the browser's."""
     at = _now(at)
     if not provider.is_configured():
-        raise Conflict("provider_not_configured", "Thanh toán trực tuyến chưa được cấu hình.")
+        raise Conflict("provider_not_configured", _("Thanh toán trực tuyến chưa được cấu hình."))
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         _payable(locked)
         amount = selectors.amount_due(locked)
         if amount <= 0:
-            raise Conflict("nothing_due", "Hồ sơ không còn khoản phí, lệ phí nào phải nộp.")
+            raise Conflict("nothing_due", _("Hồ sơ không còn khoản phí, lệ phí nào phải nộp."))
         payment = Payment.objects.create(
             dossier=locked, unit_id=locked.receiving_unit_id, method=Method.ONLINE,
             provider=provider.code, txn_ref=new_txn_ref(at), amount=amount, created_at=at,
@@ -201,15 +201,16 @@ def counter_payment_record(*, actor, dossier: Dossier, method: str, amount, paye
     end the financial-obligation pause when nothing is left to pay."""
     at = _now(at)
     if not may_collect(actor, dossier):
-        raise NotAllowed("not_allowed", "Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được thu phí.")
+        raise NotAllowed("not_allowed", _("Chỉ cán bộ tiếp nhận của nơi tiếp nhận hồ sơ được "
+                                          "thu phí."))
     if method not in (Method.CASH, Method.CARD):
-        raise InvalidInput("method_invalid", "Hình thức thu không hợp lệ.", field="method")
+        raise InvalidInput("method_invalid", _("Hình thức thu không hợp lệ."), field="method")
     try:
         amount = int(str(amount).replace(".", "").replace(",", "").strip())
     except (TypeError, ValueError):
         amount = 0
     if amount <= 0:
-        raise InvalidInput("amount_invalid", "Số tiền phải là số nguyên dương (đồng).",
+        raise InvalidInput("amount_invalid", _("Số tiền phải là số nguyên dương (đồng)."),
                            field="amount")
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -217,7 +218,8 @@ def counter_payment_record(*, actor, dossier: Dossier, method: str, amount, paye
         due = selectors.amount_due(locked)
         if amount > due:
             raise InvalidInput("amount_too_large",
-                               f"Số tiền vượt quá số còn phải nộp ({grouped(due)} đồng).",
+                               _("Số tiền vượt quá số còn phải nộp (%(due)s đồng).")
+                               % {"due": grouped(due)},
                                field="amount")
         payment = Payment.objects.create(
             dossier=locked, unit_id=locked.receiving_unit_id, method=method,
@@ -283,21 +285,22 @@ def receipt_cancel(*, actor, receipt: Receipt, reason: str,
     at = _now(at)
     reason = (reason or "").strip()
     if not may_collect(actor, receipt.dossier):
-        raise NotAllowed("not_allowed", "Chỉ cán bộ tiếp nhận của nơi tiếp nhận được hủy biên lai.")
+        raise NotAllowed("not_allowed", _("Chỉ cán bộ tiếp nhận của nơi tiếp nhận được hủy biên "
+                                          "lai."))
     if not reason:
-        raise InvalidInput("reason_required", "Cần ghi lý do hủy biên lai.", field="reason")
+        raise InvalidInput("reason_required", _("Cần ghi lý do hủy biên lai."), field="reason")
     if receipt.kind != ReceiptKind.ISSUE:
-        raise Conflict("not_cancellable", "Biên lai hủy không thể bị hủy.")
+        raise Conflict("not_cancellable", _("Biên lai hủy không thể bị hủy."))
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=receipt.payment_id)
         if Receipt.objects.filter(cancels=receipt).exists():
-            raise Conflict("already_cancelled", "Biên lai đã bị hủy.")
+            raise Conflict("already_cancelled", _("Biên lai đã bị hủy."))
         try:
             with transaction.atomic():
                 cancelling = _issue_receipt(payment, actor=actor, at=at, kind=ReceiptKind.CANCEL,
                                             cancels=receipt, reason=reason)
         except IntegrityError:  # a concurrent cancel won the one-to-one
-            raise Conflict("already_cancelled", "Biên lai đã bị hủy.") from None
+            raise Conflict("already_cancelled", _("Biên lai đã bị hủy.")) from None
         Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.CANCELLED)
         audit_record(actor=actor, event_type="payment.receipt_cancelled",
                      dossier=receipt.dossier, obj=cancelling, at=at,
@@ -311,12 +314,12 @@ def payment_refund(*, actor, payment: Payment, reason: str = "",
     """Record that a confirmed online payment was refunded by the provider (hoàn tiền)."""
     at = _now(at)
     if not may_collect(actor, payment.dossier):
-        raise NotAllowed("not_allowed", "Không có quyền ghi nhận hoàn tiền.")
+        raise NotAllowed("not_allowed", _("Không có quyền ghi nhận hoàn tiền."))
     with transaction.atomic():
         moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CONFIRMED).update(
             status=PaymentStatus.REFUNDED, refunded_at=at)
         if not moved:
-            raise Conflict("not_refundable", "Chỉ khoản đã thanh toán mới được hoàn tiền.")
+            raise Conflict("not_refundable", _("Chỉ khoản đã thanh toán mới được hoàn tiền."))
         audit_record(actor=actor, event_type="payment.refunded", dossier=payment.dossier,
                      obj=payment, at=at, data={"amount": payment.amount, "reason": reason})
     payment.refresh_from_db()
