@@ -329,26 +329,45 @@ def my_dossier(request, code: str):
         elif not files:
             errors = [_("Chọn ít nhất một tệp để tải lên.")]
         try:
-            for upload in files if not errors else []:
-                services.supplement_add_file(actor=request.user, citizen=request.citizen,
-                                             dossier=dossier, upload=upload,
-                                             label=request.POST.get("label", ""))
+            if not errors:
+                services.supplement_upload(actor=request.user, citizen=request.citizen,
+                                           dossier=dossier, uploads=files,
+                                           label=request.POST.get("label", ""))
         except DomainError as error:
             errors = _errors(error)
         if not errors:
             messages.success(request, _("Đã gửi tệp bổ sung. Cán bộ tiếp nhận sẽ kiểm tra."))
             return redirect(request.path)
-    supplement = (dossier.pauses.filter(kind="supplement", ended_at__isnull=True)
-                  .order_by("-started_at").first())
     return render(request, "portal/citizen/my_dossier.html", {
-        "d": dossier, "errors": errors, "supplement": supplement,
+        **_dossier_context(request, dossier), "errors": errors,
+    }, status=400 if errors else 200)
+
+
+def supplement_request(dossier) -> dict | None:
+    """What the agency asked for, while the dossier waits for it: after receipt the open pause's
+    items; before receipt the reason of the request (the last history row)."""
+    if dossier.status == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION:
+        change = (dossier.status_changes.filter(action="request_supplement_at_reception")
+                  .order_by("-at", "-id").first())
+        return {"items": change.reason if change else "", "before_receipt": True}
+    pause = (dossier.pauses.filter(kind="supplement", ended_at__isnull=True)
+             .order_by("-started_at").first())
+    if pause is None or dossier.status != Status.SUPPLEMENT_REQUESTED:
+        return None
+    return {"items": pause.items, "before_receipt": False}
+
+
+def _dossier_context(request, dossier) -> dict:
+    supplement = supplement_request(dossier)
+    return {
+        "d": dossier, "supplement": supplement,
         "history": dossier.status_changes.order_by("at", "id"),
         "files": selectors.dossier_files(dossier=dossier),
         "apology": Apology.objects.filter(dossier=dossier).first(),
         "has_result": bool(dossier.result_file) and dossier.status in RESULT_STATES,
         "slots": citizen_slots.links_for(request, dossier),
         "qr": qr_parts(_lookup_url(request, dossier)),
-    }, status=400 if errors else 200)
+    }
 
 
 def _lookup_url(request, dossier) -> str:
