@@ -27,7 +27,10 @@ from motcua.core.errors import Conflict, ErrorList, InvalidInput, NotAllowed
 from motcua.core.uploads import RandomName, check_stream
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, DossierDocument, ProvidedAs
-from motcua.dossiers.services.actions import dossier_resubmit_online
+from motcua.dossiers.services.actions import (
+    dossier_resubmit_online,
+    dossier_withdraw_online,
+)
 from motcua.dossiers.services.intake import dossier_submit_online
 from motcua.dossiers.states import Status
 from motcua.notifications import Message, notify
@@ -331,6 +334,22 @@ def supplement_upload(*, actor, citizen: CitizenProfile, dossier: Dossier, uploa
         if dossier.status == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION:
             dossier_resubmit_online(actor=actor, dossier=dossier, at=at)
     return rows
+
+
+def dossier_withdraw(*, actor, citizen: CitizenProfile, dossier: Dossier, reason: str = "",
+                     at: dt.datetime | None = None) -> Dossier:
+    """Rút hồ sơ trên cổng: before the desk receives it, the citizen withdraws the dossier at
+    once (nothing has been processed, no notice is due). Once received, a withdrawal is
+    recorded by the desk with its notice (Mẫu 05): this refuses with a message that says so."""
+    _owned_dossier(citizen, dossier)
+    if dossier.status not in (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED_AT_RECEPTION):
+        raise Conflict("withdraw_at_the_desk",
+                       "Hồ sơ đã được tiếp nhận: để rút hồ sơ, ông/bà liên hệ bộ phận một cửa "
+                       "nơi nộp hồ sơ (Thông báo dừng giải quyết, Mẫu 05).")
+    dossier_withdraw_online(actor=actor, dossier=dossier,
+                            reason=(reason or "").strip()[:1000], at=at)
+    dossier.refresh_from_db()
+    return dossier
 
 
 def supplement_add_file(*, actor, citizen: CitizenProfile, dossier: Dossier, upload,

@@ -140,6 +140,10 @@ TRANSITIONS: dict[str, Transition] = {
         _t("withdraw", "Công dân rút hồ sơ", WITHDRAWABLE, S.WITHDRAWN,
            [(R.RECEPTIONIST, RECEIVING), (R.CENTER_MANAGER, RECEIVING)],
            description="Thông báo dừng giải quyết (Mẫu 05); không được khi đã có kết quả."),
+        _t("withdraw_online", "Công dân rút hồ sơ trực tuyến",
+           {S.SUBMITTED, S.SUPPLEMENT_REQUESTED_AT_RECEPTION}, S.WITHDRAWN, by_applicant=True,
+           description="Trước khi tiếp nhận, trên cổng; sau khi tiếp nhận, qua bộ phận một cửa "
+                       "(Mẫu 05)."),
         _t("stop", "Dừng xử lý", PROCESSING | {S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
            S.STOPPED, [(R.LEADER, CURRENT), (R.LEADER, COMPETENT),
                        (R.CENTER_MANAGER, RECEIVING)]),

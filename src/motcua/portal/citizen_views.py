@@ -28,6 +28,7 @@ from motcua.core.qr import qr_parts
 from motcua.core.uploads import content_type_for, max_bytes
 from motcua.dossiers.models import Apology
 from motcua.dossiers.states import DeliveryMethod, Status
+from motcua.dossiers.transitions import WITHDRAWABLE
 from motcua.portal import citizen_slots
 from motcua.portal.uploads import STOPPED, LimitedUploadHandler
 
@@ -367,6 +368,9 @@ def _dossier_context(request, dossier) -> dict:
         "has_result": bool(dossier.result_file) and dossier.status in RESULT_STATES,
         "slots": citizen_slots.links_for(request, dossier),
         "qr": qr_parts(_lookup_url(request, dossier)),
+        "can_withdraw": dossier.status in (Status.SUBMITTED,
+                                           Status.SUPPLEMENT_REQUESTED_AT_RECEPTION),
+        "withdraw_at_desk": dossier.status in WITHDRAWABLE,
     }
 
 
@@ -409,6 +413,21 @@ def my_receipt_pdf(request, code: str):
         "files": selectors.dossier_files(dossier=dossier),
     }, request=request)
     return pdf_response(render_pdf(html), safe_filename("xac-nhan-nop", dossier.code) + ".pdf")
+
+
+@require_POST
+@citizen_required
+def my_withdraw(request, code: str):
+    """Rút hồ sơ: before receipt at once; after, the page says to ask the desk (Mẫu 05)."""
+    dossier = _own_dossier(request, code)
+    try:
+        services.dossier_withdraw(actor=request.user, citizen=request.citizen, dossier=dossier,
+                                  reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        return render(request, "portal/citizen/my_dossier.html", {
+            **_dossier_context(request, dossier), "errors": _errors(error)}, status=409)
+    messages.success(request, _("Đã rút hồ sơ."))
+    return redirect("portal:my-dossier", code=code)
 
 
 @require_POST

@@ -56,6 +56,7 @@ HANDLERS: dict[str, Handler] = {
     "confirm_payment": pauses.confirm_payment,
     "return_result": handlers.return_result,
     "withdraw": handlers.withdraw,
+    "withdraw_online": handlers.withdraw,
     "stop": handlers.stop,
 }
 ADVANCED_AFTER = {"transfer"}  # the rest advance inside their handler
@@ -144,6 +145,13 @@ def dossier_resubmit_online(*, actor, dossier, at=None) -> ActionResult:
     """Công dân nộp bổ sung trước khi tiếp nhận: back to "Mới đăng ký" in the online queue
     (actor: the citizen's user)."""
     return applicant_act(actor=actor, dossier=dossier, action="resubmit_online", at=at)
+
+
+def dossier_withdraw_online(*, actor, dossier, reason="", at=None) -> ActionResult:
+    """Công dân rút hồ sơ trực tuyến before receipt (actor: the citizen's user); after receipt
+    the desk records the withdrawal (``withdraw``, Mẫu 05)."""
+    return applicant_act(actor=actor, dossier=dossier, action="withdraw_online", at=at,
+                         reason=reason)
 
 
 def _wrapper(action: str, doc: str):
