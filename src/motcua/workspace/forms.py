@@ -273,10 +273,9 @@ class SupplementForm(ActionForm):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReceptionSupplementForm(ActionForm):
+class ReceptionSupplementForm(ReasonForm):
     """Online dossier not yet received: what to correct or add, all at once (NĐ 297/2025)."""
 
-    note = None
     reason = forms.CharField(label=_("Giấy tờ, nội dung cần bổ sung, chỉnh sửa (một lần, đầy đủ)"),
                              widget=forms.Textarea(attrs={"rows": 3}))
 
