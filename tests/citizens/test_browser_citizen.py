@@ -1,7 +1,8 @@
 """Done when (issue 13), in a real browser: a citizen signs in through the development
 identity provider, submits a dossier with uploads from the procedure page, the receptionist
-asks for a supplement, the citizen uploads it, the receptionist accepts it, the citizen sees
-the due date and later downloads the result; a second citizen cannot open the dossier."""
+asks for a supplement before accepting it (pre-receipt, NĐ 297/2025), the citizen uploads it,
+the receptionist accepts, the citizen sees the due date and later downloads the result; a
+second citizen cannot open the dossier."""
 
 from __future__ import annotations
 
@@ -84,8 +85,8 @@ def test_online_dossier_from_sign_in_to_result(live_server, transactional_db, br
         assert dossier.national_status == 1 and dossier.vneid_verified
         assert dossier.channel == 2
 
-        # 2. The receptionist finds it in the online queue, views the files, accepts it and
-        # asks for a supplement.
+        # 2. The receptionist finds it in the online queue, views the files and, before
+        # accepting it, asks for a supplement (pre-receipt: no clock runs yet).
         ctx_r, desk = signed_in(browser, base, "tiepnhan", PASSWORD)
         expect(desk.locator("#tile-submitted .count")).to_have_text("1")
         expect(desk.locator("#tile-submitted")).to_contain_text("Hồ sơ trực tuyến chờ tiếp nhận")
@@ -94,25 +95,29 @@ def test_online_dossier_from_sign_in_to_result(live_server, transactional_db, br
         expect(desk.locator("#citizen-files li")).to_have_count(3)
         expect(desk.locator("#file-viewer")).to_be_visible()
         desk.screenshot(path=f"{SHOTS}/desk-online-dossier.png", full_page=True)
-        act(desk, "receive")
-        expect(desk.locator("#status")).to_have_text("Đã tiếp nhận")
-        act(desk, "request_supplement",
-            lambda p: p.fill("#action-request_supplement textarea >> nth=0",
+        act(desk, "request_supplement_at_reception",
+            lambda p: p.fill("#action-request_supplement_at_reception textarea >> nth=0",
                              "Bản vẽ mặt bằng tầng 2 có chữ ký của người thiết kế."))
-        expect(desk.locator("#status")).to_have_text("Yêu cầu bổ sung")
+        expect(desk.locator("#status")).to_have_text("Yêu cầu bổ sung trước khi tiếp nhận")
+        dossier.refresh_from_db()
+        assert dossier.national_status == 1 and dossier.due_at is None
 
-        # 3. The citizen sees what is asked and uploads it.
+        # 3. The citizen sees what is asked and uploads it: back to the online queue.
         page.reload()
+        expect(page.locator("#status")).to_have_text("Yêu cầu bổ sung trước khi tiếp nhận")
         expect(page.locator("#supplement-items")).to_contain_text("Bản vẽ mặt bằng tầng 2")
+        page.screenshot(path=f"{SHOTS}/citizen-supplement-phone.png", full_page=True)
         page.set_input_files("#files", [{"name": "mat-bang.pdf", "mimeType": "application/pdf",
                                          "buffer": PDF}])
         page.click("#send-supplement")
         expect(page.locator(".messages")).to_contain_text("Đã gửi tệp bổ sung")
+        expect(page.locator("#status")).to_have_text("Mới đăng ký")
 
-        # 4. The receptionist sees the supplement and accepts it: the clock restarts.
+        # 4. The receptionist sees the supplement and accepts the dossier: the clock starts.
         desk.reload()
         expect(desk.locator("#citizen-files li")).to_have_count(4)
-        act(desk, "complete_supplement")
+        expect(desk.locator("#action-request_supplement_at_reception")).to_have_count(0)
+        act(desk, "receive")
         expect(desk.locator("#status")).to_have_text("Đã tiếp nhận")
         ctx_r.close()
 

@@ -206,6 +206,7 @@ REQUESTS = {
     "ho-so-cua-toi/": [("GET", "/ho-so-cua-toi/", None)],
     "ho-so-cua-toi/<str:code>/": [("GET", "/ho-so-cua-toi/{code}/", None)],
     "ho-so-cua-toi/<str:code>/ket-qua/": [("GET", "/ho-so-cua-toi/{code}/ket-qua/", None)],
+    "ho-so-cua-toi/<str:code>/rut-ho-so/": [("POST", "/ho-so-cua-toi/{code}/rut-ho-so/", {})],
     "ho-so-cua-toi/<str:code>/xac-nhan.pdf": [("GET", "/ho-so-cua-toi/{code}/xac-nhan.pdf", None)],
     "ho-so-cua-toi/<str:code>/tep/<int:file_id>/": [
         ("GET", "/ho-so-cua-toi/{code}/tep/1/", None)],

@@ -105,6 +105,7 @@ def params_for(world, action):
         "approve": {"result_content": b"%PDF-1.4 result"},
         "refuse": {"reason": "Không đủ điều kiện"},
         "refuse_reception": {"reason": "Không thuộc thẩm quyền"},
+        "request_supplement_at_reception": {"reason": "Thiếu bản vẽ mặt bằng"},
         "request_payment": {"amount": 500000},
         "return_result": {"returned_to": "Nguyễn Văn An", "how": "counter"},
         "stop": {"reason": "Dừng theo quy định"},

@@ -19,7 +19,7 @@ REACHABLE = set(PATHS) | {"submitted"}
 ALLOWED = sorted(
     (t.name, s)
     for t in TRANSITIONS.values()
-    if not t.system_only
+    if not (t.system_only or t.by_applicant)
     for s in t.sources
     if s in REACHABLE
 )
@@ -27,7 +27,7 @@ ALLOWED = sorted(
 
 def test_every_user_transition_is_exercised_from_some_state():
     covered = {name for name, _ in ALLOWED}
-    user_actions = {n for n, t in TRANSITIONS.items() if not t.system_only}
+    user_actions = {n for n, t in TRANSITIONS.items() if not (t.system_only or t.by_applicant)}
     assert user_actions - covered == set()
 
 
@@ -79,7 +79,7 @@ def test_disallowed_transitions_are_refused_with_the_state(world, bring, status)
     dossier = bring(status)
     refused = 0
     for transition in TRANSITIONS.values():
-        if transition.allowed_from(status) or transition.system_only:
+        if transition.allowed_from(status) or transition.system_only or transition.by_applicant:
             continue
         actor = actor_for(world, transition, dossier)
         if actor is None:
@@ -94,6 +94,17 @@ def test_disallowed_transitions_are_refused_with_the_state(world, bring, status)
         dossier.refresh_from_db()
         assert dossier.status == status
     assert refused > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", [n for n, t in TRANSITIONS.items() if t.by_applicant])
+def test_applicant_actions_refuse_every_staff_member(world, bring, action):
+    """The citizen's own actions (portal) are never taken by staff for them."""
+    dossier = bring("submitted")
+    for user in staff_of(world):
+        with pytest.raises(NotAllowed) as err:
+            services.dossier_act(actor=user, dossier=dossier, action=action)
+        assert err.value.code == "applicant_only"
 
 
 @pytest.mark.django_db

@@ -27,6 +27,10 @@ from motcua.core.errors import Conflict, ErrorList, InvalidInput, NotAllowed
 from motcua.core.uploads import RandomName, check_stream
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, DossierDocument, ProvidedAs
+from motcua.dossiers.services.actions import (
+    dossier_resubmit_online,
+    dossier_withdraw_online,
+)
 from motcua.dossiers.services.intake import dossier_submit_online
 from motcua.dossiers.states import Status
 from motcua.notifications import Message, notify
@@ -287,22 +291,72 @@ def draft_submit(*, actor, citizen: CitizenProfile, draft: Draft,
     return dossier
 
 
+# The states in which the applicant uploads a supplement: asked before receipt (online), or
+# after receipt (the clock is paused).
+SUPPLEMENT_STATES = (Status.SUPPLEMENT_REQUESTED_AT_RECEPTION, Status.SUPPLEMENT_REQUESTED)
+
+
+def _owned_dossier(citizen: CitizenProfile, dossier: Dossier) -> Dossier:
+    from motcua.citizens.selectors import citizen_dossiers
+
+    if not citizen_dossiers(citizen=citizen).filter(pk=dossier.pk).exists():
+        raise NotAllowed("dossier_not_yours", "Hồ sơ không thuộc tài khoản của bạn.")
+    return dossier
+
+
+def supplement_upload(*, actor, citizen: CitizenProfile, dossier: Dossier, uploads,
+                      label: str = "", at: dt.datetime | None = None) -> list[CitizenFile]:
+    """Bổ sung hồ sơ trên cổng: while the dossier waits for a supplement, its applicant uploads
+    what was asked. Every file is checked before anything is written. After receipt the desk
+    then receives it (``complete_supplement``, the clock restarts); before receipt the dossier
+    goes back to the online queue at once (``resubmit_online``), and the receptionist accepts
+    it with the normal ``receive`` (the clock starts then, by the online rules)."""
+    _owned_dossier(citizen, dossier)
+    if dossier.status not in SUPPLEMENT_STATES:
+        raise Conflict("no_supplement_requested", "Hồ sơ không ở trạng thái chờ bổ sung.")
+    uploads = list(uploads)
+    if not uploads:
+        raise InvalidInput("files_required", "Chọn ít nhất một tệp để tải lên.", field="files")
+    stored = [(_store(upload, field="files"), upload) for upload in uploads]
+    rows = []
+    with transaction.atomic():
+        for (name, content_type, size), upload in stored:
+            row = CitizenFile.objects.create(
+                dossier=dossier, label=(label or "Hồ sơ bổ sung").strip()[:500], file=name,
+                original_name=(getattr(upload, "name", "") or "")[:255],
+                content_type=content_type, size=size, source=Source.SUPPLEMENT,
+                uploaded_by=citizen.user,
+            )
+            audit_record(actor=actor, event_type="citizen.supplement_uploaded",
+                         dossier=dossier, obj=row, channel="online",
+                         data={"size": size, "type": content_type})
+            rows.append(row)
+        if dossier.status == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION:
+            dossier_resubmit_online(actor=actor, dossier=dossier, at=at)
+    return rows
+
+
+def dossier_withdraw(*, actor, citizen: CitizenProfile, dossier: Dossier, reason: str = "",
+                     at: dt.datetime | None = None) -> Dossier:
+    """Rút hồ sơ trên cổng: before the desk receives it, the citizen withdraws the dossier at
+    once (nothing has been processed, no notice is due). Once received, a withdrawal is
+    recorded by the desk with its notice (Mẫu 05): this refuses with a message that says so."""
+    _owned_dossier(citizen, dossier)
+    if dossier.status not in (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED_AT_RECEPTION):
+        raise Conflict("withdraw_at_the_desk",
+                       "Hồ sơ đã được tiếp nhận: để rút hồ sơ, ông/bà liên hệ bộ phận một cửa "
+                       "nơi nộp hồ sơ (Thông báo dừng giải quyết, Mẫu 05).")
+    dossier_withdraw_online(actor=actor, dossier=dossier,
+                            reason=(reason or "").strip()[:1000], at=at)
+    dossier.refresh_from_db()
+    return dossier
+
+
 def supplement_add_file(*, actor, citizen: CitizenProfile, dossier: Dossier, upload,
                         label: str = "") -> CitizenFile:
-    """Bổ sung hồ sơ trên cổng: while the dossier waits for a supplement, its applicant uploads
-    what was asked; the desk then receives it (action ``complete_supplement``)."""
-    if dossier.status != Status.SUPPLEMENT_REQUESTED:
-        raise Conflict("no_supplement_requested", "Hồ sơ không ở trạng thái chờ bổ sung.")
-    stored, content_type, size = _store(upload, field="file")
-    with transaction.atomic():
-        row = CitizenFile.objects.create(
-            dossier=dossier, label=(label or "Hồ sơ bổ sung").strip()[:500], file=stored,
-            original_name=(getattr(upload, "name", "") or "")[:255], content_type=content_type,
-            size=size, source=Source.SUPPLEMENT, uploaded_by=citizen.user,
-        )
-        audit_record(actor=actor, event_type="citizen.supplement_uploaded", dossier=dossier,
-                     obj=row, channel="online", data={"size": size, "type": content_type})
-    return row
+    """One file of a supplement (``supplement_upload`` with one file)."""
+    return supplement_upload(actor=actor, citizen=citizen, dossier=dossier, uploads=[upload],
+                             label=label)[0]
 
 
 def counter_scan_attach(*, actor, dossier: Dossier, document: DossierDocument | None,

@@ -99,6 +99,11 @@ def check_transition_actor(user, transition: Transition, dossier=None, *,
         raise NotAllowed(
             "system_only", _("Thao tác “%(label)s” chỉ do hệ thống thực hiện.") % {"label": transition.shown_label}
         )
+    if transition.by_applicant:
+        raise NotAllowed(
+            "applicant_only",
+            _("Thao tác “%(label)s” do công dân thực hiện trên cổng dịch vụ công.") % {"label": transition.shown_label},
+        )
     mine = memberships(user)
     wanted_roles = {role for role, _ in transition.who}
     if not any(r in wanted_roles for _, r in mine):
@@ -117,12 +122,25 @@ def check_transition_actor(user, transition: Transition, dossier=None, *,
     )
 
 
+RECEPTION_SUPPLEMENT = "request_supplement_at_reception"
+
+
+def reception_supplement_used(dossier) -> bool:
+    """The desk asks for corrections before receipt once, completely (NĐ 297/2025): not again
+    once the citizen has answered."""
+    if not dossier.pk:
+        return False
+    return dossier.status_changes.filter(action=RECEPTION_SUPPLEMENT).exists()
+
+
 def can_act(user, dossier, action: str) -> bool:
     """A transition of the table: not the system's, allowed from the status, actor in place."""
     transition = TRANSITIONS.get(action)
-    if transition is None or transition.system_only:
+    if transition is None or transition.system_only or transition.by_applicant:
         return False
     if not transition.allowed_from(dossier.status):
+        return False
+    if action == RECEPTION_SUPPLEMENT and reception_supplement_used(dossier):
         return False
     try:
         check_transition_actor(user, transition, dossier)

@@ -23,7 +23,8 @@ from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED, Status
 from motcua.worktime import Timeliness, classify
 
 # Not overdue whatever the due time: finished, processing ended, or clock stopped.
-NOT_RUNNING = sorted(set(FINAL) | set(PROCESSING_ENDED) | set(PAUSED) | {Status.SUBMITTED})
+NOT_RUNNING = sorted(set(FINAL) | set(PROCESSING_ENDED) | set(PAUSED) | {Status.SUBMITTED,
+              Status.SUPPLEMENT_REQUESTED_AT_RECEPTION})
 # The same sets written positively: an IN list lets the (status, due_at) and
 # (status, received_at) indexes serve worklists, where NOT IN makes the database scan every
 # dossier (measured: overdue count at 1M dossiers on SQLite, 1.0 s -> 0.09 s).

@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Mới đăng ký")
+    # Online, before receipt: the desk asked for corrections once and completely (NĐ 297/2025);
+    # not received, so no clock runs. The citizen's upload in the portal resubmits it.
+    # (domain: supplement_requested_at_reception; the stored value fits the 32-character column)
+    SUPPLEMENT_REQUESTED_AT_RECEPTION = (
+        "supplement_at_reception", _("Yêu cầu bổ sung trước khi tiếp nhận"))
     RECEIVED = "received", _("Đã tiếp nhận")
     REFUSED_AT_RECEPTION = "refused_at_reception", _("Từ chối tiếp nhận")
     TRANSFERRED = "transferred", _("Đã chuyển cơ quan giải quyết")
@@ -34,6 +39,9 @@ class Status(models.TextChoices):
 
 NATIONAL_CODE: dict[str, int] = {
     Status.SUBMITTED: 1,
+    # Domain §2.2 allows 1 or 5; 1 ("Mới đăng ký") because the dossier is not received yet and
+    # code 5 is counted by the national statistics as a pause of a running clock.
+    Status.SUPPLEMENT_REQUESTED_AT_RECEPTION: 1,
     Status.RECEIVED: 2,
     Status.REFUSED_AT_RECEPTION: 3,
     Status.TRANSFERRED: 4,

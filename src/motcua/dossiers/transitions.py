@@ -42,7 +42,8 @@ PROCESSING = frozenset(
      S.AWAITING_APPROVAL, S.SIGNED}
 )
 # Before the result is issued the applicant may still withdraw (NĐ 118 Art. 21).
-WITHDRAWABLE = PROCESSING | {S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}
+WITHDRAWABLE = PROCESSING | {S.SUBMITTED, S.SUPPLEMENT_REQUESTED_AT_RECEPTION,
+                             S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Transition:
     target: str | None
     who: tuple[tuple[str, str], ...] = ()
     system_only: bool = False
+    # Taken by the applicant through the portal (``actions.applicant_act``), never by staff;
+    # the caller has checked that the dossier is the applicant's own.
+    by_applicant: bool = False
     # Finishes the current step of the processing control slip and starts the next one.
     advances_step: bool = False
     description: str = ""
@@ -80,8 +84,16 @@ TRANSITIONS: dict[str, Transition] = {
         _t("receive", "Tiếp nhận hồ sơ", {"", S.SUBMITTED}, S.RECEIVED,
            [(R.RECEPTIONIST, RECEIVING)],
            description="Cấp Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01)."),
-        _t("refuse_reception", "Từ chối tiếp nhận", {"", S.SUBMITTED}, S.REFUSED_AT_RECEPTION,
+        _t("refuse_reception", "Từ chối tiếp nhận",
+           {"", S.SUBMITTED, S.SUPPLEMENT_REQUESTED_AT_RECEPTION}, S.REFUSED_AT_RECEPTION,
            [(R.RECEPTIONIST, RECEIVING)], description="Phiếu từ chối tiếp nhận (Mẫu 03)."),
+        _t("request_supplement_at_reception", "Yêu cầu bổ sung trước khi tiếp nhận",
+           {S.SUBMITTED}, S.SUPPLEMENT_REQUESTED_AT_RECEPTION, [(R.RECEPTIONIST, RECEIVING)],
+           description="Hồ sơ trực tuyến chưa tiếp nhận: yêu cầu một lần, đầy đủ (NĐ 297/2025); "
+                       "chưa tính thời hạn."),
+        _t("resubmit_online", "Công dân nộp bổ sung trực tuyến",
+           {S.SUPPLEMENT_REQUESTED_AT_RECEPTION}, S.SUBMITTED, by_applicant=True,
+           description="Trở lại hàng chờ tiếp nhận trực tuyến."),
         _t("transfer", "Chuyển cơ quan giải quyết", {S.RECEIVED}, S.TRANSFERRED,
            [(R.RECEPTIONIST, RECEIVING)], advances_step=True),
         _t("assign", "Phân công thụ lý", {S.TRANSFERRED, S.ASSIGNED}, S.ASSIGNED,
@@ -128,6 +140,10 @@ TRANSITIONS: dict[str, Transition] = {
         _t("withdraw", "Công dân rút hồ sơ", WITHDRAWABLE, S.WITHDRAWN,
            [(R.RECEPTIONIST, RECEIVING), (R.CENTER_MANAGER, RECEIVING)],
            description="Thông báo dừng giải quyết (Mẫu 05); không được khi đã có kết quả."),
+        _t("withdraw_online", "Công dân rút hồ sơ trực tuyến",
+           {S.SUBMITTED, S.SUPPLEMENT_REQUESTED_AT_RECEPTION}, S.WITHDRAWN, by_applicant=True,
+           description="Trước khi tiếp nhận, trên cổng; sau khi tiếp nhận, qua bộ phận một cửa "
+                       "(Mẫu 05)."),
         _t("stop", "Dừng xử lý", PROCESSING | {S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT},
            S.STOPPED, [(R.LEADER, CURRENT), (R.LEADER, COMPETENT),
                        (R.CENTER_MANAGER, RECEIVING)]),
@@ -166,7 +182,8 @@ def table_markdown() -> str:
     ]
     for t in TRANSITIONS.values():
         sources = ", ".join(sorted(s or "(mới)" for s in t.sources))
-        who = "hệ thống" if t.system_only else ", ".join(f"{r} @ {scope}" for r, scope in t.who)
+        who = ("hệ thống" if t.system_only else "công dân (cổng)" if t.by_applicant
+               else ", ".join(f"{r} @ {scope}" for r, scope in t.who))
         target = t.target or "(trạng thái trước khi tạm dừng)"
         lines.append(f"| `{t.name}` | {t.label} | {sources} | {target} | {who} |")
     return "\n".join(lines) + "\n"

@@ -28,6 +28,7 @@ from motcua.core.qr import qr_parts
 from motcua.core.uploads import content_type_for, max_bytes
 from motcua.dossiers.models import Apology
 from motcua.dossiers.states import DeliveryMethod, Status
+from motcua.dossiers.transitions import WITHDRAWABLE
 from motcua.portal import citizen_slots
 from motcua.portal.uploads import STOPPED, LimitedUploadHandler
 
@@ -329,26 +330,48 @@ def my_dossier(request, code: str):
         elif not files:
             errors = [_("Chọn ít nhất một tệp để tải lên.")]
         try:
-            for upload in files if not errors else []:
-                services.supplement_add_file(actor=request.user, citizen=request.citizen,
-                                             dossier=dossier, upload=upload,
-                                             label=request.POST.get("label", ""))
+            if not errors:
+                services.supplement_upload(actor=request.user, citizen=request.citizen,
+                                           dossier=dossier, uploads=files,
+                                           label=request.POST.get("label", ""))
         except DomainError as error:
             errors = _errors(error)
         if not errors:
             messages.success(request, _("Đã gửi tệp bổ sung. Cán bộ tiếp nhận sẽ kiểm tra."))
             return redirect(request.path)
-    supplement = (dossier.pauses.filter(kind="supplement", ended_at__isnull=True)
-                  .order_by("-started_at").first())
     return render(request, "portal/citizen/my_dossier.html", {
-        "d": dossier, "errors": errors, "supplement": supplement,
+        **_dossier_context(request, dossier), "errors": errors,
+    }, status=400 if errors else 200)
+
+
+def supplement_request(dossier) -> dict | None:
+    """What the agency asked for, while the dossier waits for it: after receipt the open pause's
+    items; before receipt the reason of the request (the last history row)."""
+    if dossier.status == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION:
+        change = (dossier.status_changes.filter(action="request_supplement_at_reception")
+                  .order_by("-at", "-id").first())
+        return {"items": change.reason if change else "", "before_receipt": True}
+    pause = (dossier.pauses.filter(kind="supplement", ended_at__isnull=True)
+             .order_by("-started_at").first())
+    if pause is None or dossier.status != Status.SUPPLEMENT_REQUESTED:
+        return None
+    return {"items": pause.items, "before_receipt": False}
+
+
+def _dossier_context(request, dossier) -> dict:
+    supplement = supplement_request(dossier)
+    return {
+        "d": dossier, "supplement": supplement,
         "history": dossier.status_changes.order_by("at", "id"),
         "files": selectors.dossier_files(dossier=dossier),
         "apology": Apology.objects.filter(dossier=dossier).first(),
         "has_result": bool(dossier.result_file) and dossier.status in RESULT_STATES,
         "slots": citizen_slots.links_for(request, dossier),
         "qr": qr_parts(_lookup_url(request, dossier)),
-    }, status=400 if errors else 200)
+        "can_withdraw": dossier.status in (Status.SUBMITTED,
+                                           Status.SUPPLEMENT_REQUESTED_AT_RECEPTION),
+        "withdraw_at_desk": dossier.status in WITHDRAWABLE,
+    }
 
 
 def _lookup_url(request, dossier) -> str:
@@ -390,6 +413,21 @@ def my_receipt_pdf(request, code: str):
         "files": selectors.dossier_files(dossier=dossier),
     }, request=request)
     return pdf_response(render_pdf(html), safe_filename("xac-nhan-nop", dossier.code) + ".pdf")
+
+
+@require_POST
+@citizen_required
+def my_withdraw(request, code: str):
+    """Rút hồ sơ: before receipt at once; after, the page says to ask the desk (Mẫu 05)."""
+    dossier = _own_dossier(request, code)
+    try:
+        services.dossier_withdraw(actor=request.user, citizen=request.citizen, dossier=dossier,
+                                  reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        return render(request, "portal/citizen/my_dossier.html", {
+            **_dossier_context(request, dossier), "errors": _errors(error)}, status=409)
+    messages.success(request, _("Đã rút hồ sơ."))
+    return redirect("portal:my-dossier", code=code)
 
 
 @require_POST

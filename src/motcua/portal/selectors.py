@@ -146,7 +146,8 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
         "returned_at": row["returned_at"],
         "national_status": row["national_status"],
         "status_name": (
-            Status(row["status"]).label if closed
+            Status(row["status"]).label
+            if closed or row["status"] == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION
             else NATIONAL_NAME.get(row["national_status"], "")
         ),
         "closed": closed,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("nop-ho-so/<int:pk>/xoa/", cv.draft_delete, name="draft-delete"),
     path("ho-so-cua-toi/", cv.my_dossiers, name="my-dossiers"),
     path("ho-so-cua-toi/<str:code>/", cv.my_dossier, name="my-dossier"),
+    path("ho-so-cua-toi/<str:code>/rut-ho-so/", cv.my_withdraw, name="my-withdraw"),
     path("ho-so-cua-toi/<str:code>/ket-qua/", cv.my_result, name="my-result"),
     path("ho-so-cua-toi/<str:code>/xac-nhan.pdf", cv.my_receipt_pdf, name="my-receipt"),
     path("ho-so-cua-toi/<str:code>/tep/<int:file_id>/", cv.my_file, name="my-file"),

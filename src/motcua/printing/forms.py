@@ -63,7 +63,8 @@ class FormNotApplicable(Exception):
 
 
 _STOP_STATES = frozenset({Status.WITHDRAWN, Status.STOPPED})
-_NOT_RECEIVED = frozenset({Status.SUBMITTED, Status.REFUSED_AT_RECEPTION})
+_NOT_RECEIVED = frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED_AT_RECEPTION,
+                           Status.REFUSED_AT_RECEPTION})
 _COMMUNE_PREFIX = re.compile(r"^(xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
 _ITEM_PREFIX = re.compile(r"^\s*(?:[-–•*+]|\(?\d+[.)])\s*")
 

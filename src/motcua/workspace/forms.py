@@ -295,6 +295,13 @@ class SupplementForm(ActionForm):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReceptionSupplementForm(ReasonForm):
+    """Online dossier not yet received: what to correct or add, all at once (NĐ 297/2025)."""
+
+    reason = forms.CharField(label=_("Giấy tờ, nội dung cần bổ sung, chỉnh sửa (một lần, đầy đủ)"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class InteragencyForm(ActionForm):
     partner_unit = forms.ChoiceField(label=_("Cơ quan phối hợp"))
     hours = forms.DecimalField(label=_("Thời gian phối hợp (giờ làm việc)"), min_value=0.25,
@@ -417,6 +424,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "approve": ApproveForm,
     "refuse": ReasonForm,
     "refuse_reception": ReasonForm,
+    "request_supplement_at_reception": ReceptionSupplementForm,
     "stop": ReasonForm,
     "withdraw": OptionalReasonForm,
     "request_payment": PaymentForm,

@@ -12,8 +12,10 @@ import inspect
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
+from motcua.core.errors import NotAllowed
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import handlers, pauses
@@ -32,6 +34,8 @@ Handler = Callable[..., None]
 HANDLERS: dict[str, Handler] = {
     "receive": handlers.receive,
     "refuse_reception": handlers.refuse_reception,
+    "request_supplement_at_reception": handlers.request_supplement_at_reception,
+    "resubmit_online": handlers.resubmit_online,
     "transfer": handlers.transfer,
     "assign": handlers.assign,
     "start_appraisal": handlers.note_only,
@@ -52,6 +56,7 @@ HANDLERS: dict[str, Handler] = {
     "confirm_payment": pauses.confirm_payment,
     "return_result": handlers.return_result,
     "withdraw": handlers.withdraw,
+    "withdraw_online": handlers.withdraw,
     "stop": handlers.stop,
 }
 ADVANCED_AFTER = {"transfer"}  # the rest advance inside their handler
@@ -124,6 +129,31 @@ def system_act(*, dossier, action, at, **params) -> ActionResult:
                 params=params, system=True)
 
 
+def applicant_act(*, actor, dossier, action, at=None, **params) -> ActionResult:
+    """An action the applicant takes through the portal (``Transition.by_applicant``): the
+    caller (the citizen portal) has checked that ``dossier`` is ``actor``'s own; no staff role
+    is needed or accepted here."""
+    transition = get_transition(action)
+    if not transition.by_applicant:
+        raise NotAllowed("not_an_applicant_action",
+                                     _("Công dân không thực hiện được thao tác này."))
+    return _run(actor=actor, dossier=dossier, transition=transition, at=resolve_now(at),
+                params=params, system=True)
+
+
+def dossier_resubmit_online(*, actor, dossier, at=None) -> ActionResult:
+    """Công dân nộp bổ sung trước khi tiếp nhận: back to "Mới đăng ký" in the online queue
+    (actor: the citizen's user)."""
+    return applicant_act(actor=actor, dossier=dossier, action="resubmit_online", at=at)
+
+
+def dossier_withdraw_online(*, actor, dossier, reason="", at=None) -> ActionResult:
+    """Công dân rút hồ sơ trực tuyến before receipt (actor: the citizen's user); after receipt
+    the desk records the withdrawal (``withdraw``, Mẫu 05)."""
+    return applicant_act(actor=actor, dossier=dossier, action="withdraw_online", at=at,
+                         reason=reason)
+
+
 def _wrapper(action: str, doc: str):
     def service(*, actor, dossier, at=None, **params) -> ActionResult:
         return dossier_act(actor=actor, dossier=dossier, action=action, at=at, **params)
@@ -133,6 +163,8 @@ def _wrapper(action: str, doc: str):
     return service
 
 
+dossier_request_supplement_at_reception = _wrapper(
+    "request_supplement_at_reception", "Yêu cầu bổ sung trước khi tiếp nhận (reason).")
 dossier_accept = _wrapper("receive", "Receive an online (submitted) dossier: starts the clock.")
 dossier_transfer = _wrapper("transfer", "Chuyển hồ sơ đến cơ quan giải quyết.")
 dossier_assign = _wrapper("assign", "Phân công thụ lý (assignee=User).")

@@ -57,6 +57,27 @@ def refuse_reception(ctx: ActionContext, *, reason=None) -> None:
                      f"Lý do: {ctx.dossier.refusal_reason}")
 
 
+def request_supplement_at_reception(ctx: ActionContext, *, reason=None, items=None) -> None:
+    """Yêu cầu bổ sung trước khi tiếp nhận (online dossier, not received): what is missing or
+    wrong, asked once and completely (NĐ 297/2025). No pause is opened: no clock runs before
+    receipt. The request is the history row's reason (the citizen's page shows it)."""
+    if permissions.reception_supplement_used(ctx.dossier):
+        raise Conflict("supplement_at_reception_once",
+                       _("Chỉ yêu cầu bổ sung trước khi tiếp nhận một lần, đầy đủ; hồ sơ đã được "
+                         "bổ sung: tiếp nhận hoặc từ chối tiếp nhận."))
+    text = required_text(reason or items, "reason", "Cần ghi nội dung yêu cầu bổ sung.")
+    ctx.result.data["reason"] = text
+    notify_applicant(ctx.dossier, "dossier.supplement_requested",
+                     f"Yêu cầu bổ sung hồ sơ {ctx.dossier.code} trước khi tiếp nhận",
+                     f"Đề nghị bổ sung, chỉnh sửa: {text}. Ông/bà tải lên giấy tờ trên Cổng "
+                     "dịch vụ công; hồ sơ được tiếp nhận sau khi bổ sung đủ.")
+
+
+def resubmit_online(ctx: ActionContext) -> None:
+    """The citizen sent what was asked: back to the receiving unit's online queue."""
+    ctx.result.data["resubmitted"] = True
+
+
 def transfer(ctx: ActionContext) -> None:
     """To the deciding unit; the dispatcher advances the step plan (``ADVANCED_AFTER``)."""
     ctx.dossier.current_unit = lead_unit(ctx.dossier)
