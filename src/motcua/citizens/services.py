@@ -12,6 +12,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import OnlineMode, ProcedureVersion, RequiredDocument
@@ -58,10 +59,10 @@ def citizen_sign_in(*, actor=None, claims: dict, issuer: str) -> CitizenProfile:
     number = str(claims.get("id_number") or "").strip()
     if len(number) != 12 or not number.isdigit():
         raise InvalidInput("id_number_claim_invalid",
-                           "Nhà cung cấp định danh không trả về số định danh cá nhân hợp lệ.")
+                           _("Nhà cung cấp định danh không trả về số định danh cá nhân hợp lệ."))
     name = str(claims.get("name") or "").strip()
     if not name:
-        raise InvalidInput("name_claim_missing", "Nhà cung cấp định danh không trả về họ tên.")
+        raise InvalidInput("name_claim_missing", _("Nhà cung cấp định danh không trả về họ tên."))
     subject = str(claims.get("sub") or number)
     now = timezone.now()
     fields = {
@@ -95,7 +96,7 @@ def citizen_sign_in(*, actor=None, claims: dict, issuer: str) -> CitizenProfile:
 
 def _owned_draft(citizen: CitizenProfile, draft: Draft) -> Draft:
     if draft.citizen_id != citizen.pk:
-        raise NotAllowed("draft_not_yours", "Hồ sơ đang soạn không thuộc tài khoản của bạn.")
+        raise NotAllowed("draft_not_yours", _("Hồ sơ đang soạn không thuộc tài khoản của bạn."))
     return draft
 
 
@@ -104,11 +105,11 @@ def draft_start(*, actor, citizen: CitizenProfile, procedure_version: ProcedureV
     """Bắt đầu nộp hồ sơ trực tuyến: only for a procedure whose online mode allows it."""
     if procedure_version.online_mode == OnlineMode.NONE:
         raise InvalidInput("procedure_not_online",
-                           "Thủ tục này chưa cung cấp dịch vụ công trực tuyến; "
-                           "vui lòng nộp hồ sơ tại bộ phận một cửa.", field="procedure")
+                           _("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp "
+                             "hồ sơ tại bộ phận một cửa."), field="procedure")
     if as_organisation and not citizen.organisation_tax_code:
         raise NotAllowed("not_a_representative",
-                         "Tài khoản định danh của bạn không là người đại diện của tổ chức nào.")
+                         _("Tài khoản định danh của bạn không là người đại diện của tổ chức nào."))
     applicant = {
         "name": citizen.full_name, "id_number": citizen.id_number,
         "birth_date": citizen.birth_date.isoformat() if citizen.birth_date else "",
@@ -141,7 +142,7 @@ def draft_update(*, actor, citizen: CitizenProfile, draft: Draft, applicant: dic
     with transaction.atomic():
         draft = _owned_draft(citizen, Draft.objects.select_for_update().get(pk=draft.pk))
         if draft.status != DraftStatus.OPEN:
-            raise Conflict("draft_submitted", "Hồ sơ này đã được nộp.")
+            raise Conflict("draft_submitted", _("Hồ sơ này đã được nộp."))
         if applicant is not None:
             data = dict(draft.applicant)
             for key in EDITABLE_APPLICANT:
@@ -162,7 +163,7 @@ def draft_update(*, actor, citizen: CitizenProfile, draft: Draft, applicant: dic
 def _required_of(draft: Draft, required_id) -> RequiredDocument:
     doc = draft.procedure_version.documents.filter(pk=required_id).first()
     if doc is None:
-        raise InvalidInput("document_unknown", "Giấy tờ không thuộc thủ tục này.", field="file")
+        raise InvalidInput("document_unknown", _("Giấy tờ không thuộc thủ tục này."), field="file")
     return doc
 
 
@@ -181,11 +182,12 @@ def draft_add_file(*, actor, citizen: CitizenProfile, draft: Draft, required_id,
     """Tải lên một tệp của giấy tờ: PDF/JPEG/PNG by content, size limit, no active PDF."""
     draft = _owned_draft(citizen, draft)
     if draft.status != DraftStatus.OPEN:
-        raise Conflict("draft_submitted", "Hồ sơ này đã được nộp.")
+        raise Conflict("draft_submitted", _("Hồ sơ này đã được nộp."))
     doc = _required_of(draft, required_id)
     if draft.files.filter(required=doc).count() >= MAX_FILES_PER_DOCUMENT:
         raise InvalidInput("too_many_files",
-                           f"Mỗi giấy tờ tối đa {MAX_FILES_PER_DOCUMENT} tệp.", field="file")
+                           _("Mỗi giấy tờ tối đa %(max_files_per_document)s tệp.")
+                           % {"max_files_per_document": MAX_FILES_PER_DOCUMENT}, field="file")
     stored, content_type, size = _store(upload, field="file")
     with transaction.atomic():
         row = CitizenFile.objects.create(
@@ -205,7 +207,7 @@ def draft_reuse_document(*, actor, citizen: CitizenProfile, draft: Draft, requir
     again; the file is shared, its provenance kept."""
     draft = _owned_draft(citizen, draft)
     if document.id_number != citizen.id_number:
-        raise NotAllowed("document_not_yours", "Giấy tờ không thuộc kho dữ liệu của bạn.")
+        raise NotAllowed("document_not_yours", _("Giấy tờ không thuộc kho dữ liệu của bạn."))
     doc = _required_of(draft, required_id)
     with transaction.atomic():
         row = CitizenFile.objects.create(
@@ -254,10 +256,11 @@ def draft_submit(*, actor, citizen: CitizenProfile, draft: Draft,
             return draft.dossier
         errors = ErrorList()
         for doc in missing_documents(draft):
-            errors.add(InvalidInput("document_missing", f"Thiếu giấy tờ bắt buộc: {doc.name}.",
+            errors.add(InvalidInput("document_missing", _("Thiếu giấy tờ bắt buộc: %(doc)s.")
+                                                        % {"doc": doc.name},
                                     field=f"document-{doc.pk}"))
         if not draft.request_summary.strip():
-            errors.add(InvalidInput("request_required", "Cần ghi nội dung yêu cầu.",
+            errors.add(InvalidInput("request_required", _("Cần ghi nội dung yêu cầu."),
                                     field="request_summary"))
         errors.raise_if_any()
         files = list(draft.files.select_related("required"))
@@ -300,7 +303,7 @@ def _owned_dossier(citizen: CitizenProfile, dossier: Dossier) -> Dossier:
     from motcua.citizens.selectors import citizen_dossiers
 
     if not citizen_dossiers(citizen=citizen).filter(pk=dossier.pk).exists():
-        raise NotAllowed("dossier_not_yours", "Hồ sơ không thuộc tài khoản của bạn.")
+        raise NotAllowed("dossier_not_yours", _("Hồ sơ không thuộc tài khoản của bạn."))
     return dossier
 
 
@@ -313,10 +316,10 @@ def supplement_upload(*, actor, citizen: CitizenProfile, dossier: Dossier, uploa
     it with the normal ``receive`` (the clock starts then, by the online rules)."""
     _owned_dossier(citizen, dossier)
     if dossier.status not in SUPPLEMENT_STATES:
-        raise Conflict("no_supplement_requested", "Hồ sơ không ở trạng thái chờ bổ sung.")
+        raise Conflict("no_supplement_requested", _("Hồ sơ không ở trạng thái chờ bổ sung."))
     uploads = list(uploads)
     if not uploads:
-        raise InvalidInput("files_required", "Chọn ít nhất một tệp để tải lên.", field="files")
+        raise InvalidInput("files_required", _("Chọn ít nhất một tệp để tải lên."), field="files")
     stored = [(_store(upload, field="files"), upload) for upload in uploads]
     rows = []
     with transaction.atomic():
@@ -344,8 +347,8 @@ def dossier_withdraw(*, actor, citizen: CitizenProfile, dossier: Dossier, reason
     _owned_dossier(citizen, dossier)
     if dossier.status not in (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED_AT_RECEPTION):
         raise Conflict("withdraw_at_the_desk",
-                       "Hồ sơ đã được tiếp nhận: để rút hồ sơ, ông/bà liên hệ bộ phận một cửa "
-                       "nơi nộp hồ sơ (Thông báo dừng giải quyết, Mẫu 05).")
+                       _("Hồ sơ đã được tiếp nhận: để rút hồ sơ, ông/bà liên hệ bộ phận một cửa "
+                         "nơi nộp hồ sơ (Thông báo dừng giải quyết, Mẫu 05)."))
     dossier_withdraw_online(actor=actor, dossier=dossier,
                             reason=(reason or "").strip()[:1000], at=at)
     dossier.refresh_from_db()
@@ -365,9 +368,9 @@ def counter_scan_attach(*, actor, dossier: Dossier, document: DossierDocument | 
     document to the dossier; it becomes the citizen's electronic document once accepted."""
     if not permissions.has_role(actor, Role.RECEPTIONIST, dossier.receiving_unit_id):
         raise NotAllowed("not_receptionist",
-                         "Chỉ cán bộ tiếp nhận của đơn vị tiếp nhận được số hóa hồ sơ.")
+                         _("Chỉ cán bộ tiếp nhận của đơn vị tiếp nhận được số hóa hồ sơ."))
     if document is not None and document.dossier_id != dossier.pk:
-        raise InvalidInput("document_unknown", "Giấy tờ không thuộc hồ sơ này.", field="document")
+        raise InvalidInput("document_unknown", _("Giấy tờ không thuộc hồ sơ này."), field="document")
     stored, content_type, size = _store(upload, field="file")
     with transaction.atomic():
         row = CitizenFile.objects.create(
