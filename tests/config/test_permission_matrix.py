@@ -203,6 +203,7 @@ REQUESTS = {
     "nop-ho-so/<int:pk>/nhan-ket-qua/": [("GET", "/nop-ho-so/1/nhan-ket-qua/", None)],
     "nop-ho-so/<int:pk>/kiem-tra/": [("GET", "/nop-ho-so/1/kiem-tra/", None)],
     "nop-ho-so/<int:pk>/xoa/": [("POST", "/nop-ho-so/1/xoa/", {})],
+    "cong-dan/thong-bao/": [("GET", "/cong-dan/thong-bao/", None)],
     "ho-so-cua-toi/": [("GET", "/ho-so-cua-toi/", None)],
     "ho-so-cua-toi/<str:code>/": [("GET", "/ho-so-cua-toi/{code}/", None)],
     "ho-so-cua-toi/<str:code>/ket-qua/": [("GET", "/ho-so-cua-toi/{code}/ket-qua/", None)],

@@ -29,6 +29,7 @@ from motcua.core.uploads import content_type_for, max_bytes
 from motcua.dossiers.models import Apology
 from motcua.dossiers.states import DeliveryMethod, Status
 from motcua.dossiers.transitions import WITHDRAWABLE
+from motcua.notifications.preferences import channels_for, preference_set
 from motcua.portal import citizen_slots
 from motcua.portal.uploads import STOPPED, LimitedUploadHandler
 
@@ -437,3 +438,33 @@ def draft_delete(request, pk):
     if draft.status == DraftStatus.OPEN:
         draft.delete()
     return redirect("portal:my-dossiers")
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def my_notifications(request):
+    """Kênh nhận thông báo: the citizen chooses e-mail, SMS and/or Zalo (notifications.preferences,
+    keyed by the verified ID number, so a choice follows every dossier of this person)."""
+    citizen = request.citizen
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            preference_set(actor=request.user, channels=request.POST.getlist("channels"),
+                           id_number=citizen.id_number, phone=citizen.phone, email=citizen.email)
+        except DomainError as error:
+            errors = _errors(error)
+        else:
+            messages.success(request, _("Đã lưu lựa chọn kênh nhận thông báo."))
+            return redirect("portal:my-notifications")
+    chosen = channels_for(id_number=citizen.id_number, phones=[citizen.phone],
+                          emails=[citizen.email])
+    options = [
+        ("email", _("Thư điện tử"), citizen.email),
+        ("sms", _("Tin nhắn SMS"), citizen.phone),
+        ("zalo", _("Zalo"), citizen.phone),
+    ]
+    return render(request, "portal/citizen/my_notifications.html", {
+        "options": [{"value": v, "label": label, "address": address, "checked": v in chosen}
+                    for v, label, address in options],
+        "errors": errors,
+    }, status=400 if errors else 200)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("nop-ho-so/<int:pk>/kiem-tra/", cv.apply_review, name="apply-review"),
     path("nop-ho-so/<int:pk>/xoa/", cv.draft_delete, name="draft-delete"),
     path("ho-so-cua-toi/", cv.my_dossiers, name="my-dossiers"),
+    path("cong-dan/thong-bao/", cv.my_notifications, name="my-notifications"),
     path("ho-so-cua-toi/<str:code>/", cv.my_dossier, name="my-dossier"),
     path("ho-so-cua-toi/<str:code>/rut-ho-so/", cv.my_withdraw, name="my-withdraw"),
     path("ho-so-cua-toi/<str:code>/ket-qua/", cv.my_result, name="my-result"),
