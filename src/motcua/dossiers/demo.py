@@ -219,6 +219,18 @@ def load_demo_dossiers(*, stdout=None, now: dt.datetime | None = None) -> dict[s
             at=now - dt.timedelta(days=1))
         Dossier.objects.filter(pk=d.pk).update(request_summary=extra["refused_at_reception"])
         created += 1
+    # An online dossier the desk has asked to complete before receiving it (no clock runs).
+    marker = "[demo:online_supplement_at_reception]"
+    if not Dossier.objects.filter(request_summary=marker).exists():
+        d = services.dossier_submit_online(
+            procedure_version=version, receiving_unit=center, applicant=DEMO_APPLICANTS[1],
+            documents=_documents(version), request_summary=marker,
+            at=now - dt.timedelta(hours=3))
+        services.dossier_act(
+            actor=receptionist, dossier=d, action="request_supplement_at_reception",
+            reason="Bản vẽ thiết kế chưa có chữ ký của người thiết kế",
+            at=now - dt.timedelta(hours=1))
+        created += 1
     if not CounterGuidance.objects.filter(reason="[demo]").exists():
         services.counter_guidance_issue(
             actor=receptionist, procedure_version=version, receiving_unit=center,
