@@ -10,7 +10,7 @@ from tests.factories import vn
 def test_demo_dossiers_cover_the_states_and_are_idempotent(world):
     with time_machine.travel(vn(2026, 6, 10, 10, 0), tick=False):
         first = load_demo_dossiers()
-        assert first["created"] == len(SCENARIOS) + 2
+        assert first["created"] == len(SCENARIOS) + 3  # + online, refused at reception, supplement before receipt
         statuses = set(Dossier.objects.values_list("status", flat=True))
         assert {"submitted", "received", "transferred", "assigned", "appraising", "consulting",
                 "supplement_requested", "awaiting_payment", "awaiting_approval", "signed",

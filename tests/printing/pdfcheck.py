@@ -22,9 +22,12 @@ A4_LANDSCAPE = (297, 210)
 def _objects(pdf: bytes) -> bytes:
     """The PDF with its Flate streams inflated (page objects sit in compressed object streams)."""
     chunks = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # Up to "endstream" with whatever end-of-line precedes it: compressed data may itself end in
+    # a "\r" byte, which an "\r?\n" before "endstream" would take and truncate the stream. A
+    # decompress object stops at the end of the deflate data and ignores the rest.
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         try:
-            chunks.append(zlib.decompress(stream))
+            chunks.append(zlib.decompressobj().decompress(stream))
         except zlib.error:
             continue
     return b"\n".join(chunks)
