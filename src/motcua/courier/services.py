@@ -312,6 +312,19 @@ def home_delivery_hand_off(*, actor, delivery: HomeDelivery, courier, tracking_n
     return locked
 
 
+def _lock_under_way(actor, delivery: HomeDelivery) -> HomeDelivery:
+    """The delivery locked, if ``actor`` may report on it and it is out with the courier."""
+    locked = _lock_delivery(delivery)
+    if not permissions.can_report_delivery(actor, locked):
+        raise NotAllowed("not_delivery_courier",
+                         _("Chỉ nhân viên bưu chính đang phát hoặc bộ phận một cửa được ghi "
+                           "nhận."))
+    if locked.status != DeliveryStatus.HANDED_OFF:
+        raise Conflict("delivery_not_under_way",
+                       _("Kết quả chưa được giao bưu chính hoặc đã có kết quả phát."))
+    return locked
+
+
 def home_delivery_delivered(*, actor, delivery: HomeDelivery, recipient_name: str,
                             at: dt.datetime | None = None) -> HomeDelivery:
     """Delivered to the citizen: the dossier is returned (trả kết quả) at this time, through the
@@ -321,14 +334,7 @@ def home_delivery_delivered(*, actor, delivery: HomeDelivery, recipient_name: st
     if not recipient_name:
         raise InvalidInput("recipient_required", _("Cần ghi tên người nhận."), field="recipient_name")
     with transaction.atomic():
-        locked = _lock_delivery(delivery)
-        if not permissions.can_report_delivery(actor, locked):
-            raise NotAllowed("not_delivery_courier",
-                             _("Chỉ nhân viên bưu chính đang phát hoặc bộ phận một cửa được ghi "
-                               "nhận."))
-        if locked.status != DeliveryStatus.HANDED_OFF:
-            raise Conflict("delivery_not_under_way",
-                           _("Kết quả chưa được giao bưu chính hoặc đã có kết quả phát."))
+        locked = _lock_under_way(actor, delivery)
         locked.status, locked.recipient_name, locked.delivered_at = (
             DeliveryStatus.DELIVERED, recipient_name, at)
         locked.save()
@@ -359,14 +365,7 @@ def home_delivery_failed(*, actor, delivery: HomeDelivery, reason: str,
     if not reason:
         raise InvalidInput("reason_required", _("Cần ghi lý do không phát được."), field="reason")
     with transaction.atomic():
-        locked = _lock_delivery(delivery)
-        if not permissions.can_report_delivery(actor, locked):
-            raise NotAllowed("not_delivery_courier",
-                             _("Chỉ nhân viên bưu chính đang phát hoặc bộ phận một cửa được ghi "
-                               "nhận."))
-        if locked.status != DeliveryStatus.HANDED_OFF:
-            raise Conflict("delivery_not_under_way",
-                           _("Kết quả chưa được giao bưu chính hoặc đã có kết quả phát."))
+        locked = _lock_under_way(actor, delivery)
         locked.status, locked.failure_reason = DeliveryStatus.FAILED, reason
         locked.save()
         dossier = locked.dossier
