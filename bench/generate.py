@@ -351,8 +351,34 @@ def generate(
             stats.dossiers += len(batch_d)
             stats.status_changes += len(batch_s)
     _write_sequences(seq)
+    _write_open_pauses()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+# A paused dossier has its open stop of the clock (DossierPause), as the state table's handlers
+# write it: the supplement and payment paths read it when the dossier resumes (the payment IPN
+# figure confirmed a payment on a generated dossier and failed on the missing pause).
+PAUSED = {"supplement_requested": "supplement", "awaiting_payment": "payment"}
+RESUME_STATUS = "appraising"
+
+
+def _write_open_pauses() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for status, kind in PAUSED.items():
+            # The pause starts with the status change that entered the paused state.
+            cur.execute(
+                "INSERT INTO dossiers_dossierpause "
+                "(dossier_id, kind, started_at, ended_at, resume_status, items, reason) "
+                "SELECT d.id, %s, (SELECT MAX(s.at) FROM dossiers_statuschange s "
+                "WHERE s.dossier_id = d.id AND s.to_status = %s), NULL, %s, '', '' "
+                "FROM dossiers_dossier d WHERE d.status = %s "
+                "AND NOT EXISTS (SELECT 1 FROM dossiers_dossierpause p "
+                "WHERE p.dossier_id = d.id AND p.ended_at IS NULL)",
+                [kind, status, RESUME_STATUS, status],
+            )
 
 
 def _default(f):

@@ -61,6 +61,20 @@ def test_rows_are_consistent(generated):
     assert len(set(Dossier.objects.values_list("code", flat=True))) == 400
 
 
+def test_paused_dossiers_have_their_open_pause(generated):
+    """The supplement and payment paths resume a paused dossier from its open pause; a
+    generated dossier in a paused state without one failed the payment IPN figure."""
+    from motcua.dossiers.models import DossierPause
+
+    assert Dossier.objects.filter(status__in=generate.PAUSED).exists()
+    for status, kind in generate.PAUSED.items():
+        for d in Dossier.objects.filter(status=status):
+            pause = DossierPause.objects.get(dossier=d, ended_at__isnull=True)
+            entered = d.status_changes.filter(to_status=status).order_by("at").last()
+            assert (pause.kind, pause.started_at) == (kind, entered.at)
+    assert not DossierPause.objects.exclude(dossier__status__in=generate.PAUSED).exists()
+
+
 def test_distribution_is_realistic(generated):
     by_status = Counter(Dossier.objects.values_list("status", flat=True))
     assert by_status["returned"] > 0.6 * 400

@@ -122,6 +122,23 @@ def test_99_other_error(client, started, monkeypatch):
     assert ipn_events()[-1].data["answer"] == "99"
 
 
+def test_00_stands_when_the_dossier_cannot_resume(client, started, paused):
+    """Paid, but the dossier's open pause is gone (data changed behind the state table): the
+    payment is confirmed with its receipt, the refusal is in the audit trail, and a replay is
+    02, not a 99 the gateway would retry for ever."""
+    payment, order = started
+    paused.pauses.filter(ended_at__isnull=True).delete()
+    assert call(client, ipn_params(order)) == {"RspCode": "00", "Message": "Confirm Success"}
+    payment.refresh_from_db()
+    paused.refresh_from_db()
+    assert payment.status == PaymentStatus.CONFIRMED
+    assert Receipt.objects.filter(payment=payment).count() == 1
+    assert paused.status == Status.AWAITING_PAYMENT
+    refused = AuditEvent.objects.get(event_type="payment.resume_refused")
+    assert refused.data["code"] == "no_open_pause" and refused.dossier_id == paused.pk
+    assert call(client, ipn_params(order))["RspCode"] == "02"
+
+
 def test_99_malformed_signed_message(client, started):
     _payment, order = started
     params = ipn_params(order, vnp_TmnCode="SOMEONE")

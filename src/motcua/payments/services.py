@@ -165,8 +165,29 @@ def _apply(payment: Payment, note, *, at: dt.datetime) -> tuple[IpnAnswer, str]:
     payment.refresh_from_db()
     if note.succeeded:
         _issue_receipt(payment, actor=None, at=at)
-        _resume_dossier(payment.dossier, actor=None, at=at, online=True)
+        _resume_after_ipn(payment, at=at)
     return CONFIRMED, target
+
+
+def _resume_after_ipn(payment: Payment, *, at: dt.datetime) -> None:
+    """Resume the paused dossier; the money stays recorded when the dossier cannot resume.
+
+    The citizen has paid: a refusal of the dossier's state table (a dossier whose stop of the
+    clock is missing or already ended) is not a reason to answer 99, which makes the gateway
+    retry a confirmation that would fail the same way every time and leaves the payment
+    "pending" forever. The resume runs in a savepoint; its refusal is an audit event that the
+    unit's staff see in the dossier's history, and the confirmation stands. Any other error
+    still rolls the whole notification back (99): the gateway's retry may succeed.
+    """
+    try:
+        with transaction.atomic():
+            _resume_dossier(payment.dossier, actor=None, at=at, online=True)
+    except Conflict as refused:
+        log.warning("payment %s confirmed, dossier not resumed: %s", payment.txn_ref, refused)
+        audit_record(actor=None, event_type="payment.resume_refused", dossier=payment.dossier,
+                     obj=payment, at=at, channel="ipn",
+                     data={"txn_ref": payment.txn_ref, "code": refused.code,
+                           "status": payment.dossier.status})
 
 
 def _audit_ipn(answer: IpnAnswer, params, *, payment, ip, at, why="") -> None:
