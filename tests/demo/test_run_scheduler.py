@@ -81,6 +81,9 @@ def test_runserver_demo_runs_the_scheduler_and_stops_it(tmp_path):
 
         text = wait_for(task_list, 30, "the consumer's task list")
         assert "motcua.dossiers.tasks.send_deadline_warnings" in text
+        # Each consumer line once: huey's own handler used to print it beside ours.
+        started = [line for line in text.splitlines() if "Huey consumer started" in line]
+        assert len(started) == 1, started
         # The web server answers beside it.
         wait_for(lambda: _listening(port), 60, "the web server")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/tra-cuu/", timeout=30) as page:

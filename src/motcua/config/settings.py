@@ -414,6 +414,9 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The consumer (run_huey) adds its own handler to "huey" unless it has one, and its
+        # lines then came out twice (its handler and the root's): ours, once, in our format.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
