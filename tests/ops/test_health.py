@@ -117,3 +117,25 @@ def test_json_log_line_carries_the_request_id(rf):
     entry = json.loads(lines[0])
     assert entry["request_id"] == "req-42"
     assert entry["level"] == "INFO" and entry["logger"] == "motcua.x" and entry["message"] == "hello"
+
+
+def test_signature_validation_warnings_lose_their_traceback_errors_keep_it():
+    """pyHanko's "cannot trust this certificate" warnings are the verification page's answers:
+    one line each, no traceback; an error still carries its traceback."""
+    handler = logging.getLogger("pyhanko.sign.validation.generic_cms").parent
+    while handler is not None and not handler.handlers:
+        handler = handler.parent
+    assert handler is not None and handler.name == "pyhanko"
+    (brief,) = [h for h in handler.handlers if h.filters]
+    try:
+        raise ValueError("expired")
+    except ValueError:
+        import sys
+        info = sys.exc_info()
+    warning = logging.LogRecord("pyhanko.sign.validation.generic_cms", logging.WARNING,
+                                __file__, 1, "Validation error", (), info)
+    error = logging.LogRecord("pyhanko.sign.validation.generic_cms", logging.ERROR,
+                              __file__, 1, "Processing error", (), info)
+    assert brief.filter(warning) and brief.filter(error)
+    assert "Traceback" not in brief.format(warning)
+    assert "ValueError: expired" in brief.format(error)

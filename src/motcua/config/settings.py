@@ -397,7 +397,8 @@ MOTCUA_LOG_FORMAT = env_choice("MOTCUA_LOG_FORMAT", "json" if PRODUCTION else "t
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "motcua.ops.requestid.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "motcua.ops.requestid.RequestIdFilter"},
+                "no_traceback": {"()": "motcua.ops.logfilters.WarningWithoutTraceback"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -407,7 +408,11 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
-                             "formatter": MOTCUA_LOG_FORMAT}},
+                             "formatter": MOTCUA_LOG_FORMAT},
+                 # Signature validation outcomes (motcua.ops.logfilters): one line, no traceback.
+                 "console_brief": {"class": "logging.StreamHandler",
+                                   "filters": ["request_id", "no_traceback"],
+                                   "formatter": MOTCUA_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -417,6 +422,8 @@ LOGGING = {
         # The consumer (run_huey) adds its own handler to "huey" unless it has one, and its
         # lines then came out twice (its handler and the root's): ours, once, in our format.
         "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "pyhanko": {"handlers": ["console_brief"], "propagate": False},
+        "pyhanko_certvalidator": {"handlers": ["console_brief"], "propagate": False},
     },
 }
 
