@@ -46,6 +46,35 @@ def test_a_50_mb_upload_is_checked_and_stored_in_flat_memory(portal, settings):
     assert CitizenProfile.objects.count() == 1
 
 
+def test_a_50_mb_upload_is_scanned_by_clamd_as_it_streams_in_flat_memory(portal, settings):
+    """With clamd configured the same 50 MB goes through INSTREAM chunk by chunk: the scanner
+    sees every byte, memory stays at a few chunks (the fake clamd keeps no copy)."""
+    from motcua.citizens import services
+    from tests.core.fake_clamd import FakeClamd
+
+    settings.MOTCUA_UPLOAD_MAX_MB = 60
+    clamd = FakeClamd(keep=False)
+    settings.MOTCUA_CLAMD = clamd.address
+    profile = services.citizen_sign_in(claims={
+        "sub": "1", "id_number": "066090001234", "name": "Nguyễn Văn An"}, issuer="test")
+    draft = services.draft_start(actor=profile.user, citizen=profile,
+                                 procedure_version=portal.version, receiving_unit=portal.center)
+    upload = _big_pdf(50 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        row = services.draft_add_file(actor=profile.user, citizen=profile, draft=draft,
+                                      required_id=portal.version.documents.first().pk,
+                                      upload=upload)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        upload.close()
+        clamd.close()
+    assert clamd.sizes == [50 * 1024 * 1024]
+    assert row.file.size == 50 * 1024 * 1024
+    assert peak < 5 * 1024 * 1024, peak
+
+
 def test_five_5_mb_files_through_the_pages(client, portal, backchannel, capsys):
     """Five 5 MB files uploaded and submitted through the pages; the time is printed (run
     with -s), not asserted: a shared machine's timing is no test."""

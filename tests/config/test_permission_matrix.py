@@ -209,6 +209,8 @@ REQUESTS = {
     "ho-so-cua-toi/<str:code>/ket-qua/": [("GET", "/ho-so-cua-toi/{code}/ket-qua/", None)],
     "ho-so-cua-toi/<str:code>/rut-ho-so/": [("POST", "/ho-so-cua-toi/{code}/rut-ho-so/", {})],
     "ho-so-cua-toi/<str:code>/xac-nhan.pdf": [("GET", "/ho-so-cua-toi/{code}/xac-nhan.pdf", None)],
+    "ho-so-cua-toi/<str:code>/phieu-yeu-cau-bo-sung.pdf": [
+        ("GET", "/ho-so-cua-toi/{code}/phieu-yeu-cau-bo-sung.pdf", None)],
     "ho-so-cua-toi/<str:code>/tep/<int:file_id>/": [
         ("GET", "/ho-so-cua-toi/{code}/tep/1/", None)],
     "can-bo/ho-so/<str:code>/tep/<int:file_id>/": [("GET", "/can-bo/ho-so/{code}/tep/1/", None)],

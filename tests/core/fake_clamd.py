@@ -20,9 +20,14 @@ def _read_exact(conn, n: int) -> bytes:
 
 
 class FakeClamd:
-    def __init__(self, reply: bytes | None = None):
+    """``keep=False``: the streams are not kept (only their sizes, in ``sizes``), so a 50 MB
+    upload scanned in a memory test does not pile up here — this thread shares the tracing."""
+
+    def __init__(self, reply: bytes | None = None, keep: bool = True):
         self.reply = reply
+        self.keep = keep
         self.received: list[bytes] = []
+        self.sizes: list[int] = []
         self.commands: list[bytes] = []
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.bind(("127.0.0.1", 0))
@@ -48,16 +53,25 @@ class FakeClamd:
         while not command.endswith(b"\0"):
             command += _read_exact(conn, 1)
         self.commands.append(command)
-        body = b""
+        parts: list[bytes] = []
+        size, found, tail = 0, False, b""
         while True:
             (length,) = struct.unpack("!L", _read_exact(conn, 4))
             if length == 0:
                 break
-            body += _read_exact(conn, length)
-        self.received.append(body)
+            chunk = _read_exact(conn, length)
+            size += length
+            window = tail + chunk
+            found = found or EICAR_MARK in window  # the mark may straddle chunks
+            tail = window[-len(EICAR_MARK):]
+            if self.keep:
+                parts.append(chunk)
+        self.sizes.append(size)
+        if self.keep:
+            self.received.append(b"".join(parts))
         if self.reply is not None:
             conn.sendall(self.reply)
-        elif EICAR_MARK in body:
+        elif found:
             conn.sendall(b"stream: Eicar-Test-Signature FOUND\0")
         else:
             conn.sendall(b"stream: OK\0")

@@ -100,3 +100,35 @@ def test_a_garbled_answer_is_not_taken_for_clean(settings):
             antivirus.scan_bytes(b"%PDF-1.4")
     finally:
         server.close()
+
+
+class _Chunked:
+    """An upload read in small chunks, as Django's upload files are (64 KiB)."""
+
+    def __init__(self, data: bytes, size: int = 16):
+        self.data, self.step, self.name = data, size, "x.pdf"
+        self.size = len(data)
+
+    def chunks(self):
+        for start in range(0, len(self.data), self.step):
+            yield self.data[start:start + self.step]
+
+
+def test_check_stream_feeds_clamd_chunk_by_chunk(clamd):
+    from motcua.core.uploads import Infected, check_stream
+
+    clean = b"%PDF-1.4 " + b"clean " * 20
+    assert check_stream(_Chunked(clean), purpose="document").size == len(clean)
+    assert clamd.received[-1] == clean
+    # The test string cut across two chunks is still found: clamd sees one stream.
+    with pytest.raises(Infected) as err:
+        check_stream(_Chunked(b"%PDF-1.4 ..." + EICAR_MARK + b"..."), purpose="document")
+    assert err.value.code == "file_infected" and err.value.signature == "Eicar-Test-Signature"
+    # A file refused half way (active PDF) ends the INSTREAM session without a verdict.
+    scans = len(clamd.received)
+    with pytest.raises(InvalidInput) as err:
+        check_stream(_Chunked(b"%PDF-1.4 " + b"x" * 40 + b"/JavaScript"), purpose="document")
+    assert err.value.code == "pdf_active_content" and len(clamd.received) == scans
+    # scan=False: a file only read, never kept.
+    check_stream(_Chunked(b"%PDF-1.4 " + EICAR_MARK), purpose="document", scan=False)
+    assert len(clamd.received) == scans

@@ -8,6 +8,7 @@ are written only by the dossier services (``dossier_submit_online``)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,7 +26,7 @@ from motcua.citizens.models import (
     Source,
 )
 from motcua.core.errors import Conflict, ErrorList, InvalidInput, NotAllowed
-from motcua.core.uploads import RandomName, check_stream
+from motcua.core.uploads import Infected, RandomName, check_stream
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, DossierDocument, ProvidedAs
 from motcua.dossiers.services.actions import (
@@ -36,6 +37,8 @@ from motcua.dossiers.services.intake import dossier_submit_online
 from motcua.dossiers.states import Status
 from motcua.notifications import Message, notify
 from motcua.org.models import Role, Unit
+
+logger = logging.getLogger("motcua.security")
 
 # Files one document may have (pages photographed one by one), and one draft in all.
 MAX_FILES_PER_DOCUMENT = 10
@@ -167,14 +170,37 @@ def _required_of(draft: Draft, required_id) -> RequiredDocument:
     return doc
 
 
-def _store(upload, *, field: str) -> tuple[str, str, int]:
-    """Check the upload as a stream and save it under a random name: (name, type, size)."""
-    checked = check_stream(upload, purpose="document", field=field)
+def _store(upload, *, actor, field: str) -> tuple[str, str, int]:
+    """Check the upload as a stream (type, size, active PDF, clamd in the same pass) and only
+    then save it under a random name: (name, type, size). A virus leaves nothing stored, only
+    the security event ``security.upload_infected`` (chain ``security``), committed on its own
+    since the caller's work is refused."""
+    try:
+        checked = check_stream(upload, purpose="document", field=field)
+    except Infected as virus:
+        name = (getattr(upload, "name", "") or "")[:255]
+        logger.warning("upload refused, infected: %s (%s)", virus.signature, name)
+        with transaction.atomic():
+            audit_record(actor=actor, event_type="security.upload_infected", chain="security",
+                         data={"signature": virus.signature[:200], "name": name,
+                               "field": field})
+        raise
     name = RandomName("citizens")(None, checked.storage_name)
     from django.core.files.storage import default_storage
 
     stored = default_storage.save(name, upload)  # streams the upload's chunks to storage
     return stored, checked.kind.content_type, checked.size
+
+
+def _discard(names) -> None:
+    """Remove files stored for a write that then failed: no file without its row."""
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("could not remove the stored file %s", name)
 
 
 def draft_add_file(*, actor, citizen: CitizenProfile, draft: Draft, required_id,
@@ -188,16 +214,21 @@ def draft_add_file(*, actor, citizen: CitizenProfile, draft: Draft, required_id,
         raise InvalidInput("too_many_files",
                            _("Mỗi giấy tờ tối đa %(max_files_per_document)s tệp.")
                            % {"max_files_per_document": MAX_FILES_PER_DOCUMENT}, field="file")
-    stored, content_type, size = _store(upload, field="file")
-    with transaction.atomic():
-        row = CitizenFile.objects.create(
-            draft=draft, required=doc, label=doc.name, file=stored,
-            original_name=(getattr(upload, "name", "") or "")[:255], content_type=content_type,
-            size=size, source=Source.CITIZEN, uploaded_by=citizen.user,
-        )
-        audit_record(actor=actor, event_type="citizen.file_uploaded", obj=row,
-                     chain=f"citizen:{citizen.id_number}",
-                     data={"document": doc.name, "size": size, "type": content_type})
+    stored, content_type, size = _store(upload, actor=actor, field="file")
+    try:
+        with transaction.atomic():
+            row = CitizenFile.objects.create(
+                draft=draft, required=doc, label=doc.name, file=stored,
+                original_name=(getattr(upload, "name", "") or "")[:255],
+                content_type=content_type, size=size, source=Source.CITIZEN,
+                uploaded_by=citizen.user,
+            )
+            audit_record(actor=actor, event_type="citizen.file_uploaded", obj=row,
+                         chain=f"citizen:{citizen.id_number}",
+                         data={"document": doc.name, "size": size, "type": content_type})
+    except BaseException:
+        _discard([stored])
+        raise
     return row
 
 
@@ -320,22 +351,29 @@ def supplement_upload(*, actor, citizen: CitizenProfile, dossier: Dossier, uploa
     uploads = list(uploads)
     if not uploads:
         raise InvalidInput("files_required", _("Chọn ít nhất một tệp để tải lên."), field="files")
-    stored = [(_store(upload, field="files"), upload) for upload in uploads]
+    # All or nothing: a refused second file removes the first one already stored.
+    stored: list[tuple[tuple[str, str, int], object]] = []
     rows = []
-    with transaction.atomic():
-        for (name, content_type, size), upload in stored:
-            row = CitizenFile.objects.create(
-                dossier=dossier, label=(label or "Hồ sơ bổ sung").strip()[:500], file=name,
-                original_name=(getattr(upload, "name", "") or "")[:255],
-                content_type=content_type, size=size, source=Source.SUPPLEMENT,
-                uploaded_by=citizen.user,
-            )
-            audit_record(actor=actor, event_type="citizen.supplement_uploaded",
-                         dossier=dossier, obj=row, channel="online",
-                         data={"size": size, "type": content_type})
-            rows.append(row)
-        if dossier.status == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION:
-            dossier_resubmit_online(actor=actor, dossier=dossier, at=at)
+    try:
+        for upload in uploads:
+            stored.append((_store(upload, actor=actor, field="files"), upload))
+        with transaction.atomic():
+            for (name, content_type, size), upload in stored:
+                row = CitizenFile.objects.create(
+                    dossier=dossier, label=(label or "Hồ sơ bổ sung").strip()[:500], file=name,
+                    original_name=(getattr(upload, "name", "") or "")[:255],
+                    content_type=content_type, size=size, source=Source.SUPPLEMENT,
+                    uploaded_by=citizen.user,
+                )
+                audit_record(actor=actor, event_type="citizen.supplement_uploaded",
+                             dossier=dossier, obj=row, channel="online",
+                             data={"size": size, "type": content_type})
+                rows.append(row)
+            if dossier.status == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION:
+                dossier_resubmit_online(actor=actor, dossier=dossier, at=at)
+    except BaseException:
+        _discard([name for (name, _type, _size), _upload in stored])
+        raise
     return rows
 
 
@@ -371,21 +409,26 @@ def counter_scan_attach(*, actor, dossier: Dossier, document: DossierDocument | 
                          _("Chỉ cán bộ tiếp nhận của đơn vị tiếp nhận được số hóa hồ sơ."))
     if document is not None and document.dossier_id != dossier.pk:
         raise InvalidInput("document_unknown", _("Giấy tờ không thuộc hồ sơ này."), field="document")
-    stored, content_type, size = _store(upload, field="file")
-    with transaction.atomic():
-        row = CitizenFile.objects.create(
-            dossier=dossier, document=document,
-            required_id=document.required_id if document else None,
-            label=(document.name if document else "Giấy tờ số hóa")[:500], file=stored,
-            original_name=(getattr(upload, "name", "") or "")[:255], content_type=content_type,
-            size=size, source=Source.COUNTER_SCAN, uploaded_by=actor,
-        )
-        if not dossier.digitised:
-            Dossier.objects.filter(pk=dossier.pk).update(digitised=True)
-        audit_record(actor=actor, event_type="dossier.document_digitised", dossier=dossier,
-                     obj=row, data={"document": row.label, "size": size})
-        if dossier.status not in (Status.SUBMITTED,) and dossier.applicant_id_number:
-            keep_files(dossier, [row])
+    stored, content_type, size = _store(upload, actor=actor, field="file")
+    try:
+        with transaction.atomic():
+            row = CitizenFile.objects.create(
+                dossier=dossier, document=document,
+                required_id=document.required_id if document else None,
+                label=(document.name if document else "Giấy tờ số hóa")[:500], file=stored,
+                original_name=(getattr(upload, "name", "") or "")[:255],
+                content_type=content_type, size=size, source=Source.COUNTER_SCAN,
+                uploaded_by=actor,
+            )
+            if not dossier.digitised:
+                Dossier.objects.filter(pk=dossier.pk).update(digitised=True)
+            audit_record(actor=actor, event_type="dossier.document_digitised", dossier=dossier,
+                         obj=row, data={"document": row.label, "size": size})
+            if dossier.status not in (Status.SUBMITTED,) and dossier.applicant_id_number:
+                keep_files(dossier, [row])
+    except BaseException:
+        _discard([stored])
+        raise
     return row
 
 

@@ -7,8 +7,9 @@
   ``../`` and its ``.html``, never reaches the disk;
 - files are never served inline: downloads go through an access-checked view as attachments
   (``motcua.core.downloads``);
-- when ``MOTCUA_CLAMD`` is set, clamd scans every upload; a scanner that cannot be asked
-  refuses the upload rather than letting it through.
+- when ``MOTCUA_CLAMD`` is set, clamd scans every upload (streamed uploads as they are read,
+  before anything is stored); a scanner that cannot be asked refuses the upload rather than
+  letting it through.
 """
 
 from __future__ import annotations
@@ -114,12 +115,27 @@ def check_upload(upload=None, *, content: bytes | None = None, purpose: str,
     try:
         result = antivirus.scan_bytes(content)
     except antivirus.ScannerUnavailable:
-        raise ScannerDown("antivirus_unavailable",
-                          _('Chưa kiểm tra được virus cho tệp (máy quét không phản hồi); vui lòng thử lại sau.'), field=field) from None
+        raise _scanner_down(field) from None
     if result is not None and not result.clean:
-        raise InvalidInput("file_infected",
-                           _("Tệp bị phát hiện nhiễm mã độc (%(signature)s).") % {"signature": result.signature}, field=field)
+        raise Infected(result.signature, field=field)
     return CheckedFile(content=content, kind=kind)
+
+
+class Infected(InvalidInput):
+    """Tệp nhiễm mã độc: clamd found ``signature`` in the upload (``file_infected``)."""
+
+    def __init__(self, signature: str, *, field: str):
+        super().__init__("file_infected",
+                         _("Tệp bị phát hiện nhiễm mã độc (%(signature)s) nên không được nhận. "
+                           "Hãy quét virus trên máy của mình rồi tải lên tệp khác.")
+                         % {"signature": signature}, field=field)
+        self.signature = signature
+
+
+def _scanner_down(field: str) -> ScannerDown:
+    return ScannerDown("antivirus_unavailable",
+                       _("Chưa kiểm tra được virus cho tệp (máy quét không phản hồi); "
+                         "vui lòng thử lại sau."), field=field)
 
 
 # A PDF that runs code when opened (/JavaScript, /JS actions, /Launch): refused. PDF names may
@@ -139,12 +155,15 @@ class StreamedFile:
         return f"{uuid.uuid4().hex}.{self.kind.extension}"
 
 
-def check_stream(upload, *, purpose: str, field: str = "file") -> StreamedFile:
+def check_stream(upload, *, purpose: str, field: str = "file", scan: bool = True) -> StreamedFile:
     """Check an upload chunk by chunk (``upload.chunks()``): type by content, size, active PDF
-    content; memory stays at one chunk whatever the file's size (the caller then saves the
-    same upload to storage, which streams it again). Raises InvalidInput like ``check_upload``.
+    content, and — when ``MOTCUA_CLAMD`` is set — clamd, fed the same chunks (INSTREAM) in the
+    same pass; memory stays at one chunk whatever the file's size. Only a file that passed all
+    of it is then saved by the caller (the storage streams the same upload again), so an
+    infected file never reaches storage. Raises InvalidInput like ``check_upload`` (``Infected``
+    for a virus), or ScannerDown (503) when clamd is configured but does not answer.
 
-    When clamd is configured the caller must scan too: this check does not."""
+    ``scan=False`` skips the antivirus (a check of a file that is read, never kept)."""
     allowed = PURPOSES[purpose]
     limit = max_bytes()
     too_large = InvalidInput("file_too_large",
@@ -157,31 +176,46 @@ def check_stream(upload, *, purpose: str, field: str = "file") -> StreamedFile:
     if hasattr(upload, "seek"):
         upload.seek(0)
     total, kind, tail = 0, None, b""
-    for chunk in upload.chunks():
-        if not chunk:
-            continue
-        if kind is None and total == 0:
-            kind = sniff(chunk[:16])
-            if kind not in allowed:
-                names = ", ".join(k.name.upper() for k in allowed)
-                raise InvalidInput(
-                    "file_type_not_allowed",
-                    _("Chỉ nhận tệp %(names)s (kiểm tra theo nội dung tệp, không theo tên).")
-                    % {"names": names},
-                    field=field)
-        total += len(chunk)
-        if total > limit:
-            raise too_large
-        if kind is PDF:
-            window = _PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), tail + chunk)
-            if _PDF_ACTIVE.search(window):
-                raise InvalidInput(
-                    "pdf_active_content",
-                    _("Tệp PDF có chứa mã lệnh (JavaScript hoặc lệnh tự chạy); hãy in lại thành "
-                      "PDF thường rồi tải lên."), field=field)
-            tail = chunk[-_OVERLAP:]
-    if total == 0 or kind is None:
-        raise InvalidInput("file_empty", _("Tệp rỗng."), field=field)
+    session: antivirus.Session | None = None
+    try:
+        for chunk in upload.chunks():
+            if not chunk:
+                continue
+            if kind is None and total == 0:
+                kind = sniff(chunk[:16])
+                if kind not in allowed:
+                    names = ", ".join(k.name.upper() for k in allowed)
+                    raise InvalidInput(
+                        "file_type_not_allowed",
+                        _("Chỉ nhận tệp %(names)s (kiểm tra theo nội dung tệp, không theo tên).")
+                        % {"names": names},
+                        field=field)
+                # Opened once the type is known to be one we take: a text file gets its type
+                # message, not a 503, while the scanner is down.
+                session = antivirus.open_session() if scan else None
+            total += len(chunk)
+            if total > limit:
+                raise too_large
+            if kind is PDF:
+                window = _PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), tail + chunk)
+                if _PDF_ACTIVE.search(window):
+                    raise InvalidInput(
+                        "pdf_active_content",
+                        _("Tệp PDF có chứa mã lệnh (JavaScript hoặc lệnh tự chạy); hãy in lại thành "
+                          "PDF thường rồi tải lên."), field=field)
+                tail = chunk[-_OVERLAP:]
+            if session is not None:
+                session.send(chunk)
+        if total == 0 or kind is None:
+            raise InvalidInput("file_empty", _("Tệp rỗng."), field=field)
+        result = session.verdict() if session is not None else None
+    except antivirus.ScannerUnavailable:
+        raise _scanner_down(field) from None
+    finally:
+        if session is not None:
+            session.close()
+    if result is not None and not result.clean:
+        raise Infected(result.signature, field=field)
     if hasattr(upload, "seek"):
         upload.seek(0)
     return StreamedFile(kind=kind, size=total)

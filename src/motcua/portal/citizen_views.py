@@ -32,6 +32,11 @@ from motcua.dossiers.transitions import WITHDRAWABLE
 from motcua.notifications.preferences import channels_for, preference_set
 from motcua.portal import citizen_slots
 from motcua.portal.uploads import STOPPED, LimitedUploadHandler
+from motcua.printing import forms as form_data
+from motcua.printing.editions import FormKey
+from motcua.printing.forms import RECEPTION_SUPPLEMENT_ACTION, FormNotApplicable
+from motcua.printing.services import form_print_record
+from motcua.printing.views import form_document
 
 # Files sent in one request (one document's pages); the request is refused before its body is
 # read when it announces more than this many full-size files.
@@ -372,6 +377,9 @@ def _dossier_context(request, dossier) -> dict:
         "can_withdraw": dossier.status in (Status.SUBMITTED,
                                            Status.SUPPLEMENT_REQUESTED_AT_RECEPTION),
         "withdraw_at_desk": dossier.status in WITHDRAWABLE,
+        # Mẫu 02 of a request before receipt, which the citizen may print (my_supplement_notice).
+        "reception_notice": dossier.status_changes.filter(
+            action=RECEPTION_SUPPLEMENT_ACTION).exists(),
     }
 
 
@@ -414,6 +422,27 @@ def my_receipt_pdf(request, code: str):
         "files": selectors.dossier_files(dossier=dossier),
     }, request=request)
     return pdf_response(render_pdf(html), safe_filename("xac-nhan-nop", dossier.code) + ".pdf")
+
+
+@require_GET
+@citizen_required
+def my_supplement_notice(request, code: str):
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) of a request before receipt, as PDF:
+    the same document the desk prints (printing.forms.reception_supplement_context). Printing
+    it is logged (``printing.form_printed``) and gives the form its number if the desk has not
+    printed it yet: it is one issued document, whoever prints it first."""
+    dossier = _own_dossier(request, code)
+    key = FormKey.RECEPTION_SUPPLEMENT
+    try:
+        form = form_data.reception_supplement_context(dossier, base_url=public_base_url(request))
+    except FormNotApplicable as exc:
+        raise Http404(exc.message) from None
+    form_print_record(actor=request.user, form=key.value, fmt="pdf", dossier=dossier,
+                      numbering=form["header"]["numbering"])
+    if not form["header"]["issued"]:
+        form = form_data.reception_supplement_context(dossier, base_url=public_base_url(request))
+    document = form_document(form, key, base_url=request.build_absolute_uri("/"))
+    return pdf_response(document.write_pdf(), safe_filename("mau-02", dossier.code) + ".pdf")
 
 
 @require_POST

@@ -21,6 +21,8 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/rut-ho-so/", cv.my_withdraw, name="my-withdraw"),
     path("ho-so-cua-toi/<str:code>/ket-qua/", cv.my_result, name="my-result"),
     path("ho-so-cua-toi/<str:code>/xac-nhan.pdf", cv.my_receipt_pdf, name="my-receipt"),
+    path("ho-so-cua-toi/<str:code>/phieu-yeu-cau-bo-sung.pdf", cv.my_supplement_notice,
+         name="my-supplement-notice"),
     path("ho-so-cua-toi/<str:code>/tep/<int:file_id>/", cv.my_file, name="my-file"),
     path("linh-vuc/<slug:slug>/", views.field_detail, name="field"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency"),

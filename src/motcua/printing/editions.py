@@ -37,6 +37,9 @@ class FormKey(StrEnum):
     # Not an annex form: the agency's written refusal with reasons (văn bản từ chối giải
     # quyết), laid out as the decree's forms are, sent back through the one-stop desk.
     REFUSAL_NOTICE = "tb-tu-choi"
+    # Mẫu 02 for an online dossier sent back before receipt (request_supplement_at_reception):
+    # the same form and number series as ``SUPPLEMENT``, its own wording (no receipt, no clock).
+    RECEPTION_SUPPLEMENT = "mau-02-truoc-tiep-nhan"
 
 
 class Edition(StrEnum):
@@ -62,6 +65,10 @@ SPECS: dict[Edition, dict[FormKey, FormSpec]] = {
     Edition.TT03_2025: {
         FormKey.RECEIPT: FormSpec("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "A5", "", _TT03),
         FormKey.SUPPLEMENT: FormSpec("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "A5", "PBS", _TT03),
+        # Listed under this title; printed with the Mẫu 02 heading (forms.reception_supplement_context).
+        FormKey.RECEPTION_SUPPLEMENT: FormSpec(
+            "02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (trước khi tiếp nhận)", "A5", "PBS", _TT03
+        ),
         FormKey.REFUSAL: FormSpec("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", "A5", "PTC", _TT03),
         FormKey.APOLOGY: FormSpec(
             "04", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết", "A5", "PXL", _TT03

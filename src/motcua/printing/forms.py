@@ -445,6 +445,69 @@ def guidance_context(guidance: CounterGuidance) -> dict:
     }
 
 
+RECEPTION_SUPPLEMENT_ACTION = "request_supplement_at_reception"
+# Printed when the receptionist gave no ground of their own: why an online dossier goes back
+# before receipt (NĐ 61/2018 Art. 17(2), NĐ 118/2025 Art. 17(2): incomplete or not valid).
+DEFAULT_RECEPTION_GROUND = ("Hồ sơ nộp trực tuyến chưa đầy đủ, chưa hợp lệ theo quy định nên "
+                            "chưa được tiếp nhận.")
+
+
+def _reception_request(dossier: Dossier) -> StatusChange | None:
+    return (
+        StatusChange.objects.filter(dossier=dossier, action=RECEPTION_SUPPLEMENT_ACTION)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def split_reception_request(text: str) -> tuple[list[str], str]:
+    """The items and the ground of a pre-receipt request as the desk recorded it (the ground
+    on a last line "Lý do: …", ``dossiers.services.handlers.RECEPTION_GROUND_PREFIX``)."""
+    from motcua.dossiers.services.handlers import RECEPTION_GROUND_PREFIX
+
+    items, ground = [], ""
+    for line in (text or "").splitlines():
+        if line.startswith(RECEPTION_GROUND_PREFIX):
+            ground = line[len(RECEPTION_GROUND_PREFIX):].strip()
+        else:
+            items.append(line)
+    return _lines("\n".join(items)), ground
+
+
+@in_vietnamese
+def reception_supplement_context(dossier: Dossier, *, base_url: str | None = None) -> dict:
+    """Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ for an online dossier sent back before
+    receipt (``request_supplement_at_reception``, once per dossier): the items and ground the
+    receptionist wrote, who asked and when. Unlike the form after receipt: the dossier is not
+    received (no clock runs, the time limit counts from receipt), the citizen answers on the
+    portal, and there is no "lần thứ n" (asked once)."""
+    dossier = _load(dossier)
+    change = _reception_request(dossier)
+    if change is None:
+        raise FormNotApplicable("Hồ sơ không có yêu cầu bổ sung trước khi tiếp nhận.")
+    unit = dossier.receiving_unit
+    context = _dossier_base(
+        dossier, FormKey.SUPPLEMENT, change.at, base_url=base_url,
+        subject=f"reception_supplement:{change.pk}",
+    )
+    items, ground = split_reception_request(change.reason)
+    context.update(
+        {
+            "source": "reception",
+            "items": items,
+            "reason": ground or DEFAULT_RECEPTION_GROUND,
+            "submitted_text": moment_words(dossier.submitted_at) if dossier.submitted_at else "",
+            "requested_at": change.at,
+            "requested_text": moment_words(change.at),
+            "guide": person_name(change.actor),
+            "contact_phone": unit.phone,
+            "sequence": None,
+        }
+    )
+    return context
+
+
 # --- Mẫu 03 ---------------------------------------------------------------------------------
 
 
@@ -746,6 +809,7 @@ BUILDERS = {
     FormKey.STOP: stop_context,
     FormKey.CONTROL: control_context,
     FormKey.REFUSAL_NOTICE: refusal_notice_context,
+    FormKey.RECEPTION_SUPPLEMENT: reception_supplement_context,
 }
 
 
@@ -763,6 +827,9 @@ def available_forms(dossier: Dossier) -> list[dict]:
         FormKey.STOP: dossier.status in _STOP_STATES,
         FormKey.CONTROL: received,
         FormKey.REFUSAL_NOTICE: dossier.status == Status.REFUSED_AFTER_APPRAISAL,
+        FormKey.RECEPTION_SUPPLEMENT: StatusChange.objects.filter(
+            dossier=dossier, action=RECEPTION_SUPPLEMENT_ACTION
+        ).exists(),
     }
     forms = []
     for key, ok in applies.items():

@@ -49,6 +49,7 @@ DOSSIER_FORMS = {
     FormKey.STOP,
     FormKey.CONTROL,
     FormKey.REFUSAL_NOTICE,
+    FormKey.RECEPTION_SUPPLEMENT,
 }
 
 

@@ -300,6 +300,9 @@ class ReceptionSupplementForm(ReasonForm):
 
     reason = forms.CharField(label=_("Giấy tờ, nội dung cần bổ sung, chỉnh sửa (một lần, đầy đủ)"),
                              widget=forms.Textarea(attrs={"rows": 3}))
+    ground = forms.CharField(label=_("Lý do (in trên Phiếu yêu cầu bổ sung, Mẫu 02)"),
+                             required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class InteragencyForm(ActionForm):

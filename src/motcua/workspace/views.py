@@ -56,6 +56,7 @@ EXTRA_ACTIONS = {
 # The form to print after an action succeeds (the print page says if it does not apply).
 PRINT_AFTER = {
     "request_supplement": "mau-02",
+    "request_supplement_at_reception": "mau-02-truoc-tiep-nhan",
     "apologise": "mau-04",
     "withdraw": "mau-05",
     "refuse": "tb-tu-choi",

@@ -92,7 +92,9 @@ def _run(*, actor, dossier, transition: Transition, at, params, system=False) ->
         locked.set_status(result.target)
         locked.lock_version += 1
         locked.save()
-        reason = params.get("reason") or params.get("items") or params.get("note") or ""
+        reason = result.history_reason
+        if reason is None:
+            reason = params.get("reason") or params.get("items") or params.get("note") or ""
         result.change = record_history(
             locked, action=transition.name, from_status=from_status, actor=actor,
             unit_id=unit_id, at=at, reason=str(reason), step=result.step,

@@ -27,6 +27,8 @@ class ActionResult:
     data: dict = field(default_factory=dict)
     target: str | None = None
     step: DossierStep | None = None
+    # The history row's reason when the handler composes it (else the caller's reason/items).
+    history_reason: str | None = None
 
 
 def resolve_now(at: dt.datetime | None) -> dt.datetime:

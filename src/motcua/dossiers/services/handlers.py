@@ -57,20 +57,32 @@ def refuse_reception(ctx: ActionContext, *, reason=None) -> None:
                      f"Lý do: {ctx.dossier.refusal_reason}")
 
 
-def request_supplement_at_reception(ctx: ActionContext, *, reason=None, items=None) -> None:
+def request_supplement_at_reception(ctx: ActionContext, *, reason=None, items=None,
+                                    ground=None) -> None:
     """Yêu cầu bổ sung trước khi tiếp nhận (online dossier, not received): what is missing or
     wrong, asked once and completely (NĐ 297/2025). No pause is opened: no clock runs before
-    receipt. The request is the history row's reason (the citizen's page shows it)."""
+    receipt. The request is the history row's reason (the citizen's page shows it); the
+    optional ``ground`` (lý do, printed as such on Mẫu 02) follows it on a last line
+    ``Lý do: …`` (``RECEPTION_GROUND_PREFIX``)."""
     if permissions.reception_supplement_used(ctx.dossier):
         raise Conflict("supplement_at_reception_once",
                        _("Chỉ yêu cầu bổ sung trước khi tiếp nhận một lần, đầy đủ; hồ sơ đã được "
                          "bổ sung: tiếp nhận hoặc từ chối tiếp nhận."))
     text = required_text(reason or items, "reason", "Cần ghi nội dung yêu cầu bổ sung.")
+    ground = " ".join(str(ground or "").split())
+    if ground:
+        text = f"{text}\n{RECEPTION_GROUND_PREFIX}{ground}"
+        ctx.result.data["ground"] = ground
     ctx.result.data["reason"] = text
+    ctx.result.history_reason = text
     notify_applicant(ctx.dossier, "dossier.supplement_requested",
                      f"Yêu cầu bổ sung hồ sơ {ctx.dossier.code} trước khi tiếp nhận",
                      f"Đề nghị bổ sung, chỉnh sửa: {text}. Ông/bà tải lên giấy tờ trên Cổng "
                      "dịch vụ công; hồ sơ được tiếp nhận sau khi bổ sung đủ.")
+
+
+# The line of a pre-receipt request that carries its ground (printing.forms reads it back).
+RECEPTION_GROUND_PREFIX = "Lý do: "
 
 
 def resubmit_online(ctx: ActionContext) -> None:
