@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint bench bench-tools deploy-tools migrate demo clean browsers system-packages
+.PHONY: run test test-fast lint bench bench-tools deploy-tools test-tools migrate demo clean browsers system-packages
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -26,7 +26,7 @@ run: $(STAMP) system-packages
 	$(BIN)/motcua runserver_demo $(HOST):$(PORT)
 
 # Two workers: the suite is CPU-bound and CI machines have two cores.
-test: $(STAMP) browsers deploy-tools
+test: $(STAMP) browsers deploy-tools test-tools
 	$(BIN)/pytest -n 2
 
 test-fast: $(STAMP)
@@ -40,6 +40,7 @@ test-fast: $(STAMP)
 #   nginx-light, redis-server, postgresql-client, openssl
 #                     the multi-node test (tests/ops/test_deploy.py) and motcua backup
 #                     (pg_dump/pg_restore); the test skips, saying why, without them
+#   poppler-utils     pdftotext for the printed-form tests (they skip, saying why, without it)
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 define need_packages
 	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
@@ -58,6 +59,10 @@ browsers: system-packages
 
 deploy-tools: system-packages
 	$(call need_packages,nginx-light redis-server postgresql-client openssl)
+
+# pdftotext and pdftoppm: the printed-form tests read the PDFs' text (tests/printing/pdfcheck.py).
+test-tools: system-packages
+	$(call need_packages,poppler-utils)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
