@@ -24,6 +24,7 @@ from motcua.citizens.models import (
     ElectronicDocument,
     Source,
 )
+from motcua.citizens.selectors import SUPPLEMENT_STATES, WITHDRAW_ONLINE_STATES
 from motcua.core.errors import Conflict, ErrorList, InvalidInput, NotAllowed
 from motcua.core.uploads import RandomName, check_stream
 from motcua.dossiers import permissions
@@ -294,9 +295,6 @@ def draft_submit(*, actor, citizen: CitizenProfile, draft: Draft,
     return dossier
 
 
-# The states in which the applicant uploads a supplement: asked before receipt (online), or
-# after receipt (the clock is paused).
-SUPPLEMENT_STATES = (Status.SUPPLEMENT_REQUESTED_AT_RECEPTION, Status.SUPPLEMENT_REQUESTED)
 
 
 def _owned_dossier(citizen: CitizenProfile, dossier: Dossier) -> Dossier:
@@ -345,7 +343,7 @@ def dossier_withdraw(*, actor, citizen: CitizenProfile, dossier: Dossier, reason
     once (nothing has been processed, no notice is due). Once received, a withdrawal is
     recorded by the desk with its notice (Mẫu 05): this refuses with a message that says so."""
     _owned_dossier(citizen, dossier)
-    if dossier.status not in (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED_AT_RECEPTION):
+    if dossier.status not in WITHDRAW_ONLINE_STATES:
         raise Conflict("withdraw_at_the_desk",
                        _("Hồ sơ đã được tiếp nhận: để rút hồ sơ, ông/bà liên hệ bộ phận một cửa "
                          "nơi nộp hồ sơ (Thông báo dừng giải quyết, Mẫu 05)."))

@@ -18,17 +18,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.citizens import selectors, services
+from motcua.citizens import receipt, selectors, services
 from motcua.citizens.models import CitizenFile, DraftStatus, ElectronicDocument
 from motcua.core.downloads import attachment_response
 from motcua.core.errors import DomainError, InvalidInputs
-from motcua.core.pdf import pdf_response, render_pdf, safe_filename
-from motcua.core.public_url import public_base_url
+from motcua.core.pdf import pdf_response, safe_filename
 from motcua.core.qr import qr_parts
 from motcua.core.uploads import content_type_for, max_bytes
-from motcua.dossiers.models import Apology
-from motcua.dossiers.states import DeliveryMethod, Status
-from motcua.dossiers.transitions import WITHDRAWABLE
+from motcua.dossiers.states import DeliveryMethod
 from motcua.notifications.preferences import channels_for, preference_set
 from motcua.portal import citizen_slots
 from motcua.portal.uploads import STOPPED, LimitedUploadHandler
@@ -313,9 +310,6 @@ def _own_dossier(request, code):
     return dossier
 
 
-RESULT_STATES = {Status.ISSUED, Status.RESULT_READY, Status.RETURNED}
-
-
 @_upload_view
 @require_http_methods(["GET", "POST"])
 @citizen_required
@@ -345,45 +339,25 @@ def my_dossier(request, code: str):
     }, status=400 if errors else 200)
 
 
-def supplement_request(dossier) -> dict | None:
-    """What the agency asked for, while the dossier waits for it: after receipt the open pause's
-    items; before receipt the reason of the request (the last history row)."""
-    if dossier.status == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION:
-        change = (dossier.status_changes.filter(action="request_supplement_at_reception")
-                  .order_by("-at", "-id").first())
-        return {"items": change.reason if change else "", "before_receipt": True}
-    pause = (dossier.pauses.filter(kind="supplement", ended_at__isnull=True)
-             .order_by("-started_at").first())
-    if pause is None or dossier.status != Status.SUPPLEMENT_REQUESTED:
-        return None
-    return {"items": pause.items, "before_receipt": False}
-
-
 def _dossier_context(request, dossier) -> dict:
-    supplement = supplement_request(dossier)
+    # What the citizen is shown is the citizens feature's (the mobile app's API shows the same).
+    summary = selectors.dossier_summary(dossier)
+    actions = summary["actions"]
     return {
-        "d": dossier, "supplement": supplement,
-        "history": dossier.status_changes.order_by("at", "id"),
-        "files": selectors.dossier_files(dossier=dossier),
-        "apology": Apology.objects.filter(dossier=dossier).first(),
-        "has_result": bool(dossier.result_file) and dossier.status in RESULT_STATES,
+        "d": dossier, "supplement": summary["supplement"], "awaiting": summary["awaiting"],
+        "history": summary["timeline"], "files": summary["files"],
+        "apology": summary["apology"], "has_result": actions["result"],
         "slots": citizen_slots.links_for(request, dossier),
-        "qr": qr_parts(_lookup_url(request, dossier)),
-        "can_withdraw": dossier.status in (Status.SUBMITTED,
-                                           Status.SUPPLEMENT_REQUESTED_AT_RECEPTION),
-        "withdraw_at_desk": dossier.status in WITHDRAWABLE,
+        "qr": qr_parts(receipt.lookup_url(request, dossier)),
+        "can_withdraw": actions["withdraw"], "withdraw_at_desk": actions["withdraw_at_desk"],
     }
-
-
-def _lookup_url(request, dossier) -> str:
-    return public_base_url(request) + reverse("portal:lookup-result", args=[dossier.code])
 
 
 @require_GET
 @citizen_required
 def my_result(request, code: str):
     dossier = _own_dossier(request, code)
-    if not (dossier.result_file and dossier.status in RESULT_STATES):
+    if not (dossier.result_file and dossier.status in selectors.RESULT_STATES):
         raise Http404(_("Hồ sơ chưa có kết quả điện tử."))
     extension = dossier.result_file.name.rsplit(".", 1)[-1].lower()
     return attachment_response(dossier.result_file,
@@ -404,16 +378,10 @@ def my_file(request, code: str, file_id: int):
 @require_GET
 @citizen_required
 def my_receipt_pdf(request, code: str):
-    """Giấy xác nhận nộp hồ sơ trực tuyến: the code, the procedure, the time, and a QR code to
-    the public lookup page."""
-    from django.template.loader import render_to_string
-
+    """Giấy xác nhận nộp hồ sơ trực tuyến (``citizens.receipt``)."""
     dossier = _own_dossier(request, code)
-    html = render_to_string("portal/citizen/receipt_pdf.html", {
-        "d": dossier, "qr": qr_parts(_lookup_url(request, dossier)),
-        "files": selectors.dossier_files(dossier=dossier),
-    }, request=request)
-    return pdf_response(render_pdf(html), safe_filename("xac-nhan-nop", dossier.code) + ".pdf")
+    return pdf_response(receipt.receipt_pdf(request, dossier),
+                        safe_filename("xac-nhan-nop", dossier.code) + ".pdf")
 
 
 @require_POST
