@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.models import ProcedureVersion
 from motcua.citizens.models import (
     CitizenFile,
     CitizenProfile,
@@ -19,6 +20,7 @@ from motcua.citizens.models import (
 from motcua.dossiers.models import Apology, Dossier
 from motcua.dossiers.states import Status
 from motcua.dossiers.transitions import WITHDRAWABLE
+from motcua.org.models import Unit
 
 # What the citizen may do, by the dossier's status (the services check the same sets).
 # Bổ sung: asked before receipt (online), or after receipt (the clock is paused).
@@ -45,9 +47,20 @@ def _owner_q(citizen: CitizenProfile) -> Q:
     return q
 
 
+def published_version(*, code: str) -> ProcedureVersion | None:
+    """The procedure's version in force, where an online application starts."""
+    return (ProcedureVersion.objects.filter(procedure__code=code, status="published")
+            .select_related("procedure", "agency").order_by("-number").first())
+
+
+def receiving_units(version: ProcedureVersion) -> list[Unit]:
+    """Where the procedure's dossiers may be sent (nơi nộp hồ sơ)."""
+    return [u for u in version.receiving_units.order_by("name") if u.is_receiving]
+
+
 def citizen_dossiers(*, citizen: CitizenProfile) -> QuerySet[Dossier]:
     return (Dossier.objects.filter(_owner_q(citizen))
-            .select_related("procedure_version", "receiving_unit")
+            .select_related("procedure_version__procedure", "receiving_unit")
             .order_by("-submitted_at", "-id"))
 
 
@@ -159,6 +172,11 @@ def timeline(dossier: Dossier) -> list[dict]:
             for change in dossier.status_changes.order_by("at", "id")]
 
 
+def has_result(dossier: Dossier) -> bool:
+    """An electronic result the citizen can download (kết quả điện tử)."""
+    return bool(dossier.result_file) and dossier.status in RESULT_STATES
+
+
 def dossier_summary(dossier: Dossier) -> dict:
     """What the citizen is shown of their own dossier (the page and the API)."""
     apology = Apology.objects.filter(dossier=dossier).first()
@@ -176,6 +194,6 @@ def dossier_summary(dossier: Dossier) -> dict:
             "withdraw": status in WITHDRAW_ONLINE_STATES,
             # After receipt the desk records a withdrawal (Thông báo dừng, Mẫu 05).
             "withdraw_at_desk": status in WITHDRAWABLE and status not in WITHDRAW_ONLINE_STATES,
-            "result": bool(dossier.result_file) and status in RESULT_STATES,
+            "result": has_result(dossier),
         },
     }

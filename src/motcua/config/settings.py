@@ -272,7 +272,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for the delivery method wherever it appears (intake and return_result).
-    "ENUM_NAME_OVERRIDES": {"DeliveryMethodEnum": "motcua.dossiers.states.DeliveryMethod"},
+    "ENUM_NAME_OVERRIDES": {"DeliveryMethodEnum": "motcua.dossiers.states.DeliveryMethod",
+                            # The dossier's and the citizen draft's "status" apart.
+                            "StatusEnum": "motcua.dossiers.states.Status",
+                            "DraftStatusEnum": "motcua.citizens.models.DraftStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "motcua.api.schema.add_error_responses",

@@ -17,18 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.catalog.models import ProcedureVersion
 from motcua.citizens import receipt, selectors, services
 from motcua.citizens.models import CitizenFile, DraftStatus, ElectronicDocument
 from motcua.core.downloads import attachment_response
 from motcua.core.errors import DomainError, InvalidInputs
 from motcua.core.pdf import pdf_response, safe_filename
 from motcua.core.qr import qr_parts
-from motcua.core.uploads import content_type_for, max_bytes
+from motcua.core.upload_limit import (
+    STOPPED,
+    LimitedUploadHandler,
+    announced_too_large,
+    too_large_message,
+)
+from motcua.core.uploads import content_type_for
 from motcua.dossiers.states import DeliveryMethod
 from motcua.notifications.preferences import channels_for, preference_set
 from motcua.portal import citizen_slots
-from motcua.portal.uploads import STOPPED, LimitedUploadHandler
 
 # Files sent in one request (one document's pages); the request is refused before its body is
 # read when it announces more than this many full-size files.
@@ -103,11 +107,10 @@ def _page(request, draft, template, context, status=200):
 @citizen_required
 def apply_start(request, code: str):
     """"Nộp hồ sơ trực tuyến" on the procedure page: a new draft for this procedure."""
-    version = (ProcedureVersion.objects.filter(procedure__code=code, status="published")
-               .select_related("procedure", "agency").order_by("-number").first())
+    version = selectors.published_version(code=code)
     if version is None:
         raise Http404(_("Không tìm thấy thủ tục."))
-    units = [u for u in version.receiving_units.order_by("name") if u.is_receiving]
+    units = selectors.receiving_units(version)
     if request.method == "GET":
         drafts = selectors.open_drafts(citizen=request.citizen).filter(procedure_version=version)
         return render(request, "portal/citizen/apply_start.html", {
@@ -152,22 +155,18 @@ def apply_applicant(request, pk):
 def apply_request(request, pk):
     draft = _draft_or_404(request, pk)
     if request.method == "POST":
-        text = request.POST.get("request_summary", "").strip()
-        if not text:
+        try:
+            services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
+                                  request_summary=request.POST.get("request_summary", ""))
+        except DomainError as error:
             return _page(request, draft, "portal/citizen/apply_request.html",
-                         {"errors": [_("Cần ghi nội dung yêu cầu.")]}, status=400)
-        services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
-                              request_summary=text[:4000])
+                         {"errors": _errors(error)}, status=400)
         return redirect(_next_url(draft, request.path))
     return _page(request, draft, "portal/citizen/apply_request.html", {})
 
 
 def _too_large(request) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > max_bytes() * FILES_PER_REQUEST + 1024 * 1024
+    return announced_too_large(request, files=FILES_PER_REQUEST)
 
 
 def _upload_view(view):
@@ -189,8 +188,7 @@ def _upload_view(view):
 
 
 def _too_large_message() -> str:
-    return _("Tệp quá lớn: mỗi tệp không được lớn hơn %(mb)s MB.") % {
-        "mb": settings.MOTCUA_UPLOAD_MAX_MB}
+    return too_large_message()
 
 
 @_upload_view
@@ -247,18 +245,14 @@ def apply_document(request, pk, n: int):
 def apply_delivery(request, pk):
     draft = _draft_or_404(request, pk)
     if request.method == "POST":
-        method = request.POST.get("method", "")
-        address = request.POST.get("address", "").strip()
-        errors = []
-        if method not in DeliveryMethod.values:
-            errors.append(_("Chọn cách nhận kết quả."))
-        elif method == DeliveryMethod.POST and not address:
-            errors.append(_("Nhận qua bưu chính cần địa chỉ nhận kết quả."))
-        if errors:
+        try:
+            services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
+                                  delivery={"method": request.POST.get("method", ""),
+                                            "address": request.POST.get("address", "")})
+        except DomainError as error:
             return _page(request, draft, "portal/citizen/apply_delivery.html",
-                         {"errors": errors}, status=400)
-        services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
-                              delivery={"method": method, "address": address})
+                         {"errors": _errors(error), "methods": DeliveryMethod.choices},
+                         status=400)
         return redirect(_next_url(draft, request.path))
     return _page(request, draft, "portal/citizen/apply_delivery.html",
                  {"methods": DeliveryMethod.choices})
@@ -357,7 +351,7 @@ def _dossier_context(request, dossier) -> dict:
 @citizen_required
 def my_result(request, code: str):
     dossier = _own_dossier(request, code)
-    if not (dossier.result_file and dossier.status in selectors.RESULT_STATES):
+    if not selectors.has_result(dossier):
         raise Http404(_("Hồ sơ chưa có kết quả điện tử."))
     extension = dossier.result_file.name.rsplit(".", 1)[-1].lower()
     return attachment_response(dossier.result_file,
@@ -404,7 +398,7 @@ def my_withdraw(request, code: str):
 def draft_delete(request, pk):
     draft = _draft_or_404(request, pk)
     if draft.status == DraftStatus.OPEN:
-        draft.delete()
+        services.draft_delete(actor=request.user, citizen=request.citizen, draft=draft)
     return redirect("portal:my-dossiers")
 
 
