@@ -181,6 +181,18 @@ def test_rejected_id_tokens_answer_401_write_nothing_and_are_logged(client, port
     assert reason in str(event.data) and "/api/v1/citizen/token" in str(event.data)
 
 
+def test_messages_follow_the_language_cookie(client, portal, backchannel, settings):
+    key = exchange(client, mint(client, nonce="n-2"), nonce="n-2").json()["token"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # Refused before the provider is asked (in the test the provider is this very site, whose
+    # answer would switch the language of the request back to Vietnamese).
+    answer = exchange(client, "khong-phai-jwt")
+    assert answer.json()["message"].startswith("The identity could not be verified")
+    answer = client.post(f"{API}/drafts", {"procedure": portal.offline.procedure.code},
+                         content_type="application/json", **auth(key))
+    assert answer.status_code == 400 and "online" in answer.json()["message"]
+
+
 def test_an_id_token_is_exchanged_once(client, portal, backchannel):
     from motcua.accounts.models import ApiToken
     from motcua.audit.models import AuditEvent
