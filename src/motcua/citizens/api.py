@@ -384,6 +384,9 @@ class CitizenToken(APIView):
     """Đăng nhập ứng dụng di động: the ID token for a citizen token; and log out (revoke)."""
 
     throttle_scope = "login"
+    # The exchange is public (the ID token is the credential); logging out needs the token
+    # (``get_permissions``).
+    permission_classes = [AllowAny]
 
     def initialize_request(self, request, *args, **kwargs):
         self.method = request.method  # what the authenticators depend on, set before them
