@@ -636,3 +636,29 @@ def test_full_flow_from_the_phone(client, portal, backchannel):
     client.force_login(CitizenProfile.objects.get(id_number=AN["id_number"]).user)
     page = client.get(f"/ho-so-cua-toi/{code}/").content.decode()
     assert 'id="result-download"' in page and body["awaiting"]["text"] in page
+
+
+def _statements(client, url, key) -> int:
+    """Statements the request runs (counted at the cursor, whatever builds them)."""
+    from django.db import connection
+
+    seen = []
+
+    def count(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        assert client.get(url, **auth(key)).status_code == 200
+    return len(seen)
+
+
+def test_the_list_costs_the_same_statements_whatever_its_length(client, portal, an_key):
+    from motcua.citizens.models import CitizenProfile
+
+    an = CitizenProfile.objects.get(id_number=AN["id_number"])
+    _submitted(portal, an)
+    few = _statements(client, f"{API}/dossiers", an_key)
+    for _ in range(4):
+        _submitted(portal, an)
+    assert few > 0 and _statements(client, f"{API}/dossiers", an_key) == few
