@@ -215,6 +215,34 @@ REQUESTS = {
         ("GET", "/ho-so-cua-toi/{code}/tep/1/", None)],
     "can-bo/ho-so/<str:code>/tep/<int:file_id>/": [("GET", "/can-bo/ho-so/{code}/tep/1/", None)],
     "can-bo/ho-so/<str:code>/so-hoa/": [("POST", "/can-bo/ho-so/{code}/so-hoa/", {})],
+    # Citizen API (issue 13): citizen tokens only; a staff session or token is no citizen
+    # (401 / 403, tests/citizens/test_api.py); the exchange answers the empty body with 400.
+    "api/v1/citizen/token": [("POST", "/api/v1/citizen/token", {})],
+    "api/v1/citizen/me": [("GET", "/api/v1/citizen/me", None)],
+    "api/v1/citizen/dossiers": [("GET", "/api/v1/citizen/dossiers", None)],
+    "api/v1/citizen/dossiers/<str:code>": [("GET", "/api/v1/citizen/dossiers/{code}", None)],
+    "api/v1/citizen/dossiers/<str:code>/supplement": [
+        ("POST", "/api/v1/citizen/dossiers/{code}/supplement", {})],
+    "api/v1/citizen/dossiers/<str:code>/withdraw": [
+        ("POST", "/api/v1/citizen/dossiers/{code}/withdraw", {})],
+    "api/v1/citizen/dossiers/<str:code>/receipt.pdf": [
+        ("GET", "/api/v1/citizen/dossiers/{code}/receipt.pdf", None)],
+    "api/v1/citizen/dossiers/<str:code>/result": [
+        ("GET", "/api/v1/citizen/dossiers/{code}/result", None)],
+    "api/v1/citizen/dossiers/<str:code>/files/<int:file_id>": [
+        ("GET", "/api/v1/citizen/dossiers/{code}/files/1", None)],
+    "api/v1/citizen/drafts": [("GET", "/api/v1/citizen/drafts", None),
+                              ("POST", "/api/v1/citizen/drafts", {})],
+    "api/v1/citizen/drafts/<int:pk>": [("GET", "/api/v1/citizen/drafts/1", None)],
+    "api/v1/citizen/drafts/<int:pk>/documents/<int:document>/files": [
+        ("POST", "/api/v1/citizen/drafts/1/documents/1/files", {})],
+    "api/v1/citizen/drafts/<int:pk>/documents/<int:document>/reuse": [
+        ("POST", "/api/v1/citizen/drafts/1/documents/1/reuse", {})],
+    "api/v1/citizen/drafts/<int:pk>/files/<int:file_id>": [
+        ("GET", "/api/v1/citizen/drafts/1/files/1", None)],
+    "api/v1/citizen/drafts/<int:pk>/submit": [
+        ("POST", "/api/v1/citizen/drafts/1/submit", {})],
+    "api/v1/citizen/store": [("GET", "/api/v1/citizen/store", None)],
 }
 CASES = [(method, route, path, data) for route, requests in REQUESTS.items()
          for method, path, data in requests]

@@ -17,6 +17,7 @@ from django.utils import translation
 import motcua.accounts
 import motcua.api
 import motcua.catalog
+import motcua.citizens
 import motcua.core
 import motcua.courier
 import motcua.dossiers
@@ -65,6 +66,7 @@ MORE_CATALOGUES = {
     "courier": _catalogue(motcua.courier),
     "floor": _catalogue(motcua.floor),
     "interop": _catalogue(motcua.interop),
+    "citizens": _catalogue(motcua.citizens),
 }
 
 

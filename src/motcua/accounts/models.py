@@ -13,12 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class TokenKind(models.TextChoices):
+    """Whose token it is: a staff member's device, or a citizen's mobile app. The staff API
+    refuses a citizen token and the citizen API a staff token (``accounts.authentication``)."""
+
+    STAFF = "staff", _("Cán bộ")
+    CITIZEN = "citizen", _("Công dân (ứng dụng di động)")
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.CASCADE,
         related_name="api_tokens",
     )
     name = models.CharField(_("tên thiết bị"), max_length=100)
+    kind = models.CharField(_("loại mã"), max_length=8, choices=TokenKind.choices,
+                            default=TokenKind.STAFF)
     key_hash = models.CharField(_("băm SHA-256 của mã"), max_length=64, unique=True)
     # The first characters, to tell tokens apart in lists without being able to use them.
     prefix = models.CharField(_("đầu mã"), max_length=8)
@@ -31,6 +41,10 @@ class ApiToken(models.Model):
         verbose_name = _("mã truy cập API")
         verbose_name_plural = _("mã truy cập API")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=TokenKind.values),
+                                   name="api_token_kind_known"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -16,7 +16,7 @@ from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import ApiToken
+from motcua.accounts.models import ApiToken, TokenKind
 from motcua.audit.services import audit_record
 from motcua.core.errors import InvalidInput
 from motcua.core.orm_speed import CompiledQuery
@@ -29,9 +29,11 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def token_issue(*, user, name: str, actor, days: int | None = None) -> tuple[ApiToken, str]:
+def token_issue(*, user, name: str, actor, days: int | None = None,
+                kind: str = TokenKind.STAFF) -> tuple[ApiToken, str]:
     """A new token for ``user`` on the device ``name``; returns the row and the plain key,
-    which is never stored and cannot be shown again."""
+    which is never stored and cannot be shown again. ``kind``: a staff token, or a citizen's
+    (mã truy cập của công dân, issued by the citizen API's sign-in only)."""
     name = (name or "").strip()
     if not name:
         raise InvalidInput("token_name_required", _('Cần đặt tên thiết bị cho mã truy cập.'),
@@ -43,13 +45,13 @@ def token_issue(*, user, name: str, actor, days: int | None = None) -> tuple[Api
     now = timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, key_hash=hash_key(key), prefix=key[:8],
+            user=user, name=name, kind=kind, key_hash=hash_key(key), prefix=key[:8],
             created_at=now, expires_at=now + dt.timedelta(days=days),
             # "Last used" starts at creation, so the first requests need no write.
             last_used_at=now,
         )
         audit_record(actor=actor, event_type="token.issued", chain=CHAIN, obj=token,
-                     data={"user": user.username, "name": name,
+                     data={"user": user.username, "name": name, "kind": kind,
                            "expires_at": token.expires_at.isoformat()})
     return token, key
 

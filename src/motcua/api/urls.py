@@ -15,4 +15,5 @@ urlpatterns = [
     path("v1/", include("motcua.interop.api")),
     path("v1/", include("motcua.payments.api")),
     path("v1/", include("motcua.floor.api")),
+    path("v1/", include("motcua.citizens.api")),
 ]

@@ -4,9 +4,16 @@ the development provider in development), on top of mozilla-django-oidc.
 Everything comes from settings (``MOTCUA_OIDC_*``: issuer, client id and secret, scopes, claim
 names). The endpoints are read from the issuer's discovery document. The ID token is checked
 here completely (RS256 signature against the JWKS, issuer, audience, expiry, nonce); the
-identity is taken from its verified claims."""
+identity is taken from its verified claims.
+
+The province's mobile app signs the citizen in with the same provider itself (its own client
+id, ``MOTCUA_OIDC_MOBILE_CLIENT_ID``) and hands the ID token to ``POST /api/v1/citizen/token``:
+``verify_id_token`` runs the very checks of the web sign-in on it, with that audience."""
 
 from __future__ import annotations
+
+import hashlib
+import time
 
 import jwt
 import requests
@@ -16,6 +23,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from motcua.audit.services import audit_record
 from motcua.citizens.models import CitizenProfile
 from motcua.citizens.services import citizen_sign_in
 from motcua.core.errors import InvalidInput
@@ -72,12 +80,16 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
             return None
         if "nonce" not in kwargs:
             return None
+        self.use_provider(request)
+        return super().authenticate(request, **kwargs)
+
+    def use_provider(self, request) -> None:
+        """The issuer and its endpoints, from the discovery document."""
         document = discovery(request)
         self.issuer = issuer(request)
         self.OIDC_OP_TOKEN_ENDPOINT = document["token_endpoint"]
         self.OIDC_OP_JWKS_ENDPOINT = document["jwks_uri"]
         self.OIDC_OP_USER_ENDPOINT = document.get("userinfo_endpoint", "")
-        return super().authenticate(request, **kwargs)
 
     def verify_token(self, token, **kwargs):
         """Signature, issuer, audience, expiry and nonce; any failure is SuspiciousOperation."""
@@ -108,12 +120,59 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
         return bool(claims.get("sub"))
 
     def get_or_create_user(self, access_token, id_token, payload):
-        try:
-            profile = citizen_sign_in(claims=map_claims(payload), issuer=self.issuer)
-        except InvalidInput as error:
-            raise SuspiciousOperation(error.message) from None
-        return profile.user
+        return citizen_from_claims(payload).user
 
     def filter_users_by_claims(self, claims):  # pragma: no cover - get_or_create_user decides
         return get_user_model().objects.none()
 
+
+
+# --- The mobile app's sign-in (token exchange) ---------------------------------------------
+
+
+class ProviderUnavailable(Exception):
+    """The provider's discovery document or keys could not be read."""
+
+
+def verify_id_token(request, token: str, *, audience: str, nonce: str) -> dict:
+    """The verified claims of an ID token the mobile app obtained itself: exactly the web
+    sign-in's checks (``CitizenOIDCBackend.verify_token``: RS256 against the provider's JWKS,
+    issuer, ``audience``, expiry, nonce), then one use only: the same nonce is refused for as
+    long as the token lives, so a token read off a device cannot be exchanged again.
+
+    Raises ``SuspiciousOperation`` (the reason, in English, for the audit trail) or
+    ``ProviderUnavailable``."""
+    if not token or not nonce or not audience:
+        raise SuspiciousOperation("No ID token, nonce or audience.")
+    try:
+        jwt.get_unverified_header(token)  # not even a JWT: refused before any network call
+    except jwt.PyJWTError as error:
+        raise SuspiciousOperation(f"ID token rejected: {type(error).__name__}") from None
+    backend = CitizenOIDCBackend()
+    backend.OIDC_RP_CLIENT_ID = audience
+    try:
+        backend.use_provider(request)
+        payload = backend.verify_token(token, nonce=nonce)
+    except (requests.RequestException, KeyError, ValueError) as error:
+        raise ProviderUnavailable(type(error).__name__) from None
+    remaining = int(payload["exp"] - time.time()) + settings.MOTCUA_OIDC_LEEWAY_SECONDS
+    used = "oidc-nonce:" + hashlib.sha256(f"{backend.issuer}|{nonce}".encode()).hexdigest()
+    if not cache.add(used, 1, max(remaining, 1)):
+        raise SuspiciousOperation("ID token replayed (nonce already used).")
+    return payload
+
+
+def citizen_from_claims(payload: dict) -> CitizenProfile:
+    """``citizen_sign_in`` from verified claims (``iss`` checked equal to the configured
+    issuer); missing identity claims are a refusal."""
+    try:
+        return citizen_sign_in(claims=map_claims(payload), issuer=payload["iss"])
+    except InvalidInput as error:
+        raise SuspiciousOperation(error.message) from None
+
+
+def record_rejection(request, reason: str) -> None:
+    """A refused sign-in, web or mobile: nothing kept but this security event."""
+    audit_record(actor=None, event_type="security.oidc_rejected", chain="security",
+                 ip=request.META.get("REMOTE_ADDR"),
+                 data={"reason": reason[:200], "path": request.path})

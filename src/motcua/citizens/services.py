@@ -25,6 +25,7 @@ from motcua.citizens.models import (
     ElectronicDocument,
     Source,
 )
+from motcua.citizens.selectors import SUPPLEMENT_STATES, WITHDRAW_ONLINE_STATES
 from motcua.core.errors import Conflict, ErrorList, InvalidInput, NotAllowed
 from motcua.core.uploads import Infected, RandomName, check_stream
 from motcua.dossiers import permissions
@@ -34,7 +35,7 @@ from motcua.dossiers.services.actions import (
     dossier_withdraw_online,
 )
 from motcua.dossiers.services.intake import dossier_submit_online
-from motcua.dossiers.states import Status
+from motcua.dossiers.states import DeliveryMethod, Status
 from motcua.notifications import Message, notify
 from motcua.org.models import Role, Unit
 
@@ -104,12 +105,17 @@ def _owned_draft(citizen: CitizenProfile, draft: Draft) -> Draft:
 
 
 def draft_start(*, actor, citizen: CitizenProfile, procedure_version: ProcedureVersion,
-                receiving_unit: Unit, as_organisation: bool = False) -> Draft:
-    """Bắt đầu nộp hồ sơ trực tuyến: only for a procedure whose online mode allows it."""
+                receiving_unit: Unit | None, as_organisation: bool = False) -> Draft:
+    """Bắt đầu nộp hồ sơ trực tuyến: only for a procedure whose online mode allows it, at one
+    of the units that receive its dossiers."""
     if procedure_version.online_mode == OnlineMode.NONE:
         raise InvalidInput("procedure_not_online",
                            _("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp "
                              "hồ sơ tại bộ phận một cửa."), field="procedure")
+    if receiving_unit is None or not receiving_unit.is_receiving or not (
+            procedure_version.receiving_units.filter(pk=receiving_unit.pk).exists()):
+        raise InvalidInput("receiving_unit_required", _("Cần chọn nơi nộp hồ sơ."),
+                           field="receiving_unit")
     if as_organisation and not citizen.organisation_tax_code:
         raise NotAllowed("not_a_representative",
                          _("Tài khoản định danh của bạn không là người đại diện của tổ chức nào."))
@@ -140,8 +146,32 @@ def draft_start(*, actor, citizen: CitizenProfile, procedure_version: ProcedureV
 EDITABLE_APPLICANT = ("address", "phone", "email")
 
 
+# The longest request text kept (the page's text area, the API's field).
+REQUEST_MAX_CHARS = 4000
+
+
 def draft_update(*, actor, citizen: CitizenProfile, draft: Draft, applicant: dict | None = None,
                  request_summary: str | None = None, delivery: dict | None = None) -> Draft:
+    """Lưu hồ sơ đang soạn: the editable applicant fields, the request, how the result is
+    received (by post: an address is needed). Nothing is saved when one part is wrong."""
+    errors = ErrorList()
+    if request_summary is not None:
+        request_summary = request_summary.strip()[:REQUEST_MAX_CHARS]
+        if not request_summary:
+            errors.add(InvalidInput("request_required", _("Cần ghi nội dung yêu cầu."),
+                                    field="request_summary"))
+    if delivery is not None:
+        method = delivery.get("method") or ""
+        address = str(delivery.get("address") or "").strip()[:500]
+        if method not in DeliveryMethod.values:
+            errors.add(InvalidInput("delivery_method_invalid", _("Chọn cách nhận kết quả."),
+                                    field="delivery.method"))
+        elif method == DeliveryMethod.POST and not address:
+            errors.add(InvalidInput("delivery_address_required",
+                                    _("Nhận qua bưu chính cần địa chỉ nhận kết quả."),
+                                    field="delivery.address"))
+        delivery = {"method": method, "address": address}
+    errors.raise_if_any()
     with transaction.atomic():
         draft = _owned_draft(citizen, Draft.objects.select_for_update().get(pk=draft.pk))
         if draft.status != DraftStatus.OPEN:
@@ -153,14 +183,25 @@ def draft_update(*, actor, citizen: CitizenProfile, draft: Draft, applicant: dic
                     data[key] = str(applicant[key] or "").strip()
             draft.applicant = data
         if request_summary is not None:
-            draft.request_summary = request_summary.strip()
+            draft.request_summary = request_summary
         if delivery is not None:
-            draft.delivery = {"method": delivery.get("method") or "counter",
-                              "address": str(delivery.get("address") or "").strip()}
+            draft.delivery = delivery
         draft.save()
         audit_record(actor=actor, event_type="citizen.draft_saved", obj=draft,
                      chain=f"citizen:{citizen.id_number}")
     return draft
+
+
+def draft_delete(*, actor, citizen: CitizenProfile, draft: Draft) -> None:
+    """Xóa hồ sơ đang soạn, with its files; a submitted draft stays (it names its dossier)."""
+    with transaction.atomic():
+        draft = _owned_draft(citizen, Draft.objects.select_for_update().get(pk=draft.pk))
+        if draft.status != DraftStatus.OPEN:
+            raise Conflict("draft_submitted", _("Hồ sơ này đã được nộp."))
+        data = {"draft": draft.pk, "procedure": draft.procedure_version.procedure.code}
+        draft.delete()
+        audit_record(actor=actor, event_type="citizen.draft_deleted",
+                     chain=f"citizen:{citizen.id_number}", data=data)
 
 
 def _required_of(draft: Draft, required_id) -> RequiredDocument:
@@ -237,6 +278,8 @@ def draft_reuse_document(*, actor, citizen: CitizenProfile, draft: Draft, requir
     """Dùng giấy tờ đã có trong kho dữ liệu: the state holds it, the citizen does not upload it
     again; the file is shared, its provenance kept."""
     draft = _owned_draft(citizen, draft)
+    if draft.status != DraftStatus.OPEN:
+        raise Conflict("draft_submitted", _("Hồ sơ này đã được nộp."))
     if document.id_number != citizen.id_number:
         raise NotAllowed("document_not_yours", _("Giấy tờ không thuộc kho dữ liệu của bạn."))
     doc = _required_of(draft, required_id)
@@ -259,15 +302,23 @@ def _type_of(name: str) -> str:
     return content_type_for(name)
 
 
-def draft_remove_file(*, actor, citizen: CitizenProfile, draft: Draft, file_id) -> None:
+def draft_remove_file(*, actor, citizen: CitizenProfile, draft: Draft, file_id) -> bool:
+    """Bỏ một tệp khỏi hồ sơ đang soạn; False when the draft has no such file."""
     draft = _owned_draft(citizen, draft)
+    if draft.status != DraftStatus.OPEN:
+        raise Conflict("draft_submitted", _("Hồ sơ này đã được nộp."))
+    try:
+        file_id = int(file_id)
+    except (TypeError, ValueError):
+        return False
     with transaction.atomic():
         row = draft.files.filter(pk=file_id).first()
-        if row is None or draft.status != DraftStatus.OPEN:
-            return
+        if row is None:
+            return False
         row.delete()
         audit_record(actor=actor, event_type="citizen.file_removed", obj=draft,
                      chain=f"citizen:{citizen.id_number}", data={"file": file_id})
+    return True
 
 
 def missing_documents(draft: Draft) -> list[RequiredDocument]:
@@ -325,9 +376,6 @@ def draft_submit(*, actor, citizen: CitizenProfile, draft: Draft,
     return dossier
 
 
-# The states in which the applicant uploads a supplement: asked before receipt (online), or
-# after receipt (the clock is paused).
-SUPPLEMENT_STATES = (Status.SUPPLEMENT_REQUESTED_AT_RECEPTION, Status.SUPPLEMENT_REQUESTED)
 
 
 def _owned_dossier(citizen: CitizenProfile, dossier: Dossier) -> Dossier:
@@ -383,7 +431,7 @@ def dossier_withdraw(*, actor, citizen: CitizenProfile, dossier: Dossier, reason
     once (nothing has been processed, no notice is due). Once received, a withdrawal is
     recorded by the desk with its notice (Mẫu 05): this refuses with a message that says so."""
     _owned_dossier(citizen, dossier)
-    if dossier.status not in (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED_AT_RECEPTION):
+    if dossier.status not in WITHDRAW_ONLINE_STATES:
         raise Conflict("withdraw_at_the_desk",
                        _("Hồ sơ đã được tiếp nhận: để rút hồ sơ, ông/bà liên hệ bộ phận một cửa "
                          "nơi nộp hồ sơ (Thông báo dừng giải quyết, Mẫu 05)."))

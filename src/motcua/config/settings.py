@@ -272,7 +272,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for the delivery method wherever it appears (intake and return_result).
-    "ENUM_NAME_OVERRIDES": {"DeliveryMethodEnum": "motcua.dossiers.states.DeliveryMethod"},
+    "ENUM_NAME_OVERRIDES": {"DeliveryMethodEnum": "motcua.dossiers.states.DeliveryMethod",
+                            # The dossier's and the citizen draft's "status" apart.
+                            "StatusEnum": "motcua.dossiers.states.Status",
+                            "DraftStatusEnum": "motcua.citizens.models.DraftStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "motcua.api.schema.add_error_responses",
@@ -578,6 +581,12 @@ OIDC_RP_CLIENT_ID = env_str("MOTCUA_OIDC_CLIENT_ID", "" if PRODUCTION else "motc
 OIDC_RP_CLIENT_SECRET = env_str("MOTCUA_OIDC_CLIENT_SECRET",
                                 "" if PRODUCTION else "motcua-dev-secret-not-for-production")
 OIDC_RP_SCOPES = env_str("MOTCUA_OIDC_SCOPES", "openid profile")
+# The province's mobile app: its own client id at the same provider (the audience its ID
+# tokens carry); empty: the app's sign-in (POST /api/v1/citizen/token) answers 503.
+MOTCUA_OIDC_MOBILE_CLIENT_ID = env_str("MOTCUA_OIDC_MOBILE_CLIENT_ID",
+                                       "" if PRODUCTION else "motcua-mobile-dev")
+# Days a citizen's token (the mobile app's) lasts; signing in again issues a new one.
+MOTCUA_CITIZEN_TOKEN_DAYS = env_int("MOTCUA_CITIZEN_TOKEN_DAYS", 30)
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True

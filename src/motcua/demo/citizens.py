@@ -42,14 +42,15 @@ CITIZENS = [
 
 
 def load_citizens(say=None) -> int:
-    """The provider's client (the portal) and the demo identities; 0 when the development
+    """The provider's clients (the portal, the mobile app) and the demo identities; 0 when the development
     provider is not installed."""
     if not getattr(settings, "MOTCUA_DEV_IDP", False):
         return 0
     from motcua.demo import DEMO_PASSWORD
-    from motcua.devidp.setup import ensure_client, ensure_identity
+    from motcua.devidp.setup import ensure_client, ensure_identity, ensure_mobile_client
 
     ensure_client()
+    ensure_mobile_client()  # the mobile app's sign-in (POST /api/v1/citizen/token)
     for c in CITIZENS:
         ensure_identity(username=c.username, password=DEMO_PASSWORD, id_number=c.id_number,
                         name=c.name, birth_date=c.birth_date, gender=c.gender,

@@ -29,6 +29,32 @@ def ensure_client():
     return app
 
 
+# Where the development "app" receives the code: a loopback address, as a native app does
+# (RFC 8252 §7.3); any local port is accepted (``DevValidator``).
+MOBILE_REDIRECT_URI = "http://127.0.0.1/ung-dung/callback"
+
+
+def ensure_mobile_client():
+    """The province's mobile app as a client of the provider: public (no secret on a phone),
+    authorization code with PKCE, its ID tokens addressed to ``MOTCUA_OIDC_MOBILE_CLIENT_ID``."""
+    from oauth2_provider.models import get_application_model
+
+    Application = get_application_model()
+    client_id = settings.MOTCUA_OIDC_MOBILE_CLIENT_ID
+    app = Application.objects.filter(client_id=client_id).first()
+    if app is None:
+        app = Application(client_id=client_id)
+    app.name = "Ứng dụng di động của tỉnh (phát triển)"
+    app.client_type = Application.CLIENT_PUBLIC
+    app.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
+    app.client_secret = ""
+    app.redirect_uris = MOBILE_REDIRECT_URI
+    app.algorithm = Application.RS256_ALGORITHM
+    app.skip_authorization = True
+    app.save()
+    return app
+
+
 def ensure_identity(*, username: str, password: str, id_number: str, name: str,
                     birth_date: dt.date | None, gender: str, address: str = "", phone: str = "",
                     email: str = "", tax_code: str = "", organisation: str = "") -> DevIdentity:

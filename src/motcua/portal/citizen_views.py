@@ -17,21 +17,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.catalog.models import ProcedureVersion
-from motcua.citizens import selectors, services
+from motcua.citizens import receipt, selectors, services
 from motcua.citizens.models import CitizenFile, DraftStatus, ElectronicDocument
 from motcua.core.downloads import attachment_response
 from motcua.core.errors import DomainError, InvalidInputs
-from motcua.core.pdf import pdf_response, render_pdf, safe_filename
+from motcua.core.pdf import pdf_response, safe_filename
 from motcua.core.public_url import public_base_url
 from motcua.core.qr import qr_parts
-from motcua.core.uploads import content_type_for, max_bytes
-from motcua.dossiers.models import Apology
-from motcua.dossiers.states import DeliveryMethod, Status
-from motcua.dossiers.transitions import WITHDRAWABLE
+from motcua.core.upload_limit import (
+    STOPPED,
+    LimitedUploadHandler,
+    announced_too_large,
+    too_large_message,
+)
+from motcua.core.uploads import content_type_for
+from motcua.dossiers.states import DeliveryMethod
 from motcua.notifications.preferences import channels_for, preference_set
 from motcua.portal import citizen_slots
-from motcua.portal.uploads import STOPPED, LimitedUploadHandler
 from motcua.printing import forms as form_data
 from motcua.printing.editions import FormKey
 from motcua.printing.forms import RECEPTION_SUPPLEMENT_ACTION, FormNotApplicable
@@ -111,11 +113,10 @@ def _page(request, draft, template, context, status=200):
 @citizen_required
 def apply_start(request, code: str):
     """"Nộp hồ sơ trực tuyến" on the procedure page: a new draft for this procedure."""
-    version = (ProcedureVersion.objects.filter(procedure__code=code, status="published")
-               .select_related("procedure", "agency").order_by("-number").first())
+    version = selectors.published_version(code=code)
     if version is None:
         raise Http404(_("Không tìm thấy thủ tục."))
-    units = [u for u in version.receiving_units.order_by("name") if u.is_receiving]
+    units = selectors.receiving_units(version)
     if request.method == "GET":
         drafts = selectors.open_drafts(citizen=request.citizen).filter(procedure_version=version)
         return render(request, "portal/citizen/apply_start.html", {
@@ -160,22 +161,18 @@ def apply_applicant(request, pk):
 def apply_request(request, pk):
     draft = _draft_or_404(request, pk)
     if request.method == "POST":
-        text = request.POST.get("request_summary", "").strip()
-        if not text:
+        try:
+            services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
+                                  request_summary=request.POST.get("request_summary", ""))
+        except DomainError as error:
             return _page(request, draft, "portal/citizen/apply_request.html",
-                         {"errors": [_("Cần ghi nội dung yêu cầu.")]}, status=400)
-        services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
-                              request_summary=text[:4000])
+                         {"errors": _errors(error)}, status=400)
         return redirect(_next_url(draft, request.path))
     return _page(request, draft, "portal/citizen/apply_request.html", {})
 
 
 def _too_large(request) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > max_bytes() * FILES_PER_REQUEST + 1024 * 1024
+    return announced_too_large(request, files=FILES_PER_REQUEST)
 
 
 def _upload_view(view):
@@ -197,8 +194,7 @@ def _upload_view(view):
 
 
 def _too_large_message() -> str:
-    return _("Tệp quá lớn: mỗi tệp không được lớn hơn %(mb)s MB.") % {
-        "mb": settings.MOTCUA_UPLOAD_MAX_MB}
+    return too_large_message()
 
 
 @_upload_view
@@ -255,18 +251,14 @@ def apply_document(request, pk, n: int):
 def apply_delivery(request, pk):
     draft = _draft_or_404(request, pk)
     if request.method == "POST":
-        method = request.POST.get("method", "")
-        address = request.POST.get("address", "").strip()
-        errors = []
-        if method not in DeliveryMethod.values:
-            errors.append(_("Chọn cách nhận kết quả."))
-        elif method == DeliveryMethod.POST and not address:
-            errors.append(_("Nhận qua bưu chính cần địa chỉ nhận kết quả."))
-        if errors:
+        try:
+            services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
+                                  delivery={"method": request.POST.get("method", ""),
+                                            "address": request.POST.get("address", "")})
+        except DomainError as error:
             return _page(request, draft, "portal/citizen/apply_delivery.html",
-                         {"errors": errors}, status=400)
-        services.draft_update(actor=request.user, citizen=request.citizen, draft=draft,
-                              delivery={"method": method, "address": address})
+                         {"errors": _errors(error), "methods": DeliveryMethod.choices},
+                         status=400)
         return redirect(_next_url(draft, request.path))
     return _page(request, draft, "portal/citizen/apply_delivery.html",
                  {"methods": DeliveryMethod.choices})
@@ -318,9 +310,6 @@ def _own_dossier(request, code):
     return dossier
 
 
-RESULT_STATES = {Status.ISSUED, Status.RESULT_READY, Status.RETURNED}
-
-
 @_upload_view
 @require_http_methods(["GET", "POST"])
 @citizen_required
@@ -350,48 +339,28 @@ def my_dossier(request, code: str):
     }, status=400 if errors else 200)
 
 
-def supplement_request(dossier) -> dict | None:
-    """What the agency asked for, while the dossier waits for it: after receipt the open pause's
-    items; before receipt the reason of the request (the last history row)."""
-    if dossier.status == Status.SUPPLEMENT_REQUESTED_AT_RECEPTION:
-        change = (dossier.status_changes.filter(action="request_supplement_at_reception")
-                  .order_by("-at", "-id").first())
-        return {"items": change.reason if change else "", "before_receipt": True}
-    pause = (dossier.pauses.filter(kind="supplement", ended_at__isnull=True)
-             .order_by("-started_at").first())
-    if pause is None or dossier.status != Status.SUPPLEMENT_REQUESTED:
-        return None
-    return {"items": pause.items, "before_receipt": False}
-
-
 def _dossier_context(request, dossier) -> dict:
-    supplement = supplement_request(dossier)
+    # What the citizen is shown is the citizens feature's (the mobile app's API shows the same).
+    summary = selectors.dossier_summary(dossier)
+    actions = summary["actions"]
     return {
-        "d": dossier, "supplement": supplement,
-        "history": dossier.status_changes.order_by("at", "id"),
-        "files": selectors.dossier_files(dossier=dossier),
-        "apology": Apology.objects.filter(dossier=dossier).first(),
-        "has_result": bool(dossier.result_file) and dossier.status in RESULT_STATES,
+        "d": dossier, "supplement": summary["supplement"], "awaiting": summary["awaiting"],
+        "history": summary["timeline"], "files": summary["files"],
+        "apology": summary["apology"], "has_result": actions["result"],
         "slots": citizen_slots.links_for(request, dossier),
-        "qr": qr_parts(_lookup_url(request, dossier)),
-        "can_withdraw": dossier.status in (Status.SUBMITTED,
-                                           Status.SUPPLEMENT_REQUESTED_AT_RECEPTION),
-        "withdraw_at_desk": dossier.status in WITHDRAWABLE,
+        "qr": qr_parts(receipt.lookup_url(request, dossier)),
+        "can_withdraw": actions["withdraw"], "withdraw_at_desk": actions["withdraw_at_desk"],
         # Mẫu 02 of a request before receipt, which the citizen may print (my_supplement_notice).
         "reception_notice": dossier.status_changes.filter(
             action=RECEPTION_SUPPLEMENT_ACTION).exists(),
     }
 
 
-def _lookup_url(request, dossier) -> str:
-    return public_base_url(request) + reverse("portal:lookup-result", args=[dossier.code])
-
-
 @require_GET
 @citizen_required
 def my_result(request, code: str):
     dossier = _own_dossier(request, code)
-    if not (dossier.result_file and dossier.status in RESULT_STATES):
+    if not selectors.has_result(dossier):
         raise Http404(_("Hồ sơ chưa có kết quả điện tử."))
     extension = dossier.result_file.name.rsplit(".", 1)[-1].lower()
     return attachment_response(dossier.result_file,
@@ -412,16 +381,10 @@ def my_file(request, code: str, file_id: int):
 @require_GET
 @citizen_required
 def my_receipt_pdf(request, code: str):
-    """Giấy xác nhận nộp hồ sơ trực tuyến: the code, the procedure, the time, and a QR code to
-    the public lookup page."""
-    from django.template.loader import render_to_string
-
+    """Giấy xác nhận nộp hồ sơ trực tuyến (``citizens.receipt``)."""
     dossier = _own_dossier(request, code)
-    html = render_to_string("portal/citizen/receipt_pdf.html", {
-        "d": dossier, "qr": qr_parts(_lookup_url(request, dossier)),
-        "files": selectors.dossier_files(dossier=dossier),
-    }, request=request)
-    return pdf_response(render_pdf(html), safe_filename("xac-nhan-nop", dossier.code) + ".pdf")
+    return pdf_response(receipt.receipt_pdf(request, dossier),
+                        safe_filename("xac-nhan-nop", dossier.code) + ".pdf")
 
 
 @require_GET
@@ -465,7 +428,7 @@ def my_withdraw(request, code: str):
 def draft_delete(request, pk):
     draft = _draft_or_404(request, pk)
     if draft.status == DraftStatus.OPEN:
-        draft.delete()
+        services.draft_delete(actor=request.user, citizen=request.citizen, draft=draft)
     return redirect("portal:my-dossiers")
 
 

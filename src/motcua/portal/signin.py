@@ -13,7 +13,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from mozilla_django_oidc import views as oidc_views
 
-from motcua.audit.services import audit_record
 from motcua.citizens import oidc
 
 logger = logging.getLogger("motcua.security")
@@ -42,9 +41,7 @@ def _refuse(request, reason: str, message: str):
     if request.user.is_authenticated:
         auth.logout(request)
     logger.warning("citizen sign-in refused: %s", reason)
-    audit_record(actor=None, event_type="security.oidc_rejected", chain="security",
-                 ip=request.META.get("REMOTE_ADDR"),
-                 data={"reason": reason[:200], "path": request.path})
+    oidc.record_rejection(request, reason)
     return render(request, "portal/citizen/signin_failed.html", {"message": message}, status=400)
 
 
