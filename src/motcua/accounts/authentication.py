@@ -3,18 +3,60 @@
 from __future__ import annotations
 
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
-from motcua.accounts.tokens import token_for_key
+from motcua.accounts import tokens
 
 
 class HashedTokenAuthentication(TokenAuthentication):
     keyword = "Token"
+    # True: the view reads the change counter in its own first query and calls
+    # ``tokens.confirm`` (then ``reauthenticate``) before answering (the staff lookup).
+    deferred = False
 
     def authenticate_credentials(self, key):
-        token = token_for_key(key)
+        token = tokens.authenticate(key, deferred=self.deferred)
         if token is None:
             raise exceptions.AuthenticationFailed("Mã truy cập không hợp lệ hoặc đã hết hạn.")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("Tài khoản đã bị khóa.")
         return token.user, token
+
+
+class DeferredTokenAuthentication(HashedTokenAuthentication):
+    """For views that read ``accounts.CacheGeneration`` in their own first query: a cached
+    token costs no query at all. The view MUST call ``reauthenticate_if_stale``."""
+
+    deferred = True
+
+
+class DeferredAuthMixin:
+    """For an APIView authenticating with ``DeferredTokenAuthentication``: the view reads the
+    change counter in its first query and calls ``confirm_sign_in`` with it before anything
+    else; a refused permission check of a token not confirmed yet is confirmed first (a
+    membership added since the entry was cached must not be refused)."""
+
+    authentication_classes = [DeferredTokenAuthentication, SessionAuthentication]
+
+    def check_permissions(self, request):
+        try:
+            super().check_permissions(request)
+        except exceptions.APIException:
+            if tokens.confirm(request.auth, tokens.current_generation()):
+                raise
+            self._sign_in_again(request)
+
+    def confirm_sign_in(self, request, generation: int | None) -> None:
+        """When the cached sign-in was stamped with another change counter: drop the cache and
+        authenticate from the database (401 when the token is no longer live), then check the
+        view's permissions again."""
+        if not tokens.confirm(request.auth, generation):
+            self._sign_in_again(request)
+
+    def _sign_in_again(self, request) -> None:
+        tokens.forget()
+        found = HashedTokenAuthentication().authenticate(request)
+        if found is None:
+            raise exceptions.NotAuthenticated()
+        request.user, request.auth = found
+        super().check_permissions(request)
