@@ -18,12 +18,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.accounts.authentication import DeferredAuthMixin
+from motcua.accounts.tokens import current_generation, unconfirmed
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.filtering import FilteredListSchema
 from motcua.core.parsers import JSONParser
-from motcua.accounts.authentication import DeferredAuthMixin
-from motcua.accounts.tokens import current_generation, unconfirmed
 from motcua.dossiers import access, conditional, permissions, selectors, services
 from motcua.dossiers.detail_body import detail_body
 from motcua.dossiers.filters import DossierListFilters
@@ -210,7 +210,7 @@ class DossierDetail(DeferredAuthMixin, APIView):
         etag = conditional.tag(request, head)
         if conditional.matches(request, etag):
             # The officer is shown the data they hold: logged as a 200 would be.
-            access.record_view(actor=request.user, dossier=Dossier(pk=head.id, code=code),
+            access.record_view(actor=request.user, dossier=head.id,
                                channel=access.API, ip=_client_ip(request))
             return conditional.not_modified(request, etag)
         # A dossier of units that are not the officer's is "not found", exactly as a code that

@@ -3,7 +3,8 @@
 
 A client that keeps the detail it was sent asks again with ``If-None-Match``; when nothing the
 answer shows has changed it gets ``304 Not Modified`` from one small indexed query (``head``)
-instead of the five reads and the body. The tag is an HMAC (keyed by ``SECRET_KEY``) of
+instead of the five reads and the body. The tag is a MAC (keyed BLAKE2b, key derived from
+``SECRET_KEY``) of
 everything the body depends on:
 
 * **the dossier's version**, ``Dossier.lock_version``, which database triggers raise on every
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,8 +137,9 @@ def tag(request, h: Head) -> str | None:
         int(bool(user.is_superuser)), sorted(memberships(user)), get_language(),
         getattr(renderer, "format", ""),
     ))
-    digest = hmac.new(_key(settings.SECRET_KEY), message.encode(), hashlib.sha256)
-    return f'W/"{digest.hexdigest()[:32]}"'
+    # Keyed BLAKE2b: a MAC in one pass (cheaper than HMAC-SHA256's two).
+    digest = hashlib.blake2b(message.encode(), key=_key(settings.SECRET_KEY), digest_size=16)
+    return f'W/"{digest.hexdigest()}"'
 
 
 def _opaque(etag: str) -> str:
