@@ -128,3 +128,17 @@ def test_the_last_use_is_still_written_hourly(world, clock):
     clock.move_to(NOON + dt.timedelta(hours=2))
     authenticate(key)
     assert ApiToken.objects.get(pk=token.pk).last_used_at == NOON + dt.timedelta(hours=2)
+
+
+def test_a_lost_counter_row_comes_back_past_every_earlier_value(world, clock):
+    """``flush`` (transactional tests, a restored dump without it) empties the one-row table:
+    the next read writes it again, beyond any value an entry or an ETag was stamped with."""
+    from motcua.accounts.models import CacheGeneration
+
+    _, key = token_issue(user=world.specialist, name="máy", actor=world.specialist)
+    before = tokens.current_generation()
+    assert authenticate(key) is not None
+    CacheGeneration.objects.all().delete()
+    assert api(key).get("/api/v1/dossiers").status_code == 200
+    assert CacheGeneration.objects.get().value > before + 10**15
+    assert tokens._CACHE[tokens.hash_key(key)].generation == CacheGeneration.objects.get().value

@@ -128,12 +128,30 @@ GENERATION_SQL = (f'SELECT "value" FROM "{CacheGeneration._meta.db_table}" '
 
 
 def current_generation(alias: str | None = None) -> int | None:
-    """The change counter now (None when its row is missing: then nothing is cached)."""
+    """The change counter now. Its row is written by the migration; a database emptied since
+    (``flush``, a test database between transactional tests) gets it back here."""
     alias = alias or router.db_for_read(CacheGeneration)
     with connections[alias].cursor() as cursor:
         cursor.execute(GENERATION_SQL)
         row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    if row is None:
+        return restore_generation()
+    return int(row[0])
+
+
+def restore_generation() -> int | None:
+    """Write the counter's row when it is missing, at a value (the clock in nanoseconds) past
+    any the lost row can have reached, so that no entry or ETag stamped before the loss
+    matches again. None if it cannot be written (a read-only replica): then nothing is cached
+    and no ETag is sent."""
+    try:
+        with transaction.atomic():
+            # Past any value a worker may still hold from before the row was lost.
+            row, _ = CacheGeneration.objects.get_or_create(
+                pk=CacheGeneration.ROW, defaults={"value": time.time_ns()})
+        return int(row.value)
+    except Exception:  # noqa: BLE001 - no counter: nothing is cached, no ETag is sent
+        return None
 
 
 @dataclass

@@ -45,7 +45,7 @@ from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
 from motcua.accounts.models import ApiToken
-from motcua.accounts.tokens import GENERATION_SQL
+from motcua.accounts.tokens import GENERATION_SQL, restore_generation
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
 from motcua.org.permissions import memberships
@@ -115,7 +115,7 @@ def head(code: str, now) -> Head | None:
     if row is None:
         return None
     return Head(id=row[0], version=int(row[1]), status=row[2], past_due=bool(row[3]),
-                generation=None if row[4] is None else int(row[4]))
+                generation=restore_generation() if row[4] is None else int(row[4]))
 
 
 def head_of(dossier: Dossier, generation: int | None, now) -> Head:
