@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import TokenAuthentication
 
 from motcua.accounts import tokens
 
 
 class HashedTokenAuthentication(TokenAuthentication):
     keyword = "Token"
-    # True: the view reads the change counter in its own first query and calls
-    # ``tokens.confirm`` (then ``reauthenticate``) before answering (the staff lookup).
+    # True for a view with ``DeferredAuthMixin``: it reads the change counter in its own first
+    # query and confirms the sign-in before answering (the staff lookup). DRF makes one
+    # authenticator per request, so the flag is the request's.
     deferred = False
+
+    def authenticate(self, request):
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        self.deferred = isinstance(view, DeferredAuthMixin)
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key):
         token = tokens.authenticate(key, deferred=self.deferred)
@@ -23,20 +29,11 @@ class HashedTokenAuthentication(TokenAuthentication):
         return token.user, token
 
 
-class DeferredTokenAuthentication(HashedTokenAuthentication):
-    """For views that read ``accounts.CacheGeneration`` in their own first query: a cached
-    token costs no query at all. The view MUST call ``reauthenticate_if_stale``."""
-
-    deferred = True
-
-
 class DeferredAuthMixin:
-    """For an APIView authenticating with ``DeferredTokenAuthentication``: the view reads the
-    change counter in its first query and calls ``confirm_sign_in`` with it before anything
+    """For an APIView whose token sign-in comes from the cache unconfirmed (a cached token
+    costs no query at all): the view reads the change counter in its first query and calls ``confirm_sign_in`` with it before anything
     else; a refused permission check of a token not confirmed yet is confirmed first (a
     membership added since the entry was cached must not be refused)."""
-
-    authentication_classes = [DeferredTokenAuthentication, SessionAuthentication]
 
     def check_permissions(self, request):
         try:

@@ -44,14 +44,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
-from motcua.accounts.models import ApiToken
 from motcua.accounts.tokens import GENERATION_SQL, restore_generation
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
 from motcua.org.permissions import memberships
 
-# Stored but revalidated on every use, and only by the client (personal data).
-CACHE_CONTROL = "private, no-cache"
 VARY = ("Authorization", "Accept", "Accept-Language", "Cookie")
 
 _HERE = Path(__file__).resolve().parent
@@ -165,15 +162,12 @@ def matches(request, etag: str | None, *, star: bool = False) -> bool:
 
 
 def decorate(request, response, etag: str | None):
-    """The validator and caching headers, the same on the 200 and the 304 (RFC 9110 §15.4.5).
-
-    ``private, no-cache`` (keep, revalidate every time) only for API token clients: a browser
-    signed in with a session keeps the staff pages' ``no-store``
-    (``core.edge.NoStoreForStaffMiddleware``), as counter computers are shared."""
+    """The validator and ``Vary``, the same on the 200 and the 304 (RFC 9110 §15.4.5).
+    ``Cache-Control`` stays the staff responses' ``no-store``
+    (``core.edge.NoStoreForStaffMiddleware``; personal data is not kept in HTTP caches): a
+    client that keeps the answer in its own storage revalidates with the tag all the same."""
     if etag is not None:
         response["ETag"] = etag
-        if isinstance(getattr(request, "auth", None), ApiToken):
-            response["Cache-Control"] = CACHE_CONTROL
     patch_vary_headers(response, VARY)
     return response
 
