@@ -37,7 +37,7 @@ class DeferredAuthMixin:
 
     def check_permissions(self, request):
         try:
-            super().check_permissions(request)
+            super().check_permissions(request)  # type: ignore[misc]
         except exceptions.APIException:
             if tokens.confirm(request.auth, tokens.current_generation()):
                 raise
@@ -56,4 +56,4 @@ class DeferredAuthMixin:
         if found is None:
             raise exceptions.NotAuthenticated()
         request.user, request.auth = found
-        super().check_permissions(request)
+        super().check_permissions(request)  # type: ignore[misc]

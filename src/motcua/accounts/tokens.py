@@ -173,8 +173,7 @@ class _Entry:
         user = _clone(self.token.user)
         user._motcua_memberships = list(self.memberships)
         token.user = user
-        token._motcua_generation = self.generation
-        token._motcua_unchecked = unchecked
+        _stamp(token, self.generation, unchecked=unchecked)
         return token
 
 
@@ -227,9 +226,10 @@ def authenticate(key: str, *, deferred: bool = False) -> ApiToken | None:
     # the entry is stamped with, so the entry is never newer than it claims.
     if generation is None and ttl > 0:
         generation = current_generation()
-    token = _read_token(key_hash, now)
-    if token is None:
+    read = _read_token(key_hash, now)
+    if read is None:
         return None
+    token = read
     mine = tuple(memberships(token.user)) if token.user.is_active else ()
     if generation is not None:
         if len(_CACHE) >= _CACHE_MAX:
@@ -238,9 +238,14 @@ def authenticate(key: str, *, deferred: bool = False) -> ApiToken | None:
         cached.user = _clone(token.user)
         _CACHE[key_hash] = _Entry(cached, mine, generation, timezone.localdate(now),
                                   time.monotonic())
-    token._motcua_generation = generation
-    token._motcua_unchecked = False
+    _stamp(token, generation, unchecked=False)
     return token
+
+
+def _stamp(token: ApiToken, generation: int | None, *, unchecked: bool) -> None:
+    # Per-request marks on the token (``confirm``); not model fields.
+    setattr(token, "_motcua_generation", generation)  # noqa: B010
+    setattr(token, "_motcua_unchecked", unchecked)  # noqa: B010
 
 
 def _touch_cached(entry: _Entry, token: ApiToken, now: dt.datetime) -> None:

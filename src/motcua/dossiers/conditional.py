@@ -172,7 +172,7 @@ def decorate(request, response, etag: str | None):
     return response
 
 
-def not_modified(request, etag: str):
+def not_modified(request, etag: str | None):
     return decorate(request, HttpResponseNotModified(), etag)
 
 
