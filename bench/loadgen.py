@@ -51,6 +51,29 @@ request = function()
 end
 """
 
+# Each line "code<TAB>etag": a client that keeps what it was sent and asks again with
+# If-None-Match (the conditional staff lookup).
+GET_CODES_REVALIDATE = r"""
+local codes, tags = {}, {}
+init = function(args)
+  math.randomseed(os.time() * 1000 + (thread_no or 0) * 7919)
+  for line in io.lines("%(codes_file)s") do
+    local code, tag = string.match(line, "^([^\t]+)\t(.+)$")
+    if code then
+      codes[#codes + 1] = code
+      tags[#tags + 1] = tag
+    end
+  end
+end
+request = function()
+  local i = math.random(#codes)
+  local path = string.gsub("%(path)s", "{code}", codes[i])
+  local headers = %(headers)s
+  headers["If-None-Match"] = tags[i]
+  return wrk.format("GET", path, headers)
+end
+"""
+
 GET_PATHS = r"""
 local paths = {}
 init = function(args)
@@ -109,6 +132,15 @@ def lua_get_codes(path: str, codes_file: Path, headers: dict[str, str] | None = 
     """GET ``path`` with ``{code}`` replaced by a random line of ``codes_file``."""
     return SEED_HOOK + GET_CODES % {
         "codes_file": codes_file, "path": path, "headers": _headers(headers or {}),
+    } + DONE_HOOK
+
+
+def lua_get_codes_revalidate(path: str, tagged_file: Path,
+                             headers: dict[str, str] | None = None) -> str:
+    """GET ``path`` for a random line ``code<TAB>etag`` of ``tagged_file``, sending the line's
+    tag in ``If-None-Match`` (a 304 counts as an answer, as wrk counts 2xx and 3xx)."""
+    return SEED_HOOK + GET_CODES_REVALIDATE % {
+        "codes_file": tagged_file, "path": path, "headers": _headers(headers or {}),
     } + DONE_HOOK
 
 

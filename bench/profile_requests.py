@@ -46,6 +46,9 @@ PHASES = (
     ("intake: writes inside the transaction", "services/intake.py", "_insert"),
     ("lookup: dossier_for_view (reads)", "dossiers/access.py", "dossier_for_view"),
     ("lookup: access log (record_view)", "dossiers/access.py", "record_view"),
+    ("lookup: head query (version, change counter)", "dossiers/conditional.py", "head"),
+    ("lookup: ETag", "dossiers/conditional.py", "tag"),
+    ("lookup: detail body", "dossiers/detail_body.py", "detail_body"),
     ("serializer .data", "rest_framework/serializers.py", "data"),
     ("public status selector", "portal/selectors.py", "dossier_public_status"),
     ("template rendering", "django/template/backends/django.py", "render"),
@@ -112,9 +115,35 @@ def cases(fx: dict, workdir: Path) -> dict:
     def intake_body():
         return fx["intake"]["body"].replace("__RANDOM6__", f"{rng.randrange(10**6):06d}")
 
+    # The conditional lookup: a client holding the ETag of each dossier it was sent sends it
+    # back (If-None-Match) and gets a 304. Tags are collected on first use, one plain GET per
+    # code over the first 200 codes (before the timed requests: in the warm-up).
+    tags: dict[str, str] = {}
+    chosen: list[str] = []
+
+    def revalidate_path():
+        if not tags:
+            from django.test import Client
+
+            client = Client(REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1")
+            for code in center_codes[:200]:
+                etag = client.get(f"/api/v1/dossiers/{code}", **auth).get("ETag")
+                if etag:
+                    tags[code] = etag
+        chosen[:] = [rng.choice(sorted(tags) or center_codes[:1])]
+        return f"/api/v1/dossiers/{chosen[0]}"
+
+    def revalidate_headers():
+        tag = tags.get(chosen[0]) if chosen else None
+        return {**auth, **({"HTTP_IF_NONE_MATCH": tag} if tag else {})}
+
     out = {
         "intake": ("POST", lambda: fx["intake"]["path"], auth, intake_body),
         "lookup": ("GET", lambda: f"/api/v1/dossiers/{rng.choice(center_codes)}", auth, None),
+        "lookup_revalidate": ("GET", revalidate_path, revalidate_headers, None),
+        # The lookups' baseline (bench/baseline/views.py): one indexed SELECT through the same
+        # middleware, the figure the HTTP ratio divides by.
+        "raw_select": ("GET", lambda: f"/bench/raw-select/{rng.choice(center_codes)}", {}, None),
         "lookup_page": ("GET", lambda: f"/tra-cuu/{rng.choice(codes)}/", {}, None),
     }
     for name, paths in lists.items():
@@ -133,13 +162,15 @@ def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict
     stmts = Statements()
 
     def one():
+        where = path()
+        sent = headers() if callable(headers) else headers
         if method == "POST":
-            return client.post(path(), data=body(), content_type="application/json", **headers)
-        return client.get(path(), **headers)
+            return client.post(where, data=body(), content_type="application/json", **sent)
+        return client.get(where, **sent)
 
     for _ in range(warmup):
         response = one()
-    if response.status_code >= 300:
+    if response.status_code >= 300 and response.status_code != 304:
         return {"name": name, "error": f"answered {response.status_code}: "
                                        f"{response.content[:200]!r}"}
     times, cpu, counts, writes, atomic, sql_s = [], [], [], [], [], []

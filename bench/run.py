@@ -253,6 +253,45 @@ def _lookup_figure(key: str, path: str, headers: dict, codes: Path, sample: str)
 figure_lookup = _lookup_figure(
     "lookup", "/api/v1/dossiers/{code}", lambda run: run.auth,
     lambda fx: Path(fx["center_codes_file"]), lambda fx: fx["center_sample_code"])
+REVALIDATE_CODES = 500
+
+
+def figure_lookup_revalidate(run: HttpRun, out: dict) -> None:
+    """The staff lookup as a client that caches makes it: each request sends back the ETag it
+    was given for that dossier (``If-None-Match``) and gets a 304. The cold ``lookup`` figure
+    (no validator, the whole body every time) is unchanged beside it. Tags are collected
+    first, one plain GET per code, for the first REVALIDATE_CODES of the center's codes; the
+    raw-select baseline runs over the same codes."""
+    path = "/api/v1/dossiers/{code}"
+    codes = Path(run.fx["center_codes_file"]).read_text().split()[:REVALIDATE_CODES]
+    tagged, refused = [], ""
+    for code in codes:
+        status, etag = server.fetch_tag(run.base + path.replace("{code}", code), headers=run.auth)
+        if status != 200 or not etag:
+            refused = f"GET {path} answered {status} without an ETag" if status == 200 else \
+                f"GET {path} answered {status}"
+            break
+        tagged.append((code, etag))
+    if tagged and not refused:
+        code, etag = tagged[0]
+        status, _ = server.fetch_tag(run.base + path.replace("{code}", code),
+                                     headers={**run.auth, "If-None-Match": etag})
+        if status != 304:
+            refused = f"If-None-Match answered {status}, not 304"
+    if refused or not tagged:
+        out["lookup_revalidate"] = results.missing(f"missing: {refused or 'no codes'}")
+    else:
+        tag_file = run.workdir / "codes-tagged.txt"
+        tag_file.write_text("".join(f"{c}\t{t}\n" for c, t in tagged))
+        code_file = run.workdir / "codes-tagged-plain.txt"
+        code_file.write_text("".join(f"{c}\n" for c, _ in tagged))
+        baseline = run.raw_select(code_file)
+        fig = loadgen.run(run.base, loadgen.lua_get_codes_revalidate(path, tag_file, run.auth),
+                          name="lookup_revalidate", **run.opts)
+        out["lookup_revalidate"] = results.figure(fig, baseline)
+    log(f"  lookup_revalidate: {_short(out['lookup_revalidate'])}")
+
+
 figure_lookup_page = _lookup_figure(
     "lookup_page", "/tra-cuu/{code}/", lambda run: {},
     lambda fx: Path(fx["codes_file"]), lambda fx: fx["sample_code"])
@@ -403,6 +442,7 @@ def _short_path(fig: dict) -> str:
 HTTP_FIGURES: dict = {
     "intake": figure_intake,
     "lookup": figure_lookup,
+    "lookup_revalidate": figure_lookup_revalidate,
     "lookup_page": figure_lookup_page,
     "worklists": figure_worklists,
     "booking": figure_booking,

@@ -129,6 +129,20 @@ def fetch(url: str, *, method: str = "GET", body: bytes | None = None, headers: 
         return 0, f"no answer within {timeout:.0f} s ({err.__class__.__name__})"
 
 
+def fetch_tag(url: str, *, headers: dict | None = None, timeout: float = 60):
+    """(status, ETag or None) of one GET: the conditional lookup's figure collects the tags a
+    caching client would hold."""
+    req = urllib.request.Request(url, method="GET", headers=headers or {})
+    try:
+        with _NO_REDIRECTS.open(req, timeout=timeout) as resp:
+            resp.read()
+            return resp.status, resp.headers.get("ETag")
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("ETag")
+    except OSError:
+        return 0, None
+
+
 def drain(url: str, *, timeout: float = 300) -> float:
     """Wait until the workers answer again (requests wrk gave up on are still being served);
     returns the seconds waited."""

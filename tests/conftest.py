@@ -13,8 +13,13 @@ def _empty_cache():
     # The access log remembers "already logged" in the cache by user and dossier id; ids are
     # reused after each test's rollback, so a previous test's entry must not hide a read.
     cache.clear()
+    from motcua.accounts import tokens
+
+    # The per-process sign-in cache: rows (and the change counter) roll back after each test.
+    tokens.forget()
     yield
     cache.clear()
+    tokens.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -130,3 +130,49 @@ def test_the_guard_flags_a_fall_and_keeps_it_in_the_results_file(tmp_path, capsy
     assert "REGRESSION" in capsys.readouterr().out
     saved = json.loads((tmp_path / "latest.json").read_text())
     assert saved["regressions"] and saved["compared_with"].endswith("prev.json")
+
+
+class _Run:
+    def __init__(self, tmp_path, codes):
+        (tmp_path / "codes-center.txt").write_text("\n".join(codes) + "\n")
+        self.fx = {"center_codes_file": str(tmp_path / "codes-center.txt")}
+        self.base, self.workdir, self.opts = "http://127.0.0.1:1", tmp_path, {}
+        self.auth = {"Authorization": "Token abc"}
+        self.selected = None
+
+    def raw_select(self, codes):
+        self.selected = codes.read_text().split()
+        return run.loadgen.Figure(rps=400.0, p50_ms=1, p95_ms=2, p99_ms=3, requests=4000,
+                                  errors=0)
+
+
+def test_the_conditional_lookup_sends_back_each_codes_tag(tmp_path, monkeypatch):
+    """The revalidation figure: one plain GET per code collects its ETag, a 304 is checked,
+    then wrk sends each code with its own tag; the baseline selects the same codes."""
+    asked = []
+
+    def fetch_tag(url, *, headers=None, timeout=60):
+        asked.append((url, dict(headers or {})))
+        code = url.rsplit("/", 1)[1]
+        return (304, f'W/"{code}"') if "If-None-Match" in (headers or {}) else (200, f'W/"{code}"')
+
+    scripts = []
+    monkeypatch.setattr(run.server, "fetch_tag", fetch_tag)
+    monkeypatch.setattr(run.loadgen, "run", lambda base, script, **kw: scripts.append(script) or
+                        run.loadgen.Figure(rps=300.0, p50_ms=1, p95_ms=2, p99_ms=3,
+                                           requests=3000, errors=0))
+    r = _Run(tmp_path, ["A-1", "B-2"])
+    out: dict = {}
+    run.figure_lookup_revalidate(r, out)
+    assert out["lookup_revalidate"]["ratio"] == 0.75
+    assert (tmp_path / "codes-tagged.txt").read_text() == 'A-1\tW/"A-1"\nB-2\tW/"B-2"\n'
+    assert r.selected == ["A-1", "B-2"]
+    assert asked[-1][1]["If-None-Match"] == 'W/"A-1"'
+    assert 'headers["If-None-Match"] = tags[i]' in scripts[0]
+    assert "lookup_revalidate" in run.HTTP_FIGURES and "lookup_revalidate" in run.results.TARGETS
+
+    # A server that ignores If-None-Match gives no figure rather than a flattering one.
+    monkeypatch.setattr(run.server, "fetch_tag", lambda url, headers=None, timeout=60: (200, 'W/"x"'))
+    run.figure_lookup_revalidate(r, out)
+    assert out["lookup_revalidate"]["ratio"] is None
+    assert "not 304" in out["lookup_revalidate"]["note"]

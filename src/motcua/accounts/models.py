@@ -52,3 +52,25 @@ class ApiToken(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class CacheGeneration(models.Model):
+    """The change counter of cached sign-ins and answers (số thế hệ của bộ nhớ đệm): one row,
+    raised by database triggers whenever a token is revoked, expires differently or is deleted,
+    a user is deactivated or changes password, superuser flag or username, a membership is
+    added, changed or removed, and when a unit, field or procedure code shown in a dossier's
+    detail changes (migrations ``accounts.0004`` and ``dossiers.0011``).
+
+    Each request reads it (the staff lookup in the same query as the dossier): a per-process
+    cache entry or an ``ETag`` built at another number is not used. Triggers, not signals:
+    ``update()``, loaders and the SQL prompt raise it too.
+    """
+
+    ROW = 1
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thế hệ bộ nhớ đệm")
+        verbose_name_plural = _("thế hệ bộ nhớ đệm")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="cache_generation_one_row")]

@@ -320,6 +320,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # API tokens (hashed, per device) last this many days.
 MOTCUA_API_TOKEN_DAYS = env_int("MOTCUA_API_TOKEN_DAYS", 90)
+# A token, its user and memberships are cached per worker process, stamped with the change
+# counter the database triggers raise (motcua.accounts.tokens): this is only the safety net
+# bounding an entry's age should the triggers ever be gone (0: no cache).
+MOTCUA_AUTH_CACHE_SECONDS = env_int("MOTCUA_AUTH_CACHE_SECONDS", 60)
 # Two-factor (TOTP): when on, leaders and administrators must enrol and verify a code.
 MOTCUA_2FA_REQUIRED = env_bool("MOTCUA_2FA_REQUIRED", False)
 OTP_TOTP_ISSUER = "Một cửa"

@@ -145,3 +145,123 @@ def drop_trigger(schema_editor, table: str, name: str) -> None:
     elif vendor == "postgresql":
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
         schema_editor.execute(f'DROP FUNCTION IF EXISTS "{name}"()')
+
+
+# ----------------------------------------------------------------------------- version counters
+#
+# Conditional requests and per-process caches need a number that moves whenever what they
+# cached changes, whoever writes: a service that forgets to bump it, a bulk ``update()``, a
+# loader or someone at the SQL prompt. Triggers keep it on SQLite and PostgreSQL alike.
+
+
+def bump_own_version(schema_editor, table: str, *, column: str) -> None:
+    """Every UPDATE of a ``table`` row raises its ``column`` by one, unless the UPDATE itself
+    raised it (then it stays as written). A stale value written back by ``Model.save()`` (lower
+    than the stored one) is replaced by stored + 1: the number never goes back."""
+    vendor = schema_editor.connection.vendor
+    name = f"{table}_{column}_bump"
+    if vendor == "sqlite":
+        # SQLite's BEFORE triggers cannot change NEW: a second UPDATE after the first. The WHEN
+        # stops it from firing on its own UPDATE (recursive triggers are off by default anyway).
+        schema_editor.execute(_sqlite_drop(name))
+        schema_editor.execute(
+            f'CREATE TRIGGER "{name}" AFTER UPDATE ON "{table}" FOR EACH ROW '
+            f'WHEN NEW."{column}" <= OLD."{column}" '
+            f'BEGIN UPDATE "{table}" SET "{column}" = OLD."{column}" + 1 '
+            f"WHERE id = NEW.id; END"
+        )
+    elif vendor == "postgresql":
+        schema_editor.execute(
+            f'CREATE OR REPLACE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+            f'BEGIN IF NEW."{column}" <= OLD."{column}" THEN '
+            f'NEW."{column}" := OLD."{column}" + 1; END IF; RETURN NEW; END $$'
+        )
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+        schema_editor.execute(
+            f'CREATE TRIGGER "{name}" BEFORE UPDATE ON "{table}" '
+            f'FOR EACH ROW EXECUTE FUNCTION "{name}"()'
+        )
+
+
+def bump_parent_version(schema_editor, table: str, *, parent_table: str, parent_fk: str,
+                        column: str) -> None:
+    """Every INSERT, UPDATE or DELETE of a ``table`` row raises ``column`` of its parent row
+    (``parent_fk`` → ``parent_table.id``; both parents when an UPDATE moves the row)."""
+    vendor = schema_editor.connection.vendor
+    bump = f'UPDATE "{parent_table}" SET "{column}" = "{column}" + 1'
+    if vendor == "sqlite":
+        for op, where in (
+            ("INSERT", f'id = NEW."{parent_fk}"'),
+            ("UPDATE", f'id IN (NEW."{parent_fk}", OLD."{parent_fk}")'),
+            ("DELETE", f'id = OLD."{parent_fk}"'),
+        ):
+            name = f"{table}_bumps_{parent_table}_{op.lower()}"
+            schema_editor.execute(_sqlite_drop(name))
+            schema_editor.execute(
+                f'CREATE TRIGGER "{name}" AFTER {op} ON "{table}" FOR EACH ROW '
+                f"BEGIN {bump} WHERE {where}; END"
+            )
+    elif vendor == "postgresql":
+        name = f"{table}_bumps_{parent_table}"
+        schema_editor.execute(
+            f'CREATE OR REPLACE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+            f"BEGIN "
+            f"IF TG_OP <> 'DELETE' THEN {bump} WHERE id = NEW.\"{parent_fk}\"; END IF; "
+            f"IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND "
+            f'OLD."{parent_fk}" IS DISTINCT FROM NEW."{parent_fk}") THEN '
+            f'{bump} WHERE id = OLD."{parent_fk}"; END IF; '
+            f"RETURN NULL; END $$"
+        )
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+        schema_editor.execute(
+            f'CREATE TRIGGER "{name}" AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
+            f'FOR EACH ROW EXECUTE FUNCTION "{name}"()'
+        )
+
+
+def bump_counter(schema_editor, table: str, *, counter_table: str, counter_id: int = 1,
+                 column: str = "value", ops: Iterable[str] = ("INSERT", "UPDATE", "DELETE"),
+                 watched: Iterable[str] = (), name: str = "") -> None:
+    """Raise the one-row counter ``counter_table.column`` (row ``counter_id``) on every ``ops``
+    of ``table``; an UPDATE only when one of ``watched`` changes (every UPDATE when empty)."""
+    watched = list(watched)
+    vendor = schema_editor.connection.vendor
+    name = name or f"{table}_bumps_{counter_table}"
+    bump = (f'UPDATE "{counter_table}" SET "{column}" = "{column}" + 1 '
+            f"WHERE id = {int(counter_id)}")
+    if vendor == "sqlite":
+        for op in ("INSERT", "UPDATE", "DELETE"):
+            trigger = f"{name}_{op.lower()}"
+            schema_editor.execute(_sqlite_drop(trigger))
+            if op not in ops:
+                continue
+            when = ""
+            if op == "UPDATE" and watched:
+                when = "WHEN " + " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in watched)
+            schema_editor.execute(
+                f'CREATE TRIGGER "{trigger}" AFTER {op} ON "{table}" FOR EACH ROW {when} '
+                f"BEGIN {bump}; END"
+            )
+    elif vendor == "postgresql":
+        changed = " OR ".join(f'NEW."{c}" IS DISTINCT FROM OLD."{c}"' for c in watched) or "true"
+        schema_editor.execute(
+            f'CREATE OR REPLACE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+            f"BEGIN IF TG_OP <> 'UPDATE' OR ({changed}) THEN {bump}; END IF; "
+            f"RETURN NULL; END $$"
+        )
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+        schema_editor.execute(
+            f'CREATE TRIGGER "{name}" AFTER {" OR ".join(ops)} ON "{table}" '
+            f'FOR EACH ROW EXECUTE FUNCTION "{name}"()'
+        )
+
+
+def drop_counter_triggers(schema_editor, table: str, name: str) -> None:
+    """Undo ``bump_counter``/``bump_parent_version``/``bump_own_version`` (by the name used)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for suffix in ("", "_insert", "_update", "_delete"):
+            schema_editor.execute(_sqlite_drop(f"{name}{suffix}"))
+    elif vendor == "postgresql":
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+        schema_editor.execute(f'DROP FUNCTION IF EXISTS "{name}"()')

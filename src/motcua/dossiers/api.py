@@ -18,11 +18,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.accounts.authentication import DeferredAuthMixin
+from motcua.accounts.tokens import current_generation, unconfirmed
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.filtering import FilteredListSchema
 from motcua.core.parsers import JSONParser
-from motcua.dossiers import access, permissions, selectors, services
+from motcua.dossiers import access, conditional, permissions, selectors, services
 from motcua.dossiers.detail_body import detail_body
 from motcua.dossiers.filters import DossierListFilters
 from motcua.dossiers.models import Dossier
@@ -173,19 +175,44 @@ class DossierListCreate(APIView):
         return Response(body, status=201)
 
 
-class DossierDetail(APIView):
+class DossierDetail(DeferredAuthMixin, APIView):
     """The dossier with the applicant's personal data; the read is recorded in the access log
     (``motcua.dossiers.access``: one plain insert, once per officer and dossier per window),
-    not in the dossier's hash chain."""
+    not in the dossier's hash chain.
+
+    Conditional (``dossiers/conditional.py``): the answer carries a weak ``ETag``; a client
+    sending it back in ``If-None-Match`` gets a 304 from one indexed query when nothing shown
+    has changed. The token's sign-in comes from the process cache and is confirmed by the
+    change counter read in that same query (``DeferredAuthMixin``)."""
 
     permission_classes = [IsStaff]
 
     @extend_schema(summary="Chi tiết hồ sơ (ghi nhật ký xem dữ liệu cá nhân)",
                    description="Vai trò không được xem dữ liệu cá nhân (nhân viên bưu chính) "
-                               "nhận `view: delivery`: mã, nơi đến, người nhận, địa chỉ giao.",
-                   responses={200: DossierView, 401: ERRORS[401], 403: ERRORS[403],
-                              404: ERRORS[404]})
+                               "nhận `view: delivery`: mã, nơi đến, người nhận, địa chỉ giao. "
+                               "Trả `ETag` (yếu); gửi lại trong `If-None-Match` để nhận 304 "
+                               "khi hồ sơ không đổi (vẫn ghi nhật ký xem).",
+                   parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR,
+                                                OpenApiParameter.HEADER, required=False)],
+                   responses={200: DossierView, 304: OpenApiResponse(
+                       description="Không đổi kể từ ETag đã gửi"),
+                              401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]})
     def get(self, request, code: str):
+        now = conditional.now()
+        # The first query: the dossier's version and the change counter, which confirms the
+        # cached sign-in before anything else is read or answered.
+        head = conditional.head(code, now)
+        if head is None:
+            if unconfirmed(request.auth):
+                self.confirm_sign_in(request, current_generation())
+            raise NotFound()
+        self.confirm_sign_in(request, head.generation)
+        etag = conditional.tag(request, head)
+        if conditional.matches(request, etag):
+            # The officer is shown the data they hold: logged as a 200 would be.
+            access.record_view(actor=request.user, dossier=head.id,
+                               channel=access.API, ip=_client_ip(request))
+            return conditional.not_modified(request, etag)
         # A dossier of units that are not the officer's is "not found", exactly as a code that
         # does not exist: a 403 told a foreign unit's staff which codes exist.
         try:
@@ -194,8 +221,13 @@ class DossierDetail(APIView):
             raise NotFound() from None
         access.record_view(actor=request.user, dossier=dossier, channel=access.API,
                            ip=_client_ip(request))
+        # The tag of the version read first (the body's rows are as new or newer: at worst a
+        # later revalidation answers 200 once more), overdue as of before the body is built.
+        if conditional.matches(request, etag, star=True):
+            return conditional.not_modified(request, etag)
         # Hand-written, the same dict as the serializers (dossiers/detail_body.py).
-        return Response(detail_body(request.user, dossier, access.loaded_unit_ids(dossier)))
+        body = detail_body(request.user, dossier, access.loaded_unit_ids(dossier))
+        return conditional.decorate(request, Response(body), etag)
 
 
 def _user(username):

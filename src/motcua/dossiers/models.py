@@ -156,6 +156,9 @@ class Dossier(models.Model):
     notes = models.TextField(_("ghi chú"), blank=True)
     refusal_reason = models.TextField(_("lý do từ chối / dừng"), blank=True)
     imported = models.BooleanField(_("nhập từ hệ thống cũ"), default=False)
+    # The dossier's version: raised by database triggers on every UPDATE of this row and every
+    # write of the rows its detail shows (migration 0011); the staff lookup's ETag is built from
+    # it (dossiers/conditional.py). Services may raise it themselves; it never goes back.
     lock_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
