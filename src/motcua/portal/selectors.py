@@ -5,6 +5,8 @@ Nothing here returns personal data.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db import router
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +109,11 @@ def _public_row(code: str) -> dict | None:
     return _PUBLIC_LOOKUP.first(router.db_for_read(Dossier), code)
 
 
+class _Probe(NamedTuple):
+    status: str
+    due_at: object
+
+
 def dossier_public_status(code: str, *, now=None) -> dict | None:
     """What the receipt's QR code shows (tra cứu hồ sơ): progress only, never the applicant.
 
@@ -120,12 +127,12 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
         row = _public_row(code.upper())
     if row is None:
         return None
-    # Dossier.is_overdue holds the rule; run it on an unsaved copy holding only these fields.
+    # Dossier.is_overdue holds the rule; it runs on a stand-in with the two fields it reads
+    # (building a model instance was a twentieth of the page).
     rescheduled = row["rescheduled_due_at"]
     original = row["original_due_at"]
     # After an apology (Mẫu 04) the citizen holds the new appointment.
     appointment = rescheduled or row["due_at"]
-    probe = Dossier(status=row["status"], due_at=appointment)
     closed = row["status"] in CLOSED_WITH_NOTICE
     if closed:
         # Refused, withdrawn or stopped: no result will come, so no date is promised; the
@@ -153,5 +160,5 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
         "closed": closed,
         "public_reason": row["refusal_reason"] if closed else "",
         "notice_handed_at": row["notice_delivery__handed_at"],
-        "overdue": not closed and probe.is_overdue(now),
+        "overdue": not closed and Dossier.is_overdue(_Probe(row["status"], appointment), now),
     }
