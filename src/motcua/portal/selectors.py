@@ -5,14 +5,12 @@ Nothing here returns personal data.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from django.db import router
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field
 from motcua.core.orm_speed import CompiledLookup
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, overdue
 from motcua.dossiers.states import CLOSED_WITH_NOTICE, NATIONAL_NAME, Status
 from motcua.org.calendars import unit_calendar
 from motcua.org.models import Counter, Unit, UnitKind
@@ -109,11 +107,6 @@ def _public_row(code: str) -> dict | None:
     return _PUBLIC_LOOKUP.first(router.db_for_read(Dossier), code)
 
 
-class _Probe(NamedTuple):
-    status: str
-    due_at: object
-
-
 def dossier_public_status(code: str, *, now=None) -> dict | None:
     """What the receipt's QR code shows (tra cứu hồ sơ): progress only, never the applicant.
 
@@ -127,8 +120,8 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
         row = _public_row(code.upper())
     if row is None:
         return None
-    # Dossier.is_overdue holds the rule; it runs on a stand-in with the two fields it reads
-    # (building a model instance was a twentieth of the page).
+    # Dossier.is_overdue's rule on the two fields it reads (building a model instance to ask
+    # it was a twentieth of the page).
     rescheduled = row["rescheduled_due_at"]
     original = row["original_due_at"]
     # After an apology (Mẫu 04) the citizen holds the new appointment.
@@ -160,5 +153,5 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
         "closed": closed,
         "public_reason": row["refusal_reason"] if closed else "",
         "notice_handed_at": row["notice_delivery__handed_at"],
-        "overdue": not closed and Dossier.is_overdue(_Probe(row["status"], appointment), now),
+        "overdue": not closed and overdue(row["status"], appointment, now),
     }
