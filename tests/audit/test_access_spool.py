@@ -224,3 +224,14 @@ def test_old_markers_are_pruned(settings):
     AccessSpoolBatch.objects.create(name="new", rows=1, at=timezone.now())
     assert flush_access_spool.call_local() == 0
     assert list(AccessSpoolBatch.objects.values_list("name", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_at_exit_a_process_flushes_its_own_segments_only(settings):
+    actor = UserFactory()
+    folder = Path(settings.MOTCUA_ACCESS_SPOOL_DIR)
+    access.record_view(actor=actor, dossier=Stub(7), channel="api", at=AT)
+    other = write_segment(folder, "00000000000000000001-otherhost-1-aa", entries(actor.pk, 2))
+    spool._flush_at_exit()
+    assert list(AccessLog.objects.values_list("dossier_id", flat=True)) == [7]
+    assert spool.segments(folder) == [other]  # for the scheduler or a live worker's flusher

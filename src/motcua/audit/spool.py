@@ -304,9 +304,14 @@ def _flush_every(interval: float) -> None:
 
 
 def _flush_at_exit() -> None:
+    # Only what this process wrote: what others left is for the running flushers.
     if _state["pid"] != os.getpid() or directory() is None:
         return
+    mine = f"-{_HOST}-{os.getpid()}-"
     try:
-        flush()
+        rotate()
+        for path in segments():
+            if mine in path.name:
+                flush_segment(path)
     except Exception:  # left in the spool for the scheduler
         log.exception("access spool: flush at exit failed, entries kept in the spool")
