@@ -82,6 +82,7 @@ def test_english_and_vietnamese_fragments_do_not_mix(make):
             assert '<option value="vi" selected>' in html
         else:
             assert "Application status" in html and "Application lookup</a>" in html
+            assert "Being processed" in html  # the dossier's own status, per request
             assert "Tình trạng hồ sơ" not in html and "Tra cứu hồ sơ</a>" not in html
             assert '<option value="en" selected>' in html
 
