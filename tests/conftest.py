@@ -9,6 +9,18 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _access_spool(settings, tmp_path):
+    # Each test spools its reads of personal data into its own folder, flushed by the test
+    # (``access.flush_pending``) or the views that read the log; no flusher thread.
+    settings.MOTCUA_ACCESS_SPOOL_DIR = str(tmp_path / "spool")
+    settings.MOTCUA_ACCESS_SPOOL_FLUSH_SECONDS = 0
+    yield
+    from motcua.audit import spool
+
+    spool.rotate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The access log remembers "already logged" in the cache by user and dossier id; ids are
     # reused after each test's rollback, so a previous test's entry must not hide a read.

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from motcua.audit import spool
 from motcua.audit.models import AccessLog, AuditCheckpoint, AuditEvent
 
 
@@ -24,6 +25,11 @@ class AccessLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ("actor", "dossier")
     raw_id_fields = ("dossier", "actor")
+
+    def changelist_view(self, request, extra_context=None):
+        # Spooled reads (this process's and dead workers') first: the list is what happened.
+        spool.flush()
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(AuditEvent)

@@ -33,8 +33,10 @@ FORMAT = "motcua-audit-evidence/1"
 def evidence_export(*, chain: str) -> dict:
     """The evidence of one chain (a dossier's code); seals the log first when the chain's last
     event is newer than the last checkpoint. LookupError when the chain has no events."""
+    from motcua.audit import spool
     from motcua.audit.services import audit_checkpoint
 
+    spool.flush()  # spooled reads of the dossier belong in its evidence
     events = list(AuditEvent.objects.filter(chain=chain).order_by("seq").values())
     if not events:
         raise LookupError(chain)

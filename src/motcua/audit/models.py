@@ -182,3 +182,24 @@ class AuditCheckpoint(AppendOnly):
 
     def __str__(self) -> str:
         return f"#{self.number} {self.at:%d/%m/%Y %H:%M} → {self.events_gseq}/{self.access_seq}"
+
+
+class AccessSpoolBatch(models.Model):
+    """One spool segment moved into the access log (lô ghi nhật ký truy cập từ hàng đợi).
+
+    Written in the same transaction as the segment's rows, under the segment's unique file
+    name: a flusher that dies after the commit but before deleting the file leaves the file
+    behind, and the next flusher's insert of the same name fails, so the rows are never
+    written twice (``audit.spool``). Not part of the log: old markers are pruned.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    rows = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("lô nhật ký truy cập đã ghi")
+        verbose_name_plural = _("lô nhật ký truy cập đã ghi")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.rows})"

@@ -525,6 +525,20 @@ MOTCUA_SIGNING_TRUST_ROOTS = env_list("MOTCUA_SIGNING_TRUST_ROOTS", [])
 # A staff read of a dossier's personal data is logged once per officer, dossier, channel and
 # address within this many seconds (0: every read); see motcua.dossiers.access.
 MOTCUA_VIEW_LOG_WINDOW_SECONDS = env_int("MOTCUA_VIEW_LOG_WINDOW_SECONDS", 300)
+# Reads are appended to a local spool file per process before the answer and moved into the
+# access log in batches (motcua.audit.spool); empty: each read written to the database before
+# the answer. FSYNC: the spool survives a power cut too (a disk flush per read).
+MOTCUA_ACCESS_SPOOL_DIR = env_str("MOTCUA_ACCESS_SPOOL_DIR",
+                                  str(VAR_DIR / "spool" / "access"))
+if MOTCUA_ACCESS_SPOOL_DIR in ("off", "none"):
+    MOTCUA_ACCESS_SPOOL_DIR = ""
+MOTCUA_ACCESS_SPOOL_FSYNC = env_bool("MOTCUA_ACCESS_SPOOL_FSYNC", False)
+# Seconds between two flushes by each process's own flusher thread (0: none; then the
+# process's exit, the scheduler's minute and the readers of the log flush).
+MOTCUA_ACCESS_SPOOL_FLUSH_SECONDS = env_float("MOTCUA_ACCESS_SPOOL_FLUSH_SECONDS", 2.0)
+# Markers of written spool segments are kept this many days (a segment older than that
+# could be written twice, never lost).
+MOTCUA_ACCESS_SPOOL_MARKER_DAYS = env_int("MOTCUA_ACCESS_SPOOL_MARKER_DAYS", 30)
 # Center floor (motcua.floor, docs/floor.md): bookings, queue tickets, display, ratings.
 # Bookings an address may make per hour through the API and the booking page (0: no limit);
 # per phone number likewise.

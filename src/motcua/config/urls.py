@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from motcua.portal.signin import CitizenCallback, CitizenSignIn
 
@@ -11,7 +13,10 @@ admin.site.index_title = "Quản trị"
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch without a CSRF token: it only sets the language cookie and redirects
+    # within the site, so a forged post can do no more than switch a visitor's language, and
+    # the public pages then need no token and set no cookie (docs/security.md).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="core/login.html"),

@@ -7,18 +7,25 @@ write transaction that locks the dossier row and the chain, reads the previous h
 On SQLite that serialised every lookup behind the single write lock, and the staff lookup ran at
 an eighth of the speed of a plain indexed select.
 
-The log of reads is now ``audit.AccessLog``, written here:
+The log of reads is ``audit.AccessLog``, written here:
 
-* **One small transaction of its own, no dossier lock.** A read changes nothing in the dossier,
-  so it has no place in the dossier's chain of changes and needs neither the row lock nor the
-  chain lock. ``audit.services.access_record`` takes the access log's next gap-free number and
-  writes the row with its keyed MAC (two statements), so edits, insertions and deletions are
-  found by ``motcua audit verify`` (docs/security.md).
+* **Spooled before the answer, written in batches, never lost.** A read is appended to this
+  process's spool file (``audit.spool``: one ``write()`` before the answer, so it survives the
+  worker being killed the moment after) and moved into ``AccessLog`` by a flusher in batches:
+  one transaction, one multi-row INSERT, each row with its gap-free number and keyed MAC
+  (``audit.services.access_write``), so edits, insertions and deletions are found by
+  ``motcua audit verify`` (docs/security.md). No database write on the read path. A read is in
+  the table within ``MOTCUA_ACCESS_SPOOL_FLUSH_SECONDS`` (its worker's flusher thread), at its
+  worker's exit, or at the scheduler's next minute if the worker died; ``access_log`` and
+  ``motcua audit verify`` flush first. ``MOTCUA_ACCESS_SPOOL_DIR`` empty: written before the
+  answer, one small transaction per read or page.
+* **No dossier lock.** A read changes nothing in the dossier, so it has no place in the
+  dossier's chain of changes and needs neither the row lock nor the chain lock.
 * **At most one row per officer, dossier, channel and client address per window**
   (``MOTCUA_VIEW_LOG_WINDOW_SECONDS``, default 300 s; 0 logs every read). An officer who keeps a
   dossier open and reloads it is one access, not twenty. The window is remembered in Django's
   cache, so with the default per-process cache each worker process remembers its own reads:
-  a read can be logged once per worker and window, never less than once. The row is written
+  a read can be logged once per worker and window, never less than once. The entry is spooled
   before the window is remembered, so a failed write or an unavailable cache can only add a
   row, never lose one.
 
@@ -36,8 +43,9 @@ from django.db import router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.audit import spool
+from motcua.audit.context import normalise_ip
 from motcua.audit.models import AccessLog
-from motcua.audit.services import access_record
 from motcua.core.errors import NotAllowed
 from motcua.core.orm_speed import CompiledQuery, seed_related
 from motcua.dossiers import permissions
@@ -69,13 +77,20 @@ def _remember(key: str, window: int) -> None:
         log.warning("access log: cache unavailable, window not remembered", exc_info=True)
 
 
-def record_view(*, actor, dossier: Dossier | int, channel: str, ip: str | None = None,
-                at: dt.datetime | None = None) -> AccessLog | None:
-    """Log that ``actor`` was shown ``dossier``'s personal data; None when already logged for
-    the same actor, dossier, channel and address within ``MOTCUA_VIEW_LOG_WINDOW_SECONDS``.
-    ``dossier`` may be its id (the conditional lookup's 304 loads no dossier).
+def _entry(*, actor, dossier_id: int, channel: str, ip: str | None, at: dt.datetime) -> dict:
+    return {"dossier_id": dossier_id, "actor_id": actor.pk, "at": at, "channel": channel,
+            "ip": normalise_ip(ip)}
 
-    Call it before the data leaves the server: when the insert fails the read fails with it.
+
+def record_view(*, actor, dossier: Dossier | int, channel: str, ip: str | None = None,
+                at: dt.datetime | None = None) -> dict | None:
+    """Log that ``actor`` was shown ``dossier``'s personal data: the spooled entry, or None when
+    already logged for the same actor, dossier, channel and address within
+    ``MOTCUA_VIEW_LOG_WINDOW_SECONDS``. ``dossier`` may be its id (the conditional lookup's 304
+    loads no dossier).
+
+    Call it before the data leaves the server: when the entry cannot be written the read fails
+    with it.
     """
     if actor is None or getattr(actor, "pk", None) is None:
         raise ValueError("record_view needs the officer who reads the dossier")
@@ -83,21 +98,19 @@ def record_view(*, actor, dossier: Dossier | int, channel: str, ip: str | None =
     key = _window_key(actor=actor, dossier=dossier, channel=channel, ip=ip) if window > 0 else ""
     if key and _seen_recently(key):
         return None
-    # From an id, a model instance is built only to write the row (once per window): building
-    # one of ~60 fields cost more than the rest of a 304.
-    row = access_record(dossier=Dossier(pk=dossier) if isinstance(dossier, int) else dossier,
-                        actor=actor, at=at or timezone.now(), channel=channel,
-                        ip=ip)
+    entry = _entry(actor=actor, dossier_id=dossier if isinstance(dossier, int) else dossier.pk,
+                   channel=channel, ip=ip, at=at or timezone.now())
+    spool.append([entry])
     if key:
         _remember(key, window)
-    return row
+    return entry
 
 
 def record_list(*, actor, dossiers, channel: str, ip: str | None = None,
                 at: dt.datetime | None = None) -> int:
     """Log a list or search page that shows applicants' names (personal data): one read per
-    dossier shown, with the window of ``record_view``, in one INSERT whatever the page size.
-    Returns the number of rows written.
+    dossier shown, with the window of ``record_view``, in one spool write whatever the page
+    size. Returns the number of entries logged.
 
     Logged like a detail read on purpose: "who saw this applicant's name" must find the
     officer who searched for it, and the window keeps paging back and forth to one row each.
@@ -117,16 +130,20 @@ def record_list(*, actor, dossiers, channel: str, ip: str | None = None,
             log.warning("access log: cache unavailable, logging the reads", exc_info=True)
     when = at or timezone.now()
     fresh = [d for d in dossiers if keys[d.pk] not in seen]
-    AccessLog.objects.bulk_create([
-        AccessLog(dossier_id=d.pk, actor=actor, at=when, channel=channel, ip=ip or None)
-        for d in fresh
-    ])
+    spool.append([_entry(actor=actor, dossier_id=d.pk, channel=channel, ip=ip, at=when)
+                  for d in fresh])
     if window > 0 and fresh:
         try:
             cache.set_many({keys[d.pk]: 1 for d in fresh}, timeout=window)
         except Exception:
             log.warning("access log: cache unavailable, window not remembered", exc_info=True)
     return len(fresh)
+
+
+def flush_pending() -> int:
+    """Move the spooled reads that no live process holds, this process's own included, into
+    the access log (``audit.spool.flush``); the rows written."""
+    return spool.flush()
 
 
 def loaded_unit_ids(dossier: Dossier) -> set[int]:
@@ -137,7 +154,10 @@ def loaded_unit_ids(dossier: Dossier) -> set[int]:
 
 
 def access_log(*, dossier: Dossier):
-    """Who looked at this dossier's personal data, oldest first."""
+    """Who looked at this dossier's personal data, oldest first. Flushes the spool first: what
+    this process and dead ones spooled is in; a read still in another live worker's spool
+    arrives within ``MOTCUA_ACCESS_SPOOL_FLUSH_SECONDS``."""
+    flush_pending()
     return AccessLog.objects.filter(dossier=dossier).select_related("actor").order_by("at", "id")
 
 

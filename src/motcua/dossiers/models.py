@@ -227,13 +227,19 @@ class Dossier(models.Model):
         return self.procedure_version.procedure
 
     def is_overdue(self, now=None) -> bool:
-        from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
+        return overdue(self.status, self.due_at, now)
 
-        if self.due_at is None or self.status in FINAL or self.status in PROCESSING_ENDED:
-            return False
-        if self.status in PAUSED:
-            return False
-        return (now or timezone.now()) > self.due_at
+
+def overdue(status: str, due_at, now=None) -> bool:
+    """The rule of ``Dossier.is_overdue`` (quá hạn) on the two fields it reads, for callers
+    holding a row rather than an instance (the public lookup)."""
+    from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
+
+    if due_at is None or status in FINAL or status in PROCESSING_ENDED:
+        return False
+    if status in PAUSED:
+        return False
+    return (now or timezone.now()) > due_at
 
 
 class ProvidedAs(models.TextChoices):

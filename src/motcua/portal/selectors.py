@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field
 from motcua.core.orm_speed import CompiledLookup
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, overdue
 from motcua.dossiers.states import CLOSED_WITH_NOTICE, NATIONAL_NAME, Status
 from motcua.org.calendars import unit_calendar
 from motcua.org.models import Counter, Unit, UnitKind
@@ -120,12 +120,12 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
         row = _public_row(code.upper())
     if row is None:
         return None
-    # Dossier.is_overdue holds the rule; run it on an unsaved copy holding only these fields.
+    # Dossier.is_overdue's rule on the two fields it reads (building a model instance to ask
+    # it was a twentieth of the page).
     rescheduled = row["rescheduled_due_at"]
     original = row["original_due_at"]
     # After an apology (Mẫu 04) the citizen holds the new appointment.
     appointment = rescheduled or row["due_at"]
-    probe = Dossier(status=row["status"], due_at=appointment)
     closed = row["status"] in CLOSED_WITH_NOTICE
     if closed:
         # Refused, withdrawn or stopped: no result will come, so no date is promised; the
@@ -153,5 +153,5 @@ def dossier_public_status(code: str, *, now=None) -> dict | None:
         "closed": closed,
         "public_reason": row["refusal_reason"] if closed else "",
         "notice_handed_at": row["notice_delivery__handed_at"],
-        "overdue": not closed and probe.is_overdue(now),
+        "overdue": not closed and overdue(row["status"], appointment, now),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -67,3 +67,13 @@ def announcement(legal_basis: str) -> str:
         if "công bố" in line.lower():
             return line.strip()
     return ""
+
+
+@register.filter(is_safe=False)
+def hm_dmy(value) -> str:
+    """A time as "08:05 02/03/2026" in the current zone, as ``|date:"H:i d/m/Y"`` gives it (the
+    public status page shows the same in both languages), or "" for none: ``strftime`` instead
+    of Django's date formatter, a twentieth of its cost on the lookup page."""
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")

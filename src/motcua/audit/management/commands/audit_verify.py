@@ -26,11 +26,18 @@ class Command(BaseCommand):
             problems = evidence_verify(data)
             summary = f"Tệp chứng cứ {data.get('chain', '')}: {len(data.get('events', []))} sự kiện"
         else:
+            from motcua.audit import spool
             from motcua.audit.verify import verify_database
 
+            # Reads spooled by dead processes go in first (numbered and MAC-ed like the rest);
+            # those a live worker still holds are counted, not yet verifiable.
+            spool.flush()
             problems = verify_database(anchor_file=options["anchor"])
             summary = (f"{AuditEvent.objects.count()} sự kiện, {AccessLog.objects.count()} "
                        f"lượt xem, {AuditCheckpoint.objects.count()} điểm niêm phong")
+            waiting = spool.pending()
+            if waiting:
+                summary += f"; {waiting} lượt xem còn chờ trong hàng đợi của tiến trình đang chạy"
         if problems:
             for item in problems:
                 self.stderr.write(str(item))
