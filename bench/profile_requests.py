@@ -142,13 +142,10 @@ def cases(fx: dict, workdir: Path) -> dict:
         "lookup": ("GET", lambda: f"/api/v1/dossiers/{rng.choice(center_codes)}", auth, None),
         "lookup_revalidate": ("GET", revalidate_path, revalidate_headers, None),
         # The lookups' baseline (bench/baseline/views.py): one indexed SELECT through the same
-        # middleware, the figure the HTTP ratio divides by.
+        # middleware, the figure the HTTP ratio divides by; a path's CPU time over this one's,
+        # inverted, is the in-process counterpart of its HTTP ratio.
         "raw_select": ("GET", lambda: f"/bench/raw-select/{rng.choice(center_codes)}", {}, None),
         "lookup_page": ("GET", lambda: f"/tra-cuu/{rng.choice(codes)}/", {}, None),
-        # The bench's ceiling for both lookups (the same middleware, one indexed SELECT, JSON):
-        # a path's CPU time over this one's, inverted, is the in-process counterpart of its
-        # HTTP ratio.
-        "raw_select": ("GET", lambda: f"/bench/raw-select/{rng.choice(codes)}", {}, None),
     }
     for name, paths in lists.items():
         out[f"worklist {name}"] = ("GET", lambda paths=paths: rng.choice(paths), leader_auth, None)
