@@ -218,10 +218,21 @@ def _dt(value, name: str) -> dt.datetime:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
+def dossier_count(*, cap: int, **list_args) -> int:
+    """``capped_count(dossier_list(**list_args), cap)`` without building the list's page
+    query: only the index-served union it is counted from (a home page tile; building nine
+    lists' page queries was half the home page's CPU time, docs/performance.md round two).
+    A result above ``cap`` means "more than cap"."""
+    source = dossier_list(**list_args, counting=True)
+    if isinstance(source, IndexIds):
+        return source.count(cap + 1)
+    return source.order_by().values("pk")[:cap + 1].count()
+
+
 def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None = None,
                  where: Sequence[Q] = (), order: Sequence[str] = ("-received_at", "-id"),
                  candidates: Q | None = None, candidates_visible: bool = False,
-                 ) -> QuerySet[Dossier]:
+                 counting: bool = False) -> QuerySet[Dossier]:
     """Dossiers visible to ``user``, filtered, newest first.
 
     Filters: unit (id: receiving, competent or current), status (internal, comma list),
@@ -231,7 +242,9 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
     ``order``: model field names, ending with ``id`` or ``-id`` so the order is total;
     ``candidates``: a condition with an index of its own that contains the whole list (a
     worklist's "held by me", "held by my units"): the list is read from it alone, checking
-    visibility per row unless ``candidates_visible`` says the user may see all of them.
+    visibility per row unless ``candidates_visible`` says the user may see all of them;
+    ``counting`` (for ``dossier_count`` only): the ``IndexIds`` the list is counted from, when
+    it has one, instead of the list.
 
     How the query is built, and why (measured at 1M dossiers, docs/performance.md): who may see
     a dossier, and ``?unit=``, are ORs over the three unit columns (plus "a step of my unit");
@@ -279,24 +292,32 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
         conds.append(search_q(str(filters["q"])))
     unit = _unit_id(filters.get("unit"))
     if candidates is not None:
-        return _from_candidates(user, unit, candidates, candidates_visible, conds, order)
+        return _from_candidates(user, unit, candidates, candidates_visible, conds, order,
+                                counting=counting)
     arms = _arms(user, unit, narrowed=narrowed)
     if arms is None:
         return _base().filter(*conds).order_by(*order)
     if not arms:
         return _base().none()
     if not narrowed:
-        qs = _base().filter(reduce(operator.or_, (a for a, _t in arms)), *conds).order_by(*order)
         # Its capped count (a home page tile, the list's "hơn 10.000") from the disjoint
         # index-served arms, which stop at the cap: unordered, the one OR query let SQLite
         # pick a covering index holding every unit column and walk it from the start
         # (170 ms at a million dossiers for the busiest unit's "all" tile).
+        count_ids = None
         if (count_arms := _arms(user, unit, narrowed=True)):
             counted = [Dossier.objects.filter(arm, *conds).order_by().values_list("id")
                        for arm in _disjoint(count_arms)]
-            qs.count_ids = IndexIds(counted[0].union(*counted[1:], all=True), ("id",))
+            count_ids = IndexIds(counted[0].union(*counted[1:], all=True), ("id",))
+            if counting:
+                return count_ids
+        qs = _base().filter(reduce(operator.or_, (a for a, _t in arms)), *conds).order_by(*order)
+        qs.count_ids = count_ids
         return qs
     per_arm = [Dossier.objects.filter(arm, *conds).order_by() for arm in _disjoint(arms)]
+    if counting:
+        counted = [a.values_list("id") for a in per_arm]
+        return IndexIds(counted[0].union(*counted[1:], all=True), ("id",))
     ids = [a.values("id") for a in per_arm]
     qs = _base().filter(pk__in=ids[0].union(*ids[1:], all=True)).order_by(*order)
     rows = [a.values_list("id", *_ordering_columns(order)) for a in per_arm]
@@ -363,7 +384,7 @@ def _ordering_columns(order: Sequence[str]) -> list[str]:
 
 
 def _from_candidates(user, unit: int | None, candidates: Q, visible: bool, conds: list[Q],
-                     order: Sequence[str]) -> QuerySet[Dossier]:
+                     order: Sequence[str], *, counting: bool = False):
     if unit is not None:
         conds = [*conds, Q(receiving_unit_id=unit) | Q(competent_unit_id=unit)
                  | Q(current_unit_id=unit)]
@@ -377,6 +398,8 @@ def _from_candidates(user, unit: int | None, candidates: Q, visible: bool, conds
         # SQLite misjudged a mostly-NULL holder column and scanned the table (0.75 s).
         inner = Dossier.objects.filter(candidates, *conds).order_by().values("pk")
         rows = Dossier.objects.filter(Q(pk__in=inner), _visible_q(units))
+    if counting:
+        return IndexIds(rows.order_by().values_list("id"), ("id",))
     qs = _base().filter(pk__in=rows.order_by().values("pk")).order_by(*order)
     qs.index_ids = IndexIds(rows.order_by().values_list("id", *_ordering_columns(order)), order)
     return qs
