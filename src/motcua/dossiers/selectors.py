@@ -42,7 +42,7 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
 class IndexIds:
     """The ids of a narrowed list, in list order, read from covering indexes only.
 
-    ``union`` is ``arm UNION arm …`` (or one query) of ``(id, ordering columns…)`` rows. Ordered by the
+    ``union`` is ``arm UNION ALL arm …`` of disjoint arms (or one query) of ``(id, ordering columns…)`` rows. Ordered by the
     caller's columns *outside* the union: given an ``ORDER BY`` on the union itself, SQLite
     pushes it into every arm and may then walk a ``(status, received_at)`` index through the
     table to avoid a sort, which is the scan this exists to avoid.
@@ -251,7 +251,8 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
     no single index serves an OR, so SQLite walked the whole ``received_at`` index. When the
     list is narrowed (a status list, overdue, a worklist), each OR arm becomes a subquery of
     its own, served by a ``(unit column, status, due_at, received_at)`` index, and the list is
-    ``id IN (arm UNION arm …)``: a few thousand index entries instead of a million rows. The
+    ``id IN (arm UNION ALL arm …)``, the arms made disjoint (``_disjoint``): a few thousand
+    index entries instead of a million rows, and a capped count stops at its cap. The
     same union carrying the ordering columns (``index_ids``) gives a page of ids and a count
     from the indexes alone. Without a narrowing filter the list is most of what the user sees,
     so one OR query is kept: walking ``received_at`` newest first finds a page at once.
