@@ -77,6 +77,26 @@ def test_rows_by_pk_keeps_order_loading_and_skips_the_missing(version, django_as
     assert orm_speed.rows_by_pk(source, []) == []
 
 
+def test_rows_by_pk_without_prefetch_is_compiled_once_per_shape(version,
+                                                                django_assert_num_queries):
+    units = [UnitFactory(parent=UnitFactory()) for _ in range(3)]
+    source = (Unit.objects.filter(code="nothing matches this").select_related("parent")
+              .only("code", "parent__code").order_by("code"))
+    expected = {u.pk: u for u in Unit.objects.select_related("parent").only("code", "parent__code")}
+    for ids in ([units[2].pk, units[0].pk, 10**9, units[1].pk], [units[1].pk], [units[1].pk] * 2):
+        with django_assert_num_queries(1):
+            rows = orm_speed.rows_by_pk(source, ids)
+        assert [r.pk for r in rows] == [i for i in dict.fromkeys(ids) if i in expected]
+        for row in rows:
+            assert row == expected[row.pk] and row.code == expected[row.pk].code
+            assert row.get_deferred_fields() >= {"name"}
+            with django_assert_num_queries(0):  # the related row came with it
+                assert row.parent.code == expected[row.pk].parent.code
+    # Another loading of the same model is another shape, not the first one's columns.
+    wide = orm_speed.rows_by_pk(Unit.objects.all(), [units[0].pk])
+    assert wide[0].get_deferred_fields() == set() and wide[0].name == units[0].name
+
+
 def test_queryset_sql_runs_as_the_queryset_and_none_for_an_empty_in(version):
     UnitFactory(), UnitFactory()
     qs = Unit.objects.filter(code__endswith=".H15").values_list("id").order_by()

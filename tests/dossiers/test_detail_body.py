@@ -56,3 +56,28 @@ def test_labels_follow_the_active_language(world, bring, frozen):
     with translation.override("en"):
         assert _json(detail_body(world.leader, loaded)) == _reference(
             DossierDetailSerializer, world.leader, loaded)
+
+
+@pytest.mark.parametrize("status", sorted(PATHS))
+def test_list_row_equals_the_list_serializer(world, bring, frozen, status):
+    """The API list's rows (``detail_body.list_row``), loaded as the list loads them (only the
+    columns a row shows), are what ``DossierListSerializer`` gives, key order included."""
+    from motcua.dossiers import selectors
+    from motcua.dossiers.detail_body import list_row, list_row_values
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.serializers import DossierListSerializer
+
+    d = bring(status)
+    for loaded in (selectors.list_rows(Dossier.objects.filter(pk=d.pk)).get(),
+                   Dossier.objects.get(pk=d.pk)):
+        body = list_row(loaded)
+        assert _json(body) == _json(DossierListSerializer(loaded).data)
+        assert list(body) == list(DossierListSerializer().fields)
+    # The API list's page: column values, no model instances.
+    (values,) = selectors.list_page_rows([d.pk], "default")
+    assert values.pk == d.pk
+    assert list(list_row_values(values)) == list(DossierListSerializer().fields)
+    assert _json(list_row_values(values)) == _json(DossierListSerializer(loaded).data)
+    with translation.override("en"):
+        assert _json(list_row(loaded)) == _json(DossierListSerializer(loaded).data)
+        assert _json(list_row_values(values)) == _json(DossierListSerializer(loaded).data)

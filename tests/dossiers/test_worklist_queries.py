@@ -197,6 +197,21 @@ def test_worklists_match_the_reference(province):
                                        and rule(user, x, units)]), (user.username, key)
 
 
+def test_tile_counts_are_the_capped_counts_of_the_lists(province, monkeypatch):
+    """The home page counts each worklist without building its page query
+    (``selectors.dossier_count``): the same number as counting the list, capped alike."""
+    from motcua.dossiers.pagination import capped_count
+
+    for cap in (2, 1000):
+        monkeypatch.setattr(ws_selectors, "TILE_COUNT_CAP", cap)
+        for user in province.users:
+            counts = ws_selectors.worklist_counts(user=user, now=NOW)
+            for w in ws_selectors.WORKLISTS:
+                listed = ws_selectors.worklist(user=user, key=w.key, now=NOW)
+                assert counts[w.key] == capped_count(listed, cap), (user.username, w.key, cap)
+                assert counts[w.key] == min(len(list(listed)), cap + 1), (user.username, w.key)
+
+
 def test_tile_counts_stop_past_the_cap(province, monkeypatch):
     monkeypatch.setattr(ws_selectors, "TILE_COUNT_CAP", 2)
     counts = ws_selectors.worklist_counts(user=province.root, now=NOW)
@@ -293,6 +308,12 @@ def test_narrowed_lists_read_indexes_not_the_table(province):
             plan = " | ".join(row[3] for row in cursor.fetchall())
         assert "SCAN dossiers_dossier" not in plan, plan
         assert "COVERING INDEX dossier_" in plan, plan
+        # Every unit-column arm, its exclusions of the arms before it included, stays
+        # index-only (migration 0011).
+        for part in plan.split(" | "):
+            if part.startswith("SEARCH dossiers_dossier") and "unit_id=" in part:
+                assert "COVERING INDEX" in part, plan
+        assert "UNION USING TEMP B-TREE" not in plan, plan
 
 
 @pytest.mark.parametrize("query", [{}, {"status": "appraising"}, {"overdue": "1"}])

@@ -76,12 +76,59 @@ def rows_by_pk(source: QuerySet[M], ids: Sequence[Any]) -> list[M]:
     """
     if not ids:
         return []
-    qs = source.model._default_manager.filter(pk__in=ids).order_by()
-    qs.query.select_related = source.query.select_related
-    qs.query.deferred_loading = source.query.deferred_loading
-    qs = qs.prefetch_related(*getattr(source, "_prefetch_related_lookups", ()))
-    by_id = {row.pk: row for row in qs}
+    prefetch = getattr(source, "_prefetch_related_lookups", ())
+    if prefetch:
+        qs = _by_pk(source, source.model._default_manager.filter(pk__in=ids)).prefetch_related(
+            *prefetch)
+        rows = list(qs)
+    else:
+        # A page is a handful of shapes (its loading, its length), each compiled once per
+        # process: compiling the page's select_related query cost more than running it.
+        ids = list(dict.fromkeys(ids))
+        rows = _by_pk_query(source, len(ids)).objects(source.db, *ids)
+    by_id = {row.pk: row for row in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _by_pk(source: QuerySet[M], qs: QuerySet[M]) -> QuerySet[M]:
+    qs = qs.order_by()
+    qs.query.select_related = copy.deepcopy(source.query.select_related)
+    qs.query.deferred_loading = source.query.deferred_loading
+    return qs
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(value))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+_BY_PK_QUERIES: dict[tuple, CompiledQuery] = {}
+# Shapes seen by a process: (model, select_related, deferred columns, number of ids); a page is
+# at most 50 ids, so this stays small; the bound only guards against an unforeseen caller.
+_BY_PK_MAX = 1024
+
+
+def _by_pk_query(source: QuerySet, n: int) -> CompiledQuery:
+    key = (source.model, _frozen(source.query.select_related),
+           _frozen(source.query.deferred_loading), n)
+    compiled = _BY_PK_QUERIES.get(key)
+    if compiled is None:
+        template = _by_pk(source, source.model._default_manager.all())
+        if len(_BY_PK_QUERIES) >= _BY_PK_MAX:
+            _BY_PK_QUERIES.clear()
+
+        def build(alias: str, *pks: Any) -> QuerySet:
+            return _by_pk(template, template.model._default_manager.using(alias)
+                          .filter(pk__in=pks))
+
+        # Placeholders: negative ids, which no row has and no two of which are equal.
+        compiled = _BY_PK_QUERIES[key] = CompiledQuery(build, *range(-1, -n - 1, -1))
+    return compiled
 
 
 # --- SQL of a queryset, for a hand-written wrapper --------------------------------------------
@@ -213,3 +260,49 @@ class CompiledQuery:
                 populator.populate(row, obj)
             out.append(obj)
         return out
+
+
+# --- column values of a page, by primary key ---------------------------------------------------
+
+
+_VALUES_BY_PK: dict[tuple, tuple] = {}
+
+
+def values_by_pk(model: type[Model], columns: Sequence[str], ids: Sequence[Any],
+                 alias: str) -> list[tuple]:
+    """``model.objects.filter(pk__in=ids).values_list("pk", *columns)`` in the order of
+    ``ids`` (missing ones skipped), each row converted exactly as ``values_list`` converts it,
+    with the query compiled once per process for each ``(model, columns, len(ids))``.
+
+    For a list page that shows a few columns of a few related rows: building a model instance
+    for the dossier and each of its related rows was a quarter of an API list request at 50
+    rows (docs/performance.md, round two).
+    """
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    connection = connections[alias]
+    key = (model, tuple(columns), len(ids), alias, connection.vendor)
+    compiled = _VALUES_BY_PK.get(key)
+    if compiled is None:
+        # Placeholders: negative ids, which no row has and no two of which are equal.
+        placeholders = list(range(-1, -len(ids) - 1, -1))
+        qs = (model._default_manager.using(alias).filter(pk__in=placeholders).order_by()
+              .values_list("pk", *columns))
+        compiler = qs.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        slots = [list(params).index(p) for p in placeholders]
+        if len(params) != len(ids):
+            raise RuntimeError(f"values_by_pk compiled with other parameters: {params!r}")
+        if len(_VALUES_BY_PK) >= _BY_PK_MAX:
+            _VALUES_BY_PK.clear()
+        compiled = _VALUES_BY_PK[key] = (sql, slots, compiler)
+    sql, slots, compiler = compiled
+    params: list[Any] = [None] * len(ids)
+    for value, at in zip(ids, slots, strict=True):
+        params[at] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    by_id = {row[0]: row for row in compiler.results_iter(results=[raw])}
+    return [tuple(by_id[i]) for i in ids if i in by_id]

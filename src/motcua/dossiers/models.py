@@ -48,6 +48,18 @@ class CodeSequence(models.Model):
         ]
 
 
+def overdue(status: str, due_at, now=None) -> bool:
+    """``Dossier.is_overdue`` (quá hạn) from the two columns it reads: lists built from column
+    values and the public lookup, without a model instance, answer the same."""
+    from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
+
+    if due_at is None or status in FINAL or status in PROCESSING_ENDED:
+        return False
+    if status in PAUSED:
+        return False
+    return (now or timezone.now()) > due_at
+
+
 class Dossier(models.Model):
     """An administrative dossier (hồ sơ)."""
 
@@ -179,13 +191,17 @@ class Dossier(models.Model):
             # the ordering columns in the index too, so a page of ids and the count never
             # touch the table. The first replaces (current_unit, status). SQLite keeps the
             # rowid (= id) in every index; PostgreSQL needs it INCLUDEd for an index-only scan
-            # (Django leaves INCLUDE out on SQLite).
-            models.Index(fields=["current_unit", "status", "due_at", "received_at"],
-                         include=["id"], name="dossier_cur_status_due"),
+            # (Django leaves INCLUDE out on SQLite). The arms are read as disjoint parts of a
+            # UNION ALL (selectors._disjoint): the competent arm leaves out what the receiving
+            # arm read, the current arm both, so those indexes carry the unit columns tested.
+            models.Index(fields=["current_unit", "status", "due_at", "received_at",
+                                 "receiving_unit", "competent_unit"],
+                         include=["id"], name="dossier_cur_status_due_x"),
             models.Index(fields=["receiving_unit", "status", "due_at", "received_at"],
                          include=["id"], name="dossier_recv_status_due"),
-            models.Index(fields=["competent_unit", "status", "due_at", "received_at"],
-                         include=["id"], name="dossier_comp_status_due"),
+            models.Index(fields=["competent_unit", "status", "due_at", "received_at",
+                                 "receiving_unit"],
+                         include=["id"], name="dossier_comp_status_due_x"),
             # The staff search by name (selectors.search_q).
             models.Index(fields=["applicant_name_folded"], name="dossier_applicant_folded"),
         ]
@@ -228,18 +244,6 @@ class Dossier(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return overdue(self.status, self.due_at, now)
-
-
-def overdue(status: str, due_at, now=None) -> bool:
-    """The rule of ``Dossier.is_overdue`` (quá hạn) on the two fields it reads, for callers
-    holding a row rather than an instance (the public lookup)."""
-    from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
-
-    if due_at is None or status in FINAL or status in PROCESSING_ENDED:
-        return False
-    if status in PAUSED:
-        return False
-    return (now or timezone.now()) > due_at
 
 
 class ProvidedAs(models.TextChoices):

@@ -28,9 +28,10 @@ MAX_PAGE = 1_000_000
 def capped_count(qs, cap: int) -> int:
     """``qs.count()``, but stops at ``cap + 1`` (a result above ``cap`` means "more than cap").
 
-    Uses the list's ``index_ids`` when it has them (``dossiers.selectors.dossier_list``).
+    Uses the list's ``count_ids`` or ``index_ids`` when it has them
+    (``dossiers.selectors.dossier_list``).
     """
-    source = getattr(qs, "index_ids", None)
+    source = getattr(qs, "count_ids", None) or getattr(qs, "index_ids", None)
     if source is not None:
         return source.count(cap + 1)
     return qs.order_by().values("pk")[:cap + 1].count()
@@ -126,6 +127,10 @@ class CappedPaginator(Paginator):
         applied when the ids were read. Keeps ``select_related``, ``only``/``defer`` and
         ``prefetch_related``, which is all the dossier lists use (no annotations).
         """
+        page_rows = getattr(self.object_list, "page_rows", None)
+        if page_rows is not None:
+            # The list's own row loader (``selectors.list_rows``: column values, no models).
+            return page_rows(ids, self.object_list.db)
         return rows_by_pk(cast(QuerySet, self.object_list), ids)
 
     @cached_property

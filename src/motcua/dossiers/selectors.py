@@ -6,8 +6,9 @@ import datetime as dt
 import operator
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import reduce
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput, NotAllowed
-from motcua.core.orm_speed import queryset_sql
+from motcua.core.orm_speed import queryset_sql, values_by_pk
 from motcua.core.text import fold
 from motcua.dossiers import deadlines, permissions
 from motcua.dossiers.models import Apology, Dossier, DossierStep, StatusChange
@@ -41,7 +42,7 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
 class IndexIds:
     """The ids of a narrowed list, in list order, read from covering indexes only.
 
-    ``union`` is ``arm UNION arm …`` (or one query) of ``(id, ordering columns…)`` rows. Ordered by the
+    ``union`` is ``arm UNION ALL arm …`` of disjoint arms (or one query) of ``(id, ordering columns…)`` rows. Ordered by the
     caller's columns *outside* the union: given an ``ORDER BY`` on the union itself, SQLite
     pushes it into every arm and may then walk a ``(status, received_at)`` index through the
     table to avoid a sort, which is the scan this exists to avoid.
@@ -99,6 +100,11 @@ class DossierQuerySet(QuerySet):
     """
 
     index_ids: IndexIds | None = None
+    # The same dossiers, unordered, for counting only (``pagination.capped_count``): set on a
+    # list whose pages are read otherwise (newest first, one OR query).
+    count_ids: IndexIds | None = None
+    # Set by ``list_rows``: how a paginator loads a page's rows from their ids.
+    page_rows: Callable[[Sequence[int], str], list] | None = None
 
 
 # What a row of the API list shows (serializers.DossierListSerializer): a procedure version
@@ -113,10 +119,55 @@ LIST_COLUMNS = (
 )
 
 
+class ListRow(NamedTuple):
+    """What a row of the API list shows, read as column values (no model instances).
+
+    ``pk`` lets the access log record the row like a dossier."""
+
+    pk: int
+    code: str
+    status: str
+    national_status: int
+    procedure: str
+    procedure_name: str
+    field: str | None
+    receiving_unit: str | None
+    competent_unit: str | None
+    current_unit: str | None
+    applicant_name: str
+    channel: int
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+
+
+# ListRow's columns after pk, in its order.
+LIST_VALUES = (
+    "code", "status", "national_status", "procedure_version__procedure__code",
+    "procedure_version__name", "field__code", "receiving_unit__code", "competent_unit__code",
+    "current_unit__code", "applicant_name", "channel", "received_at", "due_at",
+)
+
+
+def list_page_rows(ids: Sequence[int], alias: str) -> list[ListRow]:
+    """The ``ListRow`` of each id, in that order (one query, compiled once per page length).
+
+    Fifty ``Dossier`` instances with five related instances each were a quarter of an API list
+    request's CPU time; the row needs thirteen values (docs/performance.md, round two).
+    """
+    return [ListRow(*row) for row in values_by_pk(Dossier, LIST_VALUES, ids, alias)]
+
+
 def list_rows(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
-    """``qs`` loading only the columns a list row shows; keeps its ``index_ids``."""
+    """``qs`` loading only the columns a list row shows; keeps its ``index_ids`` and
+    ``count_ids``.
+
+    A paginator (``pagination.CappedPaginator``) reads its pages as ``ListRow`` values
+    (``page_rows``); iterating the queryset itself still gives narrow ``Dossier`` instances.
+    """
     narrow = qs.select_related(None).select_related(*LIST_RELATED).only(*LIST_COLUMNS)
     narrow.index_ids = getattr(qs, "index_ids", None)
+    narrow.count_ids = getattr(qs, "count_ids", None)
+    narrow.page_rows = list_page_rows
     return narrow
 
 
@@ -167,10 +218,21 @@ def _dt(value, name: str) -> dt.datetime:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
+def dossier_count(*, cap: int, **list_args) -> int:
+    """``capped_count(dossier_list(**list_args), cap)`` without building the list's page
+    query: only the index-served union it is counted from (a home page tile; building nine
+    lists' page queries was half the home page's CPU time, docs/performance.md round two).
+    A result above ``cap`` means "more than cap"."""
+    source = dossier_list(**list_args, counting=True)
+    if isinstance(source, IndexIds):
+        return source.count(cap + 1)
+    return source.order_by().values("pk")[:cap + 1].count()
+
+
 def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None = None,
                  where: Sequence[Q] = (), order: Sequence[str] = ("-received_at", "-id"),
                  candidates: Q | None = None, candidates_visible: bool = False,
-                 ) -> QuerySet[Dossier]:
+                 counting: bool = False) -> QuerySet[Dossier]:
     """Dossiers visible to ``user``, filtered, newest first.
 
     Filters: unit (id: receiving, competent or current), status (internal, comma list),
@@ -180,14 +242,17 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
     ``order``: model field names, ending with ``id`` or ``-id`` so the order is total;
     ``candidates``: a condition with an index of its own that contains the whole list (a
     worklist's "held by me", "held by my units"): the list is read from it alone, checking
-    visibility per row unless ``candidates_visible`` says the user may see all of them.
+    visibility per row unless ``candidates_visible`` says the user may see all of them;
+    ``counting`` (for ``dossier_count`` only): the ``IndexIds`` the list is counted from, when
+    it has one, instead of the list.
 
     How the query is built, and why (measured at 1M dossiers, docs/performance.md): who may see
     a dossier, and ``?unit=``, are ORs over the three unit columns (plus "a step of my unit");
     no single index serves an OR, so SQLite walked the whole ``received_at`` index. When the
     list is narrowed (a status list, overdue, a worklist), each OR arm becomes a subquery of
     its own, served by a ``(unit column, status, due_at, received_at)`` index, and the list is
-    ``id IN (arm UNION arm …)``: a few thousand index entries instead of a million rows. The
+    ``id IN (arm UNION ALL arm …)``, the arms made disjoint (``_disjoint``): a few thousand
+    index entries instead of a million rows, and a capped count stops at its cap. The
     same union carrying the ordering columns (``index_ids``) gives a page of ids and a count
     from the indexes alone. Without a narrowing filter the list is most of what the user sees,
     so one OR query is kept: walking ``received_at`` newest first finds a page at once.
@@ -228,20 +293,56 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
         conds.append(search_q(str(filters["q"])))
     unit = _unit_id(filters.get("unit"))
     if candidates is not None:
-        return _from_candidates(user, unit, candidates, candidates_visible, conds, order)
+        return _from_candidates(user, unit, candidates, candidates_visible, conds, order,
+                                counting=counting)
     arms = _arms(user, unit, narrowed=narrowed)
     if arms is None:
         return _base().filter(*conds).order_by(*order)
     if not arms:
         return _base().none()
     if not narrowed:
-        return _base().filter(reduce(operator.or_, arms), *conds).order_by(*order)
-    per_arm = [Dossier.objects.filter(arm, *conds).order_by() for arm in arms]
+        # Its capped count (a home page tile, the list's "hơn 10.000") from the disjoint
+        # index-served arms, which stop at the cap: unordered, the one OR query let SQLite
+        # pick a covering index holding every unit column and walk it from the start
+        # (170 ms at a million dossiers for the busiest unit's "all" tile).
+        count_ids = None
+        if (count_arms := _arms(user, unit, narrowed=True)):
+            counted = [Dossier.objects.filter(arm, *conds).order_by().values_list("id")
+                       for arm in _disjoint(count_arms)]
+            count_ids = IndexIds(counted[0].union(*counted[1:], all=True), ("id",))
+            if counting:
+                return count_ids
+        qs = _base().filter(reduce(operator.or_, (a for a, _t in arms)), *conds).order_by(*order)
+        qs.count_ids = count_ids
+        return qs
+    per_arm = [Dossier.objects.filter(arm, *conds).order_by() for arm in _disjoint(arms)]
+    if counting:
+        counted = [a.values_list("id") for a in per_arm]
+        return IndexIds(counted[0].union(*counted[1:], all=True), ("id",))
     ids = [a.values("id") for a in per_arm]
-    qs = _base().filter(pk__in=ids[0].union(*ids[1:])).order_by(*order)
+    qs = _base().filter(pk__in=ids[0].union(*ids[1:], all=True)).order_by(*order)
     rows = [a.values_list("id", *_ordering_columns(order)) for a in per_arm]
-    qs.index_ids = IndexIds(rows[0].union(*rows[1:]), order)
+    qs.index_ids = IndexIds(rows[0].union(*rows[1:], all=True), order)
     return qs
+
+
+def _disjoint(arms: list[tuple[Q, Q]]) -> list[Q]:
+    """The arms made disjoint: each one without the dossiers of the arms before it (their unit
+    tests), so that ``UNION ALL`` gives every dossier once.
+
+    ``UNION`` removed the duplicates by building the whole union in a temporary b-tree before
+    the first row came out, so even a count that stops at 1,001 (a home page tile) read every
+    match: the busiest unit's overdue tile cost 27 ms at a million dossiers on SQLite, and grew
+    with the data. ``UNION ALL`` streams, and a capped count stops at the cap. The exclusions
+    are unit columns, which the ``(unit column, status, due_at, received_at, …)`` indexes
+    carry, so each arm stays an index-only read (migration 0011). A visibility test an arm may
+    carry holds or not for the dossier whatever the arm, so excluding the unit test is enough.
+    """
+    out: list[Q] = []
+    for i, (arm, _test) in enumerate(arms):
+        before = [test for _arm, test in arms[:i]]
+        out.append(arm & ~reduce(operator.or_, before) if before else arm)
+    return out
 
 
 # A receipt's QR code holds the public lookup URL (…/tra-cuu/<code>/); a scanner types it.
@@ -284,7 +385,7 @@ def _ordering_columns(order: Sequence[str]) -> list[str]:
 
 
 def _from_candidates(user, unit: int | None, candidates: Q, visible: bool, conds: list[Q],
-                     order: Sequence[str]) -> QuerySet[Dossier]:
+                     order: Sequence[str], *, counting: bool = False):
     if unit is not None:
         conds = [*conds, Q(receiving_unit_id=unit) | Q(competent_unit_id=unit)
                  | Q(current_unit_id=unit)]
@@ -298,35 +399,43 @@ def _from_candidates(user, unit: int | None, candidates: Q, visible: bool, conds
         # SQLite misjudged a mostly-NULL holder column and scanned the table (0.75 s).
         inner = Dossier.objects.filter(candidates, *conds).order_by().values("pk")
         rows = Dossier.objects.filter(Q(pk__in=inner), _visible_q(units))
+    if counting:
+        return IndexIds(rows.order_by().values_list("id"), ("id",))
     qs = _base().filter(pk__in=rows.order_by().values("pk")).order_by(*order)
     qs.index_ids = IndexIds(rows.order_by().values_list("id", *_ordering_columns(order)), order)
     return qs
 
 
-def _arms(user, unit: int | None, *, narrowed: bool) -> list[Q] | None:
-    """The list's scope as OR arms (``[]``: nothing visible, None: no scope at all).
+def _arms(user, unit: int | None, *, narrowed: bool) -> list[tuple[Q, Q]] | None:
+    """The list's scope as OR arms (``[]``: nothing visible, None: no scope at all), each as
+    ``(condition, unit test)``: the condition is the unit test, possibly with the visibility
+    test; ``_disjoint`` excludes an arm's unit test from the arms after it.
 
-    Narrowed lists get index-friendly arms, each read on its own (the steps arm as a join);
-    otherwise the visibility rule stays one row condition (the steps test as ``EXISTS``).
+    Narrowed lists get index-friendly arms, each read on its own (the steps arm as an ``IN``
+    over the steps of my units, which gives each dossier once); otherwise the visibility rule
+    stays one row condition (the steps test as ``EXISTS``).
     """
     superuser = getattr(user, "is_superuser", False)
     units = sorted(permissions.staff_units(user))
     if unit is not None:
-        arms = [Q(receiving_unit_id=unit), Q(competent_unit_id=unit), Q(current_unit_id=unit)]
+        tests = [Q(receiving_unit_id=unit), Q(competent_unit_id=unit), Q(current_unit_id=unit)]
         if not superuser and unit not in units:
             # Someone else's unit: only what my units may see of it.
-            return [arm & _visible_q(units) for arm in arms] if units else []
+            return [(test & _visible_q(units), test) for test in tests] if units else []
         # Otherwise visibility is implied: every dossier received, decided or held by one of
         # my units is visible to me, so the four-test visibility OR would only cost.
-        return arms
+        return [(test, test) for test in tests]
     if superuser:
         return None
     if not units:
         return []
     if narrowed:
-        return [Q(receiving_unit_id__in=units), Q(competent_unit_id__in=units),
-                Q(current_unit_id__in=units), Q(steps__unit_id__in=units)]
-    return [_visible_q(units)]
+        steps = Q(pk__in=DossierStep.objects.filter(unit_id__in=units).values("dossier_id"))
+        return [(test, test) for test in (
+            Q(receiving_unit_id__in=units), Q(competent_unit_id__in=units),
+            Q(current_unit_id__in=units), steps)]
+    visible = _visible_q(units)
+    return [(visible, visible)]
 
 
 def _unit_id(value) -> int | None:

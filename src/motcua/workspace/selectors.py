@@ -19,7 +19,6 @@ from django.utils.translation import pgettext
 from motcua.catalog.selectors import procedures_search
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Apology, Dossier, DossierPause, StatusChange
-from motcua.dossiers.pagination import capped_count
 from motcua.dossiers.states import CLOSED_WITH_NOTICE, PAUSED, Status
 from motcua.dossiers.transitions import TRANSITIONS
 from motcua.org import permissions
@@ -139,8 +138,17 @@ TILE_COUNT_CAP = 1000
 def worklist_counts(*, user, now: dt.datetime | None = None) -> dict[str, int]:
     """Dossiers in each worklist, up to ``TILE_COUNT_CAP + 1`` (more than the cap)."""
     now = now or timezone.now()
-    return {w.key: capped_count(worklist(user=user, key=w.key, now=now), TILE_COUNT_CAP)
+    return {w.key: worklist_count(user=user, key=w.key, now=now, cap=TILE_COUNT_CAP)
             for w in WORKLISTS}
+
+
+def worklist_count(*, user, key: str, now: dt.datetime, cap: int) -> int:
+    """``capped_count(worklist(...), cap)``, counted without building the list's page query
+    (``dossiers.selectors.dossier_count``)."""
+    candidates, visible, where = _worklist_where(key, user=user, now=now)
+    return dossier_selectors.dossier_count(
+        cap=cap, user=user, now=now, where=where, candidates=candidates,
+        candidates_visible=visible)
 
 
 def mark_rows(dossiers, *, now: dt.datetime) -> list[Dossier]:
