@@ -205,6 +205,26 @@ def test_an_id_token_is_exchanged_once(client, portal, backchannel):
     assert "replayed" in str(AuditEvent.objects.get(event_type="security.oidc_rejected").data)
 
 
+def test_a_replay_is_refused_by_another_worker_too(client, portal, backchannel):
+    """The used nonce is in the database: another worker process (its own cache, emptied
+    here) refuses the replay as well; records of expired tokens are pruned."""
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from motcua.citizens.models import UsedNonce
+
+    stale = UsedNonce.objects.create(digest="0" * 64,
+                                     expires_at=timezone.now() - dt.timedelta(seconds=1))
+    id_token = mint(client)
+    assert exchange(client, id_token).status_code == 201
+    assert not UsedNonce.objects.filter(pk=stale.pk).exists()
+    cache.clear()
+    assert exchange(client, id_token).status_code == 401
+    assert UsedNonce.objects.count() == 1
+
+
 def test_missing_fields_are_400_and_an_unreachable_provider_503(client, portal, backchannel):
     answer = client.post(f"{API}/token", {}, content_type="application/json")
     assert answer.status_code == 400

@@ -158,3 +158,17 @@ class CitizenFile(models.Model):
                 name="citizen_file_belongs_somewhere",
             ),
         ]
+
+
+class UsedNonce(models.Model):
+    """A nonce of the mobile app's sign-in already exchanged (nonce đã dùng): the token
+    exchange accepts each (issuer, nonce) once for as long as its ID token lives. Held in the
+    database, under a unique key, so every worker process and node refuses a replay (a
+    per-process cache let a token be exchanged once per worker)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("nonce đã dùng")
+        verbose_name_plural = _("nonce đã dùng")

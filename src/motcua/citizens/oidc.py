@@ -12,6 +12,7 @@ id, ``MOTCUA_OIDC_MOBILE_CLIENT_ID``) and hands the ID token to ``POST /api/v1/c
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 
@@ -21,10 +22,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from motcua.audit.services import audit_record
-from motcua.citizens.models import CitizenProfile
+from motcua.citizens.models import CitizenProfile, UsedNonce
 from motcua.citizens.services import citizen_sign_in
 from motcua.core.errors import InvalidInput
 
@@ -156,10 +159,23 @@ def verify_id_token(request, token: str, *, audience: str, nonce: str) -> dict:
     except (requests.RequestException, KeyError, ValueError) as error:
         raise ProviderUnavailable(type(error).__name__) from None
     remaining = int(payload["exp"] - time.time()) + settings.MOTCUA_OIDC_LEEWAY_SECONDS
-    used = "oidc-nonce:" + hashlib.sha256(f"{backend.issuer}|{nonce}".encode()).hexdigest()
-    if not cache.add(used, 1, max(remaining, 1)):
-        raise SuspiciousOperation("ID token replayed (nonce already used).")
+    _use_once(hashlib.sha256(f"{backend.issuer}|{nonce}".encode()).hexdigest(),
+              lifetime=max(remaining, 1))
     return payload
+
+
+def _use_once(digest: str, *, lifetime: int) -> None:
+    """Record the nonce as used, or refuse it: the unique key decides, whichever worker or
+    node saw it first. Committed at once (its own savepoint under a caller's transaction is
+    enough: a refused exchange writes nothing else). Expired records are pruned here."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            UsedNonce.objects.filter(expires_at__lt=now).delete()
+            UsedNonce.objects.create(digest=digest,
+                                     expires_at=now + dt.timedelta(seconds=lifetime))
+    except IntegrityError:
+        raise SuspiciousOperation("ID token replayed (nonce already used).") from None
 
 
 def citizen_from_claims(payload: dict) -> CitizenProfile:
