@@ -20,11 +20,10 @@ def _big_pdf(size: int) -> TemporaryUploadedFile:
     return upload
 
 
-def test_a_50_mb_upload_is_checked_and_stored_in_flat_memory(portal, settings):
+def _upload_50_mb(portal):
+    """A citizen's draft gets a 50 MB PDF; returns the stored row and the peak memory."""
     from motcua.citizens import services
-    from motcua.citizens.models import CitizenProfile
 
-    settings.MOTCUA_UPLOAD_MAX_MB = 60
     profile = services.citizen_sign_in(claims={
         "sub": "1", "id_number": "066090001234", "name": "Nguyễn Văn An"}, issuer="test")
     draft = services.draft_start(actor=profile.user, citizen=profile,
@@ -39,6 +38,14 @@ def test_a_50_mb_upload_is_checked_and_stored_in_flat_memory(portal, settings):
     finally:
         tracemalloc.stop()
         upload.close()  # storage moved the temporary file; closing tolerates that
+    return row, peak
+
+
+def test_a_50_mb_upload_is_checked_and_stored_in_flat_memory(portal, settings):
+    from motcua.citizens.models import CitizenProfile
+
+    settings.MOTCUA_UPLOAD_MAX_MB = 60
+    row, peak = _upload_50_mb(portal)
     assert row.size == 50 * 1024 * 1024
     assert row.file.size == 50 * 1024 * 1024
     # A file read whole would peak at 50 MB or more; streaming stays at a few 64 KiB chunks.
@@ -49,26 +56,14 @@ def test_a_50_mb_upload_is_checked_and_stored_in_flat_memory(portal, settings):
 def test_a_50_mb_upload_is_scanned_by_clamd_as_it_streams_in_flat_memory(portal, settings):
     """With clamd configured the same 50 MB goes through INSTREAM chunk by chunk: the scanner
     sees every byte, memory stays at a few chunks (the fake clamd keeps no copy)."""
-    from motcua.citizens import services
     from tests.core.fake_clamd import FakeClamd
 
     settings.MOTCUA_UPLOAD_MAX_MB = 60
     clamd = FakeClamd(keep=False)
     settings.MOTCUA_CLAMD = clamd.address
-    profile = services.citizen_sign_in(claims={
-        "sub": "1", "id_number": "066090001234", "name": "Nguyễn Văn An"}, issuer="test")
-    draft = services.draft_start(actor=profile.user, citizen=profile,
-                                 procedure_version=portal.version, receiving_unit=portal.center)
-    upload = _big_pdf(50 * 1024 * 1024)
-    tracemalloc.start()
     try:
-        row = services.draft_add_file(actor=profile.user, citizen=profile, draft=draft,
-                                      required_id=portal.version.documents.first().pk,
-                                      upload=upload)
-        _current, peak = tracemalloc.get_traced_memory()
+        row, peak = _upload_50_mb(portal)
     finally:
-        tracemalloc.stop()
-        upload.close()
         clamd.close()
     assert clamd.sizes == [50 * 1024 * 1024]
     assert row.file.size == 50 * 1024 * 1024
