@@ -298,11 +298,11 @@ def values_by_pk(model: type[Model], columns: Sequence[str], ids: Sequence[Any],
             _VALUES_BY_PK.clear()
         compiled = _VALUES_BY_PK[key] = (sql, slots, compiler)
     sql, slots, compiler = compiled
-    params: list[Any] = [None] * len(ids)
+    bound: list[Any] = [None] * len(ids)
     for value, at in zip(ids, slots, strict=True):
-        params[at] = value
+        bound[at] = value
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, bound)
         raw = cursor.fetchall()
     by_id = {row[0]: row for row in compiler.results_iter(results=[raw])}
     return [tuple(by_id[i]) for i in ids if i in by_id]

@@ -136,7 +136,7 @@ class DossierListCreate(APIView):
         access.record_list(actor=request.user, dossiers=page, channel=access.API,
                            ip=_client_ip(request))
         # Hand-written rows, the same dicts as DossierListSerializer (dossiers/detail_body.py).
-        return paginator.get_paginated_response([list_row_values(r) for r in page])
+        return paginator.get_paginated_response([list_row_values(r) for r in page or ()])
 
     @extend_schema(
         summary="Tiếp nhận hồ sơ tại quầy",

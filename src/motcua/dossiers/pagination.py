@@ -130,7 +130,7 @@ class CappedPaginator(Paginator):
         page_rows = getattr(self.object_list, "page_rows", None)
         if page_rows is not None:
             # The list's own row loader (``selectors.list_rows``: column values, no models).
-            return page_rows(ids, self.object_list.db)
+            return page_rows(ids, cast(QuerySet, self.object_list).db)
         return rows_by_pk(cast(QuerySet, self.object_list), ids)
 
     @cached_property

@@ -166,8 +166,9 @@ def list_rows(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """
     narrow = qs.select_related(None).select_related(*LIST_RELATED).only(*LIST_COLUMNS)
     narrow.index_ids = getattr(qs, "index_ids", None)
-    narrow.count_ids = getattr(qs, "count_ids", None)
-    narrow.page_rows = list_page_rows
+    # Attributes of this queryset object only (clones made later do not carry them).
+    setattr(narrow, "count_ids", getattr(qs, "count_ids", None))  # noqa: B010
+    setattr(narrow, "page_rows", list_page_rows)  # noqa: B010
     return narrow
 
 
@@ -311,14 +312,16 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
                        for arm in _disjoint(count_arms)]
             count_ids = IndexIds(counted[0].union(*counted[1:], all=True), ("id",))
             if counting:
-                return count_ids
+                # counting=True (dossier_count only) answers the IndexIds, not a queryset.
+                return count_ids  # type: ignore[return-value]
         qs = _base().filter(reduce(operator.or_, (a for a, _t in arms)), *conds).order_by(*order)
-        qs.count_ids = count_ids
+        setattr(qs, "count_ids", count_ids)  # noqa: B010
         return qs
     per_arm = [Dossier.objects.filter(arm, *conds).order_by() for arm in _disjoint(arms)]
     if counting:
         counted = [a.values_list("id") for a in per_arm]
-        return IndexIds(counted[0].union(*counted[1:], all=True), ("id",))
+        return IndexIds(counted[0].union(*counted[1:], all=True),  # type: ignore[return-value]
+                        ("id",))
     ids = [a.values("id") for a in per_arm]
     qs = _base().filter(pk__in=ids[0].union(*ids[1:], all=True)).order_by(*order)
     rows = [a.values_list("id", *_ordering_columns(order)) for a in per_arm]
