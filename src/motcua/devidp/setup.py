@@ -10,23 +10,33 @@ from django.contrib.auth import get_user_model
 from motcua.devidp.models import DevIdentity
 
 
-def ensure_client():
+def _ensure_application(client_id: str | None, *, name: str, public: bool, secret: str | None,
+                        redirect_uris: str):
+    """The provider's client ``client_id``, created or brought back to these settings
+    (authorization code, RS256 ID tokens, no consent screen in development)."""
     from oauth2_provider.models import get_application_model
 
     Application = get_application_model()
-    client_id = settings.OIDC_RP_CLIENT_ID
     app = Application.objects.filter(client_id=client_id).first()
     if app is None:
         app = Application(client_id=client_id)
-    app.name = "Cổng dịch vụ công (phát triển)"
-    app.client_type = Application.CLIENT_CONFIDENTIAL
+    app.name = name
+    app.client_type = Application.CLIENT_PUBLIC if public else Application.CLIENT_CONFIDENTIAL
     app.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
-    app.client_secret = settings.OIDC_RP_CLIENT_SECRET
-    app.redirect_uris = "http://127.0.0.1/oidc/callback/ http://localhost/oidc/callback/"
+    app.client_secret = secret
+    app.redirect_uris = redirect_uris
     app.algorithm = Application.RS256_ALGORITHM
     app.skip_authorization = True
     app.save()
     return app
+
+
+def ensure_client():
+    """The portal (the web sign-in) as a confidential client."""
+    return _ensure_application(
+        settings.OIDC_RP_CLIENT_ID, name="Cổng dịch vụ công (phát triển)", public=False,
+        secret=settings.OIDC_RP_CLIENT_SECRET,
+        redirect_uris="http://127.0.0.1/oidc/callback/ http://localhost/oidc/callback/")
 
 
 # Where the development "app" receives the code: a loopback address, as a native app does
@@ -37,22 +47,9 @@ MOBILE_REDIRECT_URI = "http://127.0.0.1/ung-dung/callback"
 def ensure_mobile_client():
     """The province's mobile app as a client of the provider: public (no secret on a phone),
     authorization code with PKCE, its ID tokens addressed to ``MOTCUA_OIDC_MOBILE_CLIENT_ID``."""
-    from oauth2_provider.models import get_application_model
-
-    Application = get_application_model()
-    client_id = settings.MOTCUA_OIDC_MOBILE_CLIENT_ID
-    app = Application.objects.filter(client_id=client_id).first()
-    if app is None:
-        app = Application(client_id=client_id)
-    app.name = "Ứng dụng di động của tỉnh (phát triển)"
-    app.client_type = Application.CLIENT_PUBLIC
-    app.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
-    app.client_secret = ""
-    app.redirect_uris = MOBILE_REDIRECT_URI
-    app.algorithm = Application.RS256_ALGORITHM
-    app.skip_authorization = True
-    app.save()
-    return app
+    return _ensure_application(
+        settings.MOTCUA_OIDC_MOBILE_CLIENT_ID, name="Ứng dụng di động của tỉnh (phát triển)",
+        public=True, secret="", redirect_uris=MOBILE_REDIRECT_URI)
 
 
 def ensure_identity(*, username: str, password: str, id_number: str, name: str,
