@@ -205,8 +205,17 @@ def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict
         "in_transaction": statistics.median(atomic),
         "sql_ms": statistics.median(sql_s) * 1000,
         "phases": phase_times(profiler, runs) if profile else {},
+        # Python function calls per request (cProfile's count): deterministic, so it compares
+        # two trees on a loaded machine where CPU medians move by a third from run to run.
+        "calls": calls_per_request(profiler, runs) if profile else None,
         "sql": sample_sql,
     }
+
+
+def calls_per_request(profiler: cProfile.Profile, runs: int) -> float:
+    profiler.create_stats()
+    stats = getattr(profiler, "stats", {})
+    return sum(nc for (_cc, nc, _tt, _ct, _callers) in stats.values()) / runs if stats else 0.0
 
 
 def phase_times(profiler: cProfile.Profile, runs: int) -> dict[str, float]:
@@ -228,15 +237,17 @@ def phase_times(profiler: cProfile.Profile, runs: int) -> dict[str, float]:
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = ["| request | CPU ms | wall ms | statements | writes | in a transaction | SQL ms |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| request | CPU ms | wall ms | statements | writes | in a transaction | SQL ms "
+             "| Python calls |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['name']} | {r['error']} | | | | | |")
+            lines.append(f"| {r['name']} | {r['error']} | | | | | | |")
             continue
         lines.append(f"| {r['name']} | {r['cpu_ms']:.2f} | {r['ms']:.2f} | {r['queries']:.0f} | "
                      f"{r['writes']:.0f} | "
-                     f"{r['in_transaction']:.0f} | {r['sql_ms']:.2f} |")
+                     f"{r['in_transaction']:.0f} | {r['sql_ms']:.2f} | "
+                     f"{'' if r.get('calls') is None else format(r['calls'], ',.0f')} |")
     lines += ["", "Phases (cProfile, ms per request, profiler overhead included; phases nest):", ""]
     for r in rows:
         if "phases" in r:
