@@ -26,12 +26,16 @@ def _empty_cache():
     # reused after each test's rollback, so a previous test's entry must not hide a read.
     cache.clear()
     from motcua.accounts import tokens
+    from motcua.dossiers.services import catalog_cache
 
-    # The per-process sign-in cache: rows (and the change counter) roll back after each test.
+    # The per-process sign-in and intake caches: rows (and the change counter) roll back after
+    # each test.
     tokens.forget()
+    catalog_cache.forget()
     yield
     cache.clear()
     tokens.forget()
+    catalog_cache.forget()
 
 
 @pytest.fixture(autouse=True)

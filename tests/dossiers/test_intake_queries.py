@@ -20,20 +20,21 @@ from tests.dossiers.conftest import APPLICANT, documents_for
 from tests.dossiers.test_api import client_for, intake_body
 from tests.factories import UnitFactory, publish_version, published_procedure, vn
 
-# Token + memberships (2), receiving unit (1), version with procedure/agency/field (1), its
-# receiving units (1; its documents, steps and fees are frozen once published and read once
-# per process), calendar fingerprint (1); in the transaction (savepoint/release under the
-# test's transaction): code (1), dossier, documents, steps (3), current step (1), history (1),
-# ledger (one upsert of all its rows, new state: 2; a new dossier has no state nor older history
-# to read, issue #18), audit (3: the log's head number, the chain's last MAC, the event; issue
-# 12 — the head replaced PostgreSQL's advisory lock and added one statement on SQLite); the
-# applicant's notice (2, issue 13: the citizen's channel choice and one INSERT of the outbox
+# The change counter, token and memberships (3; the counter is also what the intake's
+# per-process catalog entries are checked against, issue #18: the receiving unit, the version
+# with procedure/agency/field, its parts and receiving units are read once per process and
+# change-counter value), calendar fingerprint (1); in the transaction (savepoint/release under
+# the test's transaction): code (1), dossier, documents, steps (3), current step (1), history
+# (1), ledger (one upsert of all its rows, new state: 2; a new dossier has no state nor older
+# history to read, issue #18), audit (3: the log's head number, the chain's last MAC, the event;
+# issue 12 — the head replaced PostgreSQL's advisory lock and added one statement on SQLite);
+# the applicant's notice (2, issue 13: the citizen's channel choice and one INSERT of the outbox
 # rows, written in the transaction so a rolled-back intake sends nothing; the center's
 # templates come from the cache).
-# Before issue #6: 56 for this procedure (6 steps, 2 documents, a fee), 38 in the transaction.
-# 22 on a token's first request in a worker (the change counter, the token, the memberships);
-# 20 after, the sign-in cached (tests/accounts/test_auth_cache.py).
-MAX_QUERIES = 22
+# Before issue #6: 56 for this procedure (6 steps, 2 documents, a fee), 38 in the transaction;
+# before issue #18's round two: 22 (receiving unit, version, receiving units read each time).
+# 17 after the sign-in is cached (tests/accounts/test_auth_cache.py).
+MAX_QUERIES = 19
 MAX_IN_TRANSACTION = 13
 
 
@@ -94,12 +95,9 @@ def test_intake_reads_units_and_calendar_once_and_writes_steps_in_one_statement(
     with CaptureQueriesContext(connection) as ctx:
         assert post().status_code == 201
     sqls = [q["sql"] for q in ctx.captured_queries]
-    assert sum('FROM "org_unit"' in s and "receiving_units" not in s for s in sqls) == 1
+    # The unit and the catalog come from the process's entries at this change counter.
+    assert not any('FROM "org_unit"' in s or 'FROM "catalog_' in s for s in sqls), sqls
     assert sum("org_calendaroverride" in s or "org_workschedule" in s for s in sqls) == 1
-    assert not any(
-        t in s for s in sqls
-        for t in ("catalog_requireddocument", "catalog_processstep", "catalog_fee")
-    )
     assert sum(s.startswith('INSERT INTO "dossiers_dossierstep"') for s in sqls) == 1
     assert not any(s.startswith('UPDATE "dossiers_dossierstep"') for s in sqls)
     # The answer is built from the rows just written: nothing is read back after the commit.
@@ -205,3 +203,63 @@ def test_the_ledger_reads_nothing_for_a_new_dossier_and_matches_a_rebuild(provin
     assert kept and len(states) == 2
     ledger_rebuild(method="python")
     assert ledger_snapshot() == kept and ledger_state_snapshot() == states
+
+
+# The intake's per-process entries (dossiers/services/catalog_cache.py) are checked against the
+# change counter, which the database's triggers raise (migration dossiers.0013): each change
+# below is written as another process would, with no signal in this one.
+
+
+@pytest.mark.django_db
+def test_a_unit_changed_elsewhere_is_seen_by_the_next_intake(province_world, frozen):
+    from motcua.org.models import Unit
+
+    w = province_world
+    assert _post(w, "066090001234").status_code == 201
+    Unit.objects.filter(pk=w.center.pk).update(kind=UnitKind.AGENCY)
+    response = _post(w, "066090001235")
+    assert response.status_code == 400
+    assert response.json()["code"] == "unit_not_receiving"
+
+
+@pytest.mark.django_db
+def test_receiving_units_changed_elsewhere_are_seen_by_the_next_intake(province_world, frozen):
+    w = province_world
+    assert _post(w, "066090001234").status_code == 201
+    through = w.version.receiving_units.through
+    through.objects.filter(procedureversion_id=w.version.pk).delete()
+    through.objects.create(procedureversion_id=w.version.pk,
+                           unit_id=UnitFactory(kind=UnitKind.PROVINCIAL_CENTER).pk)
+    response = _post(w, "066090001235")
+    assert response.status_code == 400
+    assert response.json()["code"] == "procedure_not_received_here"
+
+
+@pytest.mark.django_db
+def test_a_version_retired_elsewhere_is_refused_by_the_next_intake(province_world, frozen):
+    from motcua.catalog.models import ProcedureVersion, VersionStatus
+
+    w = province_world
+    assert _post(w, "066090001234").status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {ProcedureVersion._meta.db_table} SET status = %s WHERE id = %s",
+                       [VersionStatus.RETIRED, w.version.pk])
+    response = _post(w, "066090001235")
+    assert response.status_code == 400
+    assert response.json()["code"] == "procedure_not_published"
+
+
+@pytest.mark.django_db
+def test_warm_entries_are_copies(province_world, frozen):
+    """Each request gets its own copies of the kept unit and version: what one request sets on
+    them is not seen by the next."""
+    w = province_world
+    first = services.intake_unit(w.center.code)
+    first.name = "đổi trong một yêu cầu"
+    assert services.intake_unit(w.center.code).name == w.center.name
+    v1 = services.intake_version(procedure=w.version.procedure.code)
+    v2 = services.intake_version(procedure=w.version.procedure.code)
+    assert v1 is not v2 and v1.pk == v2.pk == w.version.pk
+    assert [d.pk for d in v2.documents.all()] == [d.pk for d in w.version.documents.all()]
+    assert services.intake_unit("không có") is None
+    assert services.intake_version(procedure="không có") is None

@@ -60,8 +60,10 @@ TRIGGERS_SQLITE = {
     "auth_user_bumps_accounts_cachegeneration_delete",
     *(f"org_membership_bumps_accounts_cachegeneration_{op}"
       for op in ("insert", "update", "delete")),
-    *(f"{t}_bumps_accounts_cachegeneration_update" for t in (
-        "org_unit", "catalog_field", "catalog_procedure", "catalog_procedureversion")),
+    # Every write of what the intake keeps per process (migration dossiers.0013).
+    *(f"{t}_bumps_accounts_cachegeneration_{op}" for t in (
+        "org_unit", "catalog_field", "catalog_procedure", "catalog_procedureversion",
+        "catalog_procedureversion_receiving_units") for op in ("insert", "update", "delete")),
 }
 
 

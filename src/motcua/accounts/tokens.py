@@ -269,6 +269,15 @@ def confirm(token, generation: int | None) -> bool:
     return False
 
 
+def generation_of(token) -> int | None:
+    """The change counter this request's sign-in with ``token`` was checked at (read during
+    this request), for a caller keeping its own per-process entries at that number; None when
+    there is none (a deferred, unconfirmed sign-in, no cache, another authentication)."""
+    if token is None or getattr(token, "_motcua_unchecked", True):
+        return None
+    return getattr(token, "_motcua_generation", None)
+
+
 def unconfirmed(token) -> bool:
     """A token from a deferred cache hit, not confirmed yet (``confirm``)."""
     return bool(getattr(token, "_motcua_unchecked", False))

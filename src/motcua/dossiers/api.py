@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.accounts.authentication import DeferredAuthMixin
-from motcua.accounts.tokens import current_generation, unconfirmed
-from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.accounts.tokens import current_generation, generation_of, unconfirmed
+from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.filtering import FilteredListSchema
 from motcua.core.parsers import JSONParser
@@ -77,31 +77,19 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _version(data) -> ProcedureVersion:
-    # The procedure, agency and field come in the same query: intake reads all three.
-    if data.get("procedure_version"):
-        version = (
-            ProcedureVersion.objects.select_related("procedure", "agency", "field")
-            .filter(pk=data["procedure_version"]).first()
-        )
-    elif data.get("procedure"):
-        procedure = (
-            Procedure.objects.filter(code=data["procedure"])
-            .select_related("current", "current__agency", "current__field").first()
-        )
-        version = procedure.current if procedure else None
-        if version is not None:
-            version.procedure = procedure
-    else:
-        version = None
+def _version(data, generation: int | None) -> ProcedureVersion:
+    # With its procedure, agency, field, parts and receiving units: kept per process at the
+    # change counter the sign-in read (services.intake_version).
+    version = services.intake_version(pk=data.get("procedure_version"),
+                                      procedure=data.get("procedure"), generation=generation)
     if version is None:
         raise InvalidInput("procedure_unknown", _('Không tìm thấy thủ tục.'), field="procedure")
     return version
 
 
-def _unit(code, field) -> Unit:
+def _unit(code, field, generation: int | None = None) -> Unit:
     # The parent decides the competent unit of a commune-level intake (services.competent_unit_for).
-    unit = Unit.objects.filter(code=code).select_related("parent").first()
+    unit = services.intake_unit(code, generation=generation)
     if unit is None:
         raise InvalidInput("unit_unknown", _('Không tìm thấy đơn vị.'), field=field)
     return unit
@@ -154,7 +142,8 @@ class DossierListCreate(APIView):
         s = IntakeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         data = s.validated_data
-        unit = _unit(data["receiving_unit"], "receiving_unit")
+        generation = generation_of(request.auth)
+        unit = _unit(data["receiving_unit"], "receiving_unit", generation)
         counter = None
         if data.get("counter") is not None:
             # A counter of the receiving unit, or a 400: an unknown one was silently dropped.
@@ -163,7 +152,7 @@ class DossierListCreate(APIView):
                 raise InvalidInput("counter_unknown", _('Không có quầy này tại đơn vị tiếp nhận.'),
                                    field="counter")
         dossier = services.dossier_receive(
-            actor=request.user, procedure_version=_version(data), receiving_unit=unit,
+            actor=request.user, procedure_version=_version(data, generation), receiving_unit=unit,
             applicant=dict(data["applicant"]), documents=[dict(d) for d in data["documents"]],
             channel=data["channel"], counter=counter, delivery=dict(data.get("delivery") or {}),
             request_summary=data.get("request_summary", ""), notes=data.get("notes", ""),

@@ -49,7 +49,7 @@ from motcua.dossiers.services.apologies import (
     escalation_target,
 )
 from motcua.dossiers.services.applicants import applicant_fields
-from motcua.dossiers.services.catalog_cache import seed_related
+from motcua.dossiers.services.catalog_cache import intake_unit, intake_version, seed_related
 from motcua.dossiers.services.codes import next_code
 from motcua.dossiers.services.common import ActionContext, ActionResult
 from motcua.dossiers.services.intake import (
@@ -107,6 +107,8 @@ __all__ = [
     "dossier_withdraw",
     "escalation_target",
     "intake_problems",
+    "intake_unit",
+    "intake_version",
     "next_code",
     "seed_related",
     "supplements_close_expired",
