@@ -23,6 +23,7 @@ from motcua.accounts.tokens import current_generation, generation_of, unconfirme
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.filtering import FilteredListSchema
+from motcua.core.lean_input import LeanInput
 from motcua.core.parsers import JSONParser
 from motcua.dossiers import access, conditional, permissions, selectors, services
 from motcua.dossiers.detail_body import detail_body, list_row_values
@@ -41,6 +42,7 @@ from motcua.dossiers.transitions import NON_TRANSITION_ACTIONS, TRANSITIONS
 from motcua.org.models import Counter, Unit
 
 ACTIONS = [*TRANSITIONS.keys(), *NON_TRANSITION_ACTIONS]
+INTAKE_INPUT = LeanInput(IntakeSerializer)
 
 ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="Chưa đăng nhập hoặc mã thông báo sai"),
@@ -139,9 +141,13 @@ class DossierListCreate(APIView):
             "channel": 1, "delivery": {"method": "counter"}})],
     )
     def post(self, request):
-        s = IntakeSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = s.validated_data
+        # Plain JSON that the serializer would accept as it is is read without it (the same
+        # validated data, core/lean_input.py); anything else, errors included, goes through it.
+        data = INTAKE_INPUT.validated(request.data)
+        if data is None:
+            s = IntakeSerializer(data=request.data)
+            s.is_valid(raise_exception=True)
+            data = s.validated_data
         generation = generation_of(request.auth)
         unit = _unit(data["receiving_unit"], "receiving_unit", generation)
         counter = None
