@@ -205,3 +205,16 @@ def test_a_naive_time_is_read_in_the_project_zone_and_verifies():
     event.refresh_from_db()
     assert event.at == dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
     assert audit_verify() == []
+
+
+@pytest.mark.django_db
+def test_the_compiled_last_of_chain_read_is_the_orm_read():
+    from motcua.audit.services import chain_last
+
+    actor = UserFactory()
+    record(actor, "A", 3)
+    record(actor, "B", 1)
+    for chain in ("A", "B", "C", "", "a'; --"):
+        orm = AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
+        assert chain_last(chain) == orm
+    assert chain_last("A")["seq"] == 3 and chain_last("C") is None

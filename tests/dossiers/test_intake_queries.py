@@ -28,14 +28,14 @@ from tests.factories import UnitFactory, publish_version, published_procedure, v
 # (1), ledger (one upsert of all its rows, new state: 2; a new dossier has no state nor older
 # history to read, issue #18), audit (3: the log's head number, the chain's last MAC, the event;
 # issue 12 — the head replaced PostgreSQL's advisory lock and added one statement on SQLite);
-# the applicant's notice (2, issue 13: the citizen's channel choice and one INSERT of the outbox
-# rows, written in the transaction so a rolled-back intake sends nothing; the center's
-# templates come from the cache).
+# the applicant's notice (1: one INSERT of the outbox rows, written in the transaction so a
+# rolled-back intake sends nothing, issue 13; the citizen's channel choice is read before the
+# transaction since issue #18; the center's templates come from the cache).
 # Before issue #6: 56 for this procedure (6 steps, 2 documents, a fee), 38 in the transaction;
 # before issue #18's round two: 22 (receiving unit, version, receiving units read each time).
 # 17 after the sign-in is cached (tests/accounts/test_auth_cache.py).
 MAX_QUERIES = 19
-MAX_IN_TRANSACTION = 13
+MAX_IN_TRANSACTION = 12
 
 
 @pytest.fixture
@@ -105,8 +105,10 @@ def test_intake_reads_units_and_calendar_once_and_writes_steps_in_one_statement(
     assert after == []
     inside = _in_transaction(ctx.captured_queries)
     assert len(inside) <= MAX_IN_TRANSACTION, "\n".join(inside)
-    # Catalog and calendar reads happen before the lock is taken.
-    assert not any("catalog_" in s or "org_" in s for s in inside), "\n".join(inside)
+    # Catalog, calendar and the citizen's channel choice are read before the lock is taken.
+    assert not any("catalog_" in s or "org_" in s or "notificationpreference" in s
+                   for s in inside), "\n".join(inside)
+    assert any("notificationpreference" in s for s in sqls)
 
 
 @pytest.mark.django_db
@@ -263,3 +265,23 @@ def test_warm_entries_are_copies(province_world, frozen):
     assert [d.pk for d in v2.documents.all()] == [d.pk for d in w.version.documents.all()]
     assert services.intake_unit("không có") is None
     assert services.intake_version(procedure="không có") is None
+
+
+@pytest.mark.django_db
+def test_the_channel_choice_read_before_the_lock_still_decides(province_world, frozen, settings):
+    """The citizen's choice is read before the transaction (issue #18), and still decides which
+    of the citizen channels the intake's notice goes to."""
+    from motcua.notifications.models import OutboxMessage
+    from motcua.notifications.preferences import preference_set
+
+    settings.MOTCUA_NOTIFICATION_CHANNELS = [
+        "motcua.notifications.contrib.sms.SmsChannel",
+        "motcua.notifications.contrib.zalo.ZaloChannel",
+    ]
+    w = province_world
+    assert _post(w, "066090001111").status_code == 201
+    assert list(OutboxMessage.objects.values_list("channel", flat=True)) == ["sms"]  # default
+    OutboxMessage.objects.all().delete()
+    preference_set(actor=None, id_number="066090001234", channels=["zalo"])
+    assert _post(w, "066090001234").status_code == 201
+    assert list(OutboxMessage.objects.values_list("channel", flat=True)) == ["zalo"]

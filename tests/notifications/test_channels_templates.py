@@ -8,6 +8,7 @@ import socket
 
 import pytest
 from django.db import transaction
+from django.template import TemplateSyntaxError
 
 from motcua.notifications import Message, notify
 from motcua.notifications.models import NotificationTemplate, OutboxMessage
@@ -184,3 +185,19 @@ def test_preference_service_updates_in_place_and_validates():
         preference_set(actor=None, channels=["email"])
     with pytest.raises(InvalidInput):
         preference_set(actor=None, id_number="066090001234", channels=["fax"])
+
+
+def test_a_template_text_is_parsed_once_per_process(monkeypatch):
+    from motcua.notifications import templates
+
+    parsed = []
+    real = templates._ENGINE.from_string
+    monkeypatch.setattr(templates._ENGINE, "from_string", lambda s: parsed.append(s) or real(s))
+    source = "Kính gửi {{ applicant_name|default:'ông/bà' }} — {{ code }} (lần đọc một)"
+    first = templates.render_text(source, {"code": "A-1"})
+    second = templates.render_text(source, {"code": "B-2", "applicant_name": "An"})
+    assert first == "Kính gửi ông/bà — A-1 (lần đọc một)"
+    assert second == "Kính gửi An — B-2 (lần đọc một)"
+    assert parsed == [source]
+    with pytest.raises(TemplateSyntaxError):
+        templates.render_text("{% if %}", {})

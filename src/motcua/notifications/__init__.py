@@ -7,6 +7,6 @@ See docs/notifications.md.
 """
 
 from motcua.notifications.base import Channel, Message
-from motcua.notifications.registry import channels, notify, send_now
+from motcua.notifications.registry import channels, citizen_choice, notify, send_now
 
-__all__ = ["Channel", "Message", "channels", "notify", "send_now"]
+__all__ = ["Channel", "Message", "channels", "citizen_choice", "notify", "send_now"]

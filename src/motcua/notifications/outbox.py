@@ -41,16 +41,15 @@ def backoff(attempts: int, *, base: float | None = None, cap: float | None = Non
     return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
 
 
-def outbox_write(message: Message, channels: tuple[Channel, ...]) -> list[OutboxMessage]:
+def outbox_write(message: Message, channels: tuple[Channel, ...], *,
+                 chosen: set[str] | None = None) -> list[OutboxMessage]:
     """One row per channel and address of ``message``, in the current transaction, with the
-    center's wording; the citizen's channel choice filters the citizen channels."""
-    from motcua.notifications.preferences import channels_for
+    center's wording; the citizen's channel choice filters the citizen channels. ``chosen``:
+    that choice, read by the caller before its transaction (``registry.citizen_choice``)."""
     from motcua.notifications.templates import render
 
-    chosen: set[str] | None = None
-    if any(c.name in CITIZEN_CHANNELS for c in channels):
-        chosen = channels_for(id_number=message.id_number, phones=message.phones,
-                              emails=message.recipients)
+    if chosen is None:
+        chosen = citizen_choice(message, channels)
     subject, body = render(message)
     now = timezone.now()
     rows = []
@@ -69,6 +68,17 @@ def outbox_write(message: Message, channels: tuple[Channel, ...]) -> list[Outbox
                 created_at=now, next_attempt_at=now,
             ))
     return OutboxMessage.objects.bulk_create(rows)
+
+
+def citizen_choice(message: Message, channels: tuple[Channel, ...]) -> set[str] | None:
+    """The citizen channels the person ``message`` is for receives (their recorded choice or
+    the default); None when no citizen channel is configured (nothing to filter)."""
+    from motcua.notifications.preferences import channels_for
+
+    if not any(c.name in CITIZEN_CHANNELS for c in channels):
+        return None
+    return channels_for(id_number=message.id_number, phones=message.phones,
+                        emails=message.recipients)
 
 
 def _as_message(row: OutboxMessage, channel: Channel) -> Message:

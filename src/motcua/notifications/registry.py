@@ -46,7 +46,16 @@ def send_now(message: Message) -> None:
                                  message.event)
 
 
-def notify(message: Message) -> None:
+def citizen_choice(message: Message) -> set[str] | None:
+    """The citizen's channel choice for ``message`` (one read), for a service that reads it
+    before its transaction and passes it to ``notify``: one statement fewer while the
+    transaction holds its locks (on SQLite, the database's write lock)."""
+    from motcua.notifications.outbox import citizen_choice as choice
+
+    return choice(message, channels())
+
+
+def notify(message: Message, *, chosen: set[str] | None = None) -> None:
     """Write ``message`` to the outbox in the current transaction (nothing if it rolls back);
     the scheduler sends it after commit. A failure here is logged, never raised: a message
     must not break the service that caused it."""
@@ -57,7 +66,7 @@ def notify(message: Message) -> None:
     # fail (lengths are cut to the columns); what can fail before it (a template, a channel
     # list) is Python and is caught here.
     try:
-        rows = outbox_write(message, channels())
+        rows = outbox_write(message, channels(), chosen=chosen)
     except Exception:
         logger.exception("could not write notification %s for %s", message.event,
                          message.dossier_code)

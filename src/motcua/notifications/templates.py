@@ -10,9 +10,10 @@ never breaks the service that caused the message.
 
 from __future__ import annotations
 
+import functools
 import logging
 
-from django.template import Context, Engine
+from django.template import Context, Engine, Template
 
 from motcua.notifications.base import Message
 
@@ -75,7 +76,15 @@ def context_for(message: Message) -> dict:
 
 
 def render_text(source: str, context: dict) -> str:
-    return _ENGINE.from_string(source).render(Context(context, autoescape=False))
+    return _compiled(source).render(Context(context, autoescape=False))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    # Parsed once per process and text: every notifying service renders one of a handful of
+    # sources (parsing was a tenth of an intake's notice, docs/performance.md). A source that
+    # does not parse raises each time (nothing is kept).
+    return _ENGINE.from_string(source)
 
 
 def render(message: Message) -> tuple[str, str]:

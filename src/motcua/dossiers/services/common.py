@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import deadlines, events
 from motcua.dossiers.models import Dossier, DossierStep, StatusChange
-from motcua.notifications import Message, notify
+from motcua.notifications import Message, citizen_choice, notify
 from motcua.worktime import WorkCalendar
 
 
@@ -70,16 +70,33 @@ def record_history(dossier, *, action, from_status, actor, unit_id, at, reason="
     return change
 
 
-def notify_applicant(dossier, event: str, subject: str, body: str) -> None:
-    if dossier.applicant_email or dossier.applicant_phone:
-        notify(Message(
-            event=event, subject=subject, body=body,
-            recipients=(dossier.applicant_email,) if dossier.applicant_email else (),
-            phones=(dossier.applicant_phone,) if dossier.applicant_phone else (),
-            dossier_code=dossier.code, id_number=dossier.applicant_id_number or "",
-            applicant_name=dossier.applicant_name or "",
-            data={"due_at": format_time(dossier.due_at) if dossier.due_at else ""},
-        ))
+def _applicant_message(dossier, event: str, subject: str, body: str) -> Message | None:
+    if not (dossier.applicant_email or dossier.applicant_phone):
+        return None
+    return Message(
+        event=event, subject=subject, body=body,
+        recipients=(dossier.applicant_email,) if dossier.applicant_email else (),
+        phones=(dossier.applicant_phone,) if dossier.applicant_phone else (),
+        dossier_code=dossier.code or "", id_number=dossier.applicant_id_number or "",
+        applicant_name=dossier.applicant_name or "",
+        data={"due_at": format_time(dossier.due_at) if dossier.due_at else ""},
+    )
+
+
+def notify_applicant(dossier, event: str, subject: str, body: str, *,
+                     chosen: set[str] | None = None) -> None:
+    """The applicant's notice, written to the outbox in the caller's transaction. ``chosen``:
+    their channel choice read before it (``applicant_choice``), else read here."""
+    message = _applicant_message(dossier, event, subject, body)
+    if message is not None:
+        notify(message, chosen=chosen)
+
+
+def applicant_choice(dossier) -> set[str] | None:
+    """The channels the dossier's applicant chose (or the default), for a service that reads
+    it before its transaction: the read then does not run under the write lock."""
+    message = _applicant_message(dossier, "", "", "")
+    return citizen_choice(message) if message is not None else None
 
 
 def lock_dossier(dossier) -> Dossier:

@@ -35,6 +35,7 @@ from motcua.dossiers.services.applicants import (
 from motcua.dossiers.services.catalog_cache import loaded_version
 from motcua.dossiers.services.codes import next_code
 from motcua.dossiers.services.common import (
+    applicant_choice,
     format_time,
     notify_applicant,
     record_history,
@@ -279,6 +280,8 @@ def dossier_receive(
         status=Status.RECEIVED, check_documents=True, fee_copies=fee_copies,
         fee_exemption=fee_exemption,
     )
+    # The applicant's channel choice is read now, not under the write lock.
+    chosen = applicant_choice(draft.dossier)
     with transaction.atomic():
         dossier = _insert(draft, at=at)
         record_history(dossier, action="receive", from_status="", actor=actor, unit_id=unit_id,
@@ -291,7 +294,7 @@ def dossier_receive(
         notify_applicant(
             dossier, "dossier.received", f"Đã tiếp nhận hồ sơ {dossier.code}",
             f"Hồ sơ {dossier.code} đã được tiếp nhận lúc {format_time(at)}; "
-            f"hẹn trả kết quả lúc {format_time(dossier.due_at)}.",
+            f"hẹn trả kết quả lúc {format_time(dossier.due_at)}.", chosen=chosen,
         )
     return dossier
 
