@@ -201,3 +201,32 @@ def test_a_template_text_is_parsed_once_per_process(monkeypatch):
     assert parsed == [source]
     with pytest.raises(TemplateSyntaxError):
         templates.render_text("{% if %}", {})
+
+
+@pytest.mark.django_db
+def test_the_compiled_preference_read_is_the_orm_read():
+    """``preference_get`` runs one query compiled per shape; it finds what the ORM query of
+    the same conditions finds, for every shape and the fallback past ``_MAX_KEYS``."""
+    from motcua.notifications import preferences
+    from motcua.notifications.models import NotificationPreference
+
+    preference_set(actor=None, id_number="066090001234", channels=["zalo"])
+    preference_set(actor=None, phone="0987654321", channels=["sms"])
+    preference_set(actor=None, email="an@example.vn", channels=["email"])
+    cases = [
+        ("066090001234", (), ()), ("066090001234", ("0987654321",), ("an@example.vn",)),
+        ("", ("0987654321",), ()), ("", ("0900000000", "0987654321"), ()),
+        ("", (), ("AN@example.vn",)), ("079000000000", ("0900000000",), ("x@y.vn",)),
+        ("", tuple(f"09000000{i:02d}" for i in range(6)) + ("0987654321",), ()),
+    ]
+    for id_number, phones, emails in cases:
+        q = preferences._query(id_number, list(phones), [e.lower() for e in emails])
+        orm = sorted(NotificationPreference.objects.filter(q).values_list("pk", flat=True))
+        got = preferences.preference_get(id_number=id_number, phones=phones, emails=emails)
+        assert (got.pk if got else None) in (orm or [None])
+        if orm:
+            assert got is not None
+    assert preference_get(id_number="066090001234", phones=("0987654321",)).by_zalo
+    assert preference_get(phones=("0987654321",)).id_number == ""
+    assert preference_get(emails=("AN@example.vn",)).email == "an@example.vn"
+    assert preference_get() is None

@@ -68,12 +68,14 @@ def _serializer_reader(serializer: serializers.Serializer) -> Reader:
 
 
 def _field_reader(field: drf.Field) -> Reader:
+    convert: Reader
     if isinstance(field, serializers.ListSerializer):
         inner = _serializer_reader(field.child)  # type: ignore[arg-type]
-        if field.min_length is not None or field.max_length is not None or not field.allow_empty:
+        if (getattr(field, "min_length", None) is not None
+                or getattr(field, "max_length", None) is not None or not field.allow_empty):
             raise TypeError("list bounds are not read")
 
-        def convert(data: Any) -> Any:
+        def as_list(data: Any) -> Any:
             if type(data) is not list:
                 return _UNSURE
             out = []
@@ -83,6 +85,8 @@ def _field_reader(field: drf.Field) -> Reader:
                     return _UNSURE
                 out.append(value)
             return out
+
+        convert = as_list
     elif isinstance(field, serializers.Serializer):
         convert = _serializer_reader(field)
     elif isinstance(field, drf.ChoiceField):
@@ -91,12 +95,14 @@ def _field_reader(field: drf.Field) -> Reader:
         choices = dict(field.choice_strings_to_values)
         allow_blank = field.allow_blank
 
-        def convert(data: Any) -> Any:
+        def as_choice(data: Any) -> Any:
             if data == "" and allow_blank:
                 return ""
             if type(data) not in (str, int):
                 return _UNSURE
             return choices.get(str(data), _UNSURE)
+
+        convert = as_choice
     elif type(field) is drf.CharField:
         convert = _char(field)
     elif type(field) is drf.IntegerField:
@@ -104,12 +110,14 @@ def _field_reader(field: drf.Field) -> Reader:
         if len(field.validators) != (low is not None) + (high is not None):
             raise TypeError("an IntegerField with validators of its own is not read")
 
-        def convert(data: Any) -> Any:
+        def as_int(data: Any) -> Any:
             if type(data) is not int:
                 return _UNSURE
             if (low is not None and data < low) or (high is not None and data > high):
                 return _UNSURE
             return data
+
+        convert = as_int
     else:
         raise TypeError(f"{type(field).__name__} is not read")
     return _presence(field, convert)

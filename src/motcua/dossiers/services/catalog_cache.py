@@ -152,8 +152,8 @@ def intake_version(*, pk: int | None = None, procedure: str | None = None,
         else:
             proc = (Procedure.objects.filter(code=procedure)
                     .select_related("current", "current__agency", "current__field").first())
-            version = proc.current if proc else None
-            if version is not None:
+            version = proc.current if proc is not None else None
+            if proc is not None and version is not None:
                 version.procedure = proc
         if version is None:
             return None
