@@ -272,7 +272,8 @@ class DossierAction(APIView):
             if "assignee" in params:
                 params["assignee"] = _user(params["assignee"])
             if "partner_unit" in params:
-                params["partner_unit"] = _unit(params["partner_unit"], "partner_unit")
+                params["partner_unit"] = _unit(params["partner_unit"], "partner_unit",
+                                               generation_of(request.auth))
         result = services.dossier_perform(actor=request.user, dossier=dossier, action=action,
                                           **params)
         warnings = result.warnings
