@@ -63,7 +63,7 @@ TRIGGERS_SQLITE = {
     # Every write of what the intake keeps per process (migration dossiers.0013).
     *(f"{t}_bumps_accounts_cachegeneration_{op}" for t in (
         "org_unit", "catalog_field", "catalog_procedure", "catalog_procedureversion",
-        "catalog_procedureversion_receiving_units") for op in ("insert", "update", "delete")),
+        "catalog_pv_receiving_units") for op in ("insert", "update", "delete")),
 }
 
 

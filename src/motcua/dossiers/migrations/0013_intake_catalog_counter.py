@@ -17,6 +17,12 @@ WATCHED = [
     "catalog_procedureversion",
     "catalog_procedureversion_receiving_units",
 ]
+# PostgreSQL cuts names at 63 characters: the receiving units' trigger gets a shorter one.
+NAMES = {"catalog_procedureversion_receiving_units": f"catalog_pv_receiving_units_bumps_{COUNTER}"}
+
+
+def _name(table: str) -> str:
+    return NAMES.get(table, f"{table}_bumps_{COUNTER}")
 # What 0011 had, put back when this one is reversed.
 BEFORE = [
     ("org_unit", ("code",)),
@@ -28,12 +34,12 @@ BEFORE = [
 
 def triggers(apps, schema_editor):
     for table in WATCHED:
-        dbrules.bump_counter(schema_editor, table, counter_table=COUNTER)
+        dbrules.bump_counter(schema_editor, table, counter_table=COUNTER, name=_name(table))
 
 
 def narrow(apps, schema_editor):
     for table in WATCHED:
-        dbrules.drop_counter_triggers(schema_editor, table, f"{table}_bumps_{COUNTER}")
+        dbrules.drop_counter_triggers(schema_editor, table, _name(table))
     for table, watched in BEFORE:
         dbrules.bump_counter(schema_editor, table, counter_table=COUNTER, ops=("UPDATE",),
                              watched=watched)
