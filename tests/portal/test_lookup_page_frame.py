@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from motcua.core.templatetags import fragments
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, NoticeDelivery
 from motcua.dossiers.states import CLOSED_WITH_NOTICE, NATIONAL_CODE, Channel, Status
 from motcua.portal import lookup_page
 from motcua.portal.selectors import dossier_public_status
@@ -42,12 +42,12 @@ def make(center):
     version = published_procedure(code="1.013236", name="Cấp giấy phép \"xây dựng\"",
                                   agency=agency, receiving_units=[center])
 
-    def make(n=1, status=Status.APPRAISING, **values):
+    def make(n=1, status=Status.APPRAISING, unit=None, **values):
         values = {"received_at": vn(2026, 3, 2, 8, 30), "due_at": vn(2026, 3, 23, 8, 30),
                   **values}
         return Dossier.objects.create(
             code=f"000.00.01.H15-260302-{n:04d}", procedure_version=version, field=version.field,
-            receiving_unit=center, competent_unit=agency, current_unit=agency,
+            receiving_unit=unit or center, competent_unit=agency, current_unit=agency,
             channel=Channel.COUNTER, status=status, national_status=NATIONAL_CODE[status],
             applicant_name="Nguyễn Văn Bình", applicant_id_number="066090001234", **values)
 
@@ -85,13 +85,24 @@ def _values(status: Status, n: int) -> dict:
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_every_status_is_the_same_page_as_before(make, language):
     client = _client(language)
-    for n, status in enumerate(Status, start=1):
-        d = make(n, status=status, **_values(status, n))
+    dossiers = [make(n, status=status, **_values(status, n))
+                for n, status in enumerate(Status, start=1)]
+    # A notice handed over; a receiving unit without a phone, one without an address.
+    handed = make(90, status=Status.REFUSED_AFTER_APPRAISAL,
+                  **_values(Status.REFUSED_AFTER_APPRAISAL, 90))
+    NoticeDelivery.objects.create(dossier=handed, how="counter", handed_to="An",
+                                  handed_at=vn(2026, 3, 21, 9, 5), handed_by=UserFactory())
+    dossiers += [
+        handed,
+        make(91, unit=UnitFactory(code="000.00.02.H15", address="Xã <Ea> & Kar", phone="")),
+        make(92, unit=UnitFactory(code="000.00.03.H15", address="", phone="0262 1")),
+    ]
+    for d in dossiers:
         for _ in range(2):  # the frame built, then reused
             path = f"/tra-cuu/{d.code}/"
             response = client.get(path)
             assert response.status_code == 200
-            assert response.content.decode() == _before(path, d.code, language), status
+            assert response.content.decode() == _before(path, d.code, language), d.status
 
 
 def test_the_address_is_put_in_escaped_and_nothing_of_one_visitor_stays(make):
