@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from urllib.parse import quote
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.defaultfilters import linebreaksbr, urlencode
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import escape
@@ -142,7 +143,7 @@ def dossier_html(d: dict, language: str) -> str:
     """The dossier's part of the page (escaped HTML) for ``selectors.dossier_public_status``."""
     t = _labels_in(language)
     out = [t["top"], "<dd><strong>", escape(d["code"]), "</strong></dd>\n  <dt>", t["procedure"],
-           '</dt><dd><a href="/thu-tuc/', escape(urlencode(d["procedure_code"], "")), '/">',
+           '</dt><dd><a href="/thu-tuc/', escape(quote(d["procedure_code"], safe="")), '/">',
            escape(d["procedure_name"]), "</a></dd>\n  <dt>", t["unit"], "</dt><dd>",
            escape(d["receiving_unit"])]
     if d["receiving_address"]:
