@@ -144,3 +144,16 @@ def test_a_frame_that_cannot_be_split_is_not_kept(make, monkeypatch, caplog):
     response = Client().get(f"/tra-cuu/{d.code}/")
     assert response.content.decode() == _before(f"/tra-cuu/{d.code}/", d.code, "vi")
     assert "marker is missing or repeated" in caplog.text
+
+
+def test_a_visitors_page_renders_no_template_once_the_frame_is_kept(make):
+    d = make()
+    client = Client()
+    first = client.get(f"/tra-cuu/{d.code}/")
+    assert "portal/lookup_result.html" in [t.name for t in first.templates]  # the frame, built
+    assert lookup_page._frames["vi"] is not None
+    second = client.get(f"/tra-cuu/{d.code}/")
+    assert second.status_code == 200 and second.templates == []
+    client.force_login(UserFactory())
+    signed_in = client.get(f"/tra-cuu/{d.code}/")
+    assert "portal/lookup_result.html" in [t.name for t in signed_in.templates]
