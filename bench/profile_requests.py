@@ -147,6 +147,20 @@ def cases(fx: dict, workdir: Path) -> dict:
         "raw_select": ("GET", lambda: f"/bench/raw-select/{rng.choice(center_codes)}", {}, None),
         "lookup_page": ("GET", lambda: f"/tra-cuu/{rng.choice(codes)}/", {}, None),
     }
+    # The bench's IPN figure (bench/run.py, figure_ipn): a pending payment and its signed
+    # notification (bench/paths.py, with this process's merchant secret), sent once in the
+    # warm-up (00: confirmed); every timed call is the duplicate path (02) of a gateway's
+    # retries. Made on first use only: it writes a payment to the dataset.
+    ipn: list[str] = []
+
+    def ipn_path():
+        if not ipn:
+            from bench import paths as made
+
+            ipn.append(made.ipn(1)["path"])
+        return ipn[0]
+
+    out["ipn"] = ("GET", ipn_path, {}, None)
     for name, paths in lists.items():
         out[f"worklist {name}"] = ("GET", lambda paths=paths: rng.choice(paths), leader_auth, None)
     out["worklist workspace_page"] = ("GET", lambda: fx["worklists"].get("page", "/can-bo/"),

@@ -4,6 +4,8 @@ each call in the audit trail; the paused dossier resumes on 00."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from motcua.audit.models import AuditEvent
 from motcua.dossiers.states import Status
@@ -70,6 +72,21 @@ def test_02_replay_changes_nothing(client, started, paused):
     assert Receipt.objects.count() == 1
     assert paused.status_changes.filter(action="confirm_payment").count() == 1
     assert [e.data["answer"] for e in ipn_events()] == ["00", "02"]
+
+
+def test_02_reads_the_dossier_once(client, started, paused):
+    """A gateway's retry (the duplicate path): the dossier is read once, by its lock; the audit
+    event's chain (the dossier's code) comes with the locked payment."""
+    _payment, order = started
+    params = ipn_params(order)
+    assert call(client, params)["RspCode"] == "00"
+    with CaptureQueriesContext(connection) as queries:
+        assert call(client, params)["RspCode"] == "02"
+    reads = [q["sql"] for q in queries if 'FROM "dossiers_dossier"' in q["sql"]]
+    assert len(reads) == 1, reads
+    event = ipn_events()[-1]
+    assert event.data["answer"] == "02" and event.dossier_id == paused.pk
+    assert event.chain == paused.code
 
 
 def test_02_for_a_cancelled_payment(client, started):

@@ -137,7 +137,10 @@ def payment_ipn(*, provider_code: str, params: dict[str, str], ip: str | None = 
             if found is not None:
                 # Dossier first, then payment: the order the counter takes them in.
                 Dossier.objects.select_for_update().filter(pk=found[1]).values_list("pk").get()
-                payment = Payment.objects.select_for_update().get(pk=found[0])
+                # With its dossier (the audit event's chain is the dossier's code): one read,
+                # not a second one by the event; only the payment row is locked here.
+                payment = (Payment.objects.select_for_update(of=("self",))
+                           .select_related("dossier").get(pk=found[0]))
             if payment is None:
                 answer, why = NOT_FOUND, ""
             elif payment.amount != note.amount:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from motcua.catalog import selectors as catalog
 from motcua.core.ratelimit import rate_limited
 from motcua.org.models import Level
-from motcua.portal import selectors
+from motcua.portal import lookup_page, selectors
 
 PAGE_SIZE = 20
 
@@ -144,4 +144,4 @@ def lookup_result(request, code: str):
     if status["code"] != code:
         # "…h15-…" or " … " typed: one address per dossier.
         return redirect(reverse("portal:lookup-result", args=[status["code"]]))
-    return render(request, "portal/lookup_result.html", {"d": status})
+    return lookup_page.response(request, status)
