@@ -77,4 +77,12 @@ class FakeClamd:
             conn.sendall(b"stream: OK\0")
 
     def close(self):
+        # Stop the serving thread before the socket's descriptor is freed: closed under a
+        # thread about to accept(), the number went to the next test's server and this thread
+        # answered half of that server's scans (which then missed from its ``received``).
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked accept() (Linux)
+        except OSError:
+            pass
+        self.thread.join(timeout=5)
         self.sock.close()

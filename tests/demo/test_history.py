@@ -271,6 +271,43 @@ def test_history_is_consistent_and_the_reports_agree(province):
             assert exact["total"]["processed"]["late"] > 0
 
 
+def _office_open(calendar, at: dt.datetime, *, any_day: bool = False) -> bool:
+    """``at`` falls in one of the calendar's sessions (ends included), on a working day unless
+    ``any_day`` (a limit in calendar days may end on a Sunday: the law's rolling is unsettled)."""
+    local = calendar.local(at)
+    if not any_day and not calendar.is_working_day(local.date()):
+        return False
+    clock = local.time()
+    return any(start <= clock <= end for start, end in calendar.sessions)
+
+
+def test_every_due_time_is_a_time_the_office_is_open(province):
+    """Legal, original, re-appointed and step dues, as stored, all fall inside the unit's
+    working hours: a payment pause once pushed calendar-day limits to 05:57."""
+    from motcua.catalog.models import TimeUnit
+    from motcua.org.calendars import calendar_for_unit
+
+    with time_machine.travel(NOW, tick=False):
+        history.history_load(n=300, days=110, seed=3, now=NOW)  # two such dossiers
+    calendars = {u.pk: calendar_for_unit(u) for u in Unit.objects.all()}
+    paused = set(DossierPause.objects.filter(kind="payment", ended_at__isnull=False)
+                 .values_list("dossier_id", flat=True))
+    wrong = []
+    for d in Dossier.objects.all():
+        calendar = calendars[d.receiving_unit_id]
+        any_day = d.time_unit == TimeUnit.CALENDAR_DAYS
+        for name in ("due_at", "original_due_at", "rescheduled_due_at"):
+            value = getattr(d, name)
+            if value is not None and not _office_open(calendar, value, any_day=any_day):
+                wrong.append((d.code, name, calendar.local(value)))
+    for step in DossierStep.objects.all():
+        if not _office_open(calendars[step.unit_id], step.due_at):
+            wrong.append((step.dossier_id, "step", step.due_at))
+    assert wrong == []
+    # The history has the case: calendar-day limits pushed by payment pauses.
+    assert Dossier.objects.filter(time_unit=TimeUnit.CALENDAR_DAYS, pk__in=paused).exists()
+
+
 # ----------------------------------------------------------------------------- seed, size, once
 
 

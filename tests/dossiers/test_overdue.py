@@ -9,12 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from motcua.audit.models import AuditEvent
+from motcua.catalog.models import TimeUnit
 from motcua.core.errors import Conflict, InvalidInput, NotAllowed
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Apology, DeadlineWarning, DossierPause, StatusChange
 from motcua.org.models import CalendarOverride, Role, UnitKind
 from motcua.worktime import Timeliness
-from tests.factories import UnitFactory, staff, vn
+from tests.factories import UnitFactory, published_procedure, staff, vn
 
 
 def _act(user, d, action, at, **kw):
@@ -106,6 +107,22 @@ def test_payment_pause_pushes_the_due(world, bring):
     assert d.status == "appraising"
     # One working day paused: the due moves one working day.
     assert d.due_at == vn(2026, 3, 10, 8, 0) == d.original_due_at
+
+
+@pytest.mark.django_db
+def test_payment_pause_pushes_a_calendar_day_limit_by_whole_days(world, bring):
+    """A limit in calendar days (ngày) is pushed by the days the pause covered, a started day
+    counting: the due keeps its time of day. Pushed by the raw 5 d 21 h 15 min it fell at 05:15,
+    before the office opens (the demo's 05:57 due)."""
+    world.version = published_procedure(agency=world.agency, receiving_units=[world.center],
+                                        time_value=10, time_unit=TimeUnit.CALENDAR_DAYS)
+    d = bring("appraising")  # received Mon 02/03 08:00
+    assert d.due_at == vn(2026, 3, 12, 8, 0)
+    _act(world.specialist, d, "request_payment", vn(2026, 3, 3, 10, 55), amount=50000)
+    d.refresh_from_db()
+    _act(world.receptionist, d, "confirm_payment", vn(2026, 3, 9, 8, 10))
+    d.refresh_from_db()
+    assert d.due_at == d.original_due_at == vn(2026, 3, 18, 8, 0)
 
 
 @pytest.mark.django_db

@@ -362,3 +362,21 @@ def test_labels_printed_on_official_forms_are_not_translated():
     for label in [*DeliveryMethod.labels, *ProvidedAs.labels]:
         assert not _translated(str(label)), label
 
+
+
+# The apps whose model names are all translated (the admin and error messages show them). The
+# others still name some models in Vietnamese only, or in English only (sequences, ledgers).
+TRANSLATED_MODEL_NAMES = ["citizens", "courier", "interop", "notifications", "ops"]
+
+
+@pytest.mark.parametrize("label", TRANSLATED_MODEL_NAMES)
+def test_model_names_are_translated(label):
+    from django.apps import apps
+
+    for model in apps.get_app_config(label).get_models():
+        names = (model._meta.verbose_name, model._meta.verbose_name_plural)
+        with translation.override("vi"):
+            vietnamese = [str(name) for name in names]
+        with translation.override("en"):
+            english = [str(name) for name in names]
+        assert all(e != v for e, v in zip(english, vietnamese, strict=True)), model.__name__

@@ -182,6 +182,28 @@ def test_calendar_days_with_pause(cal):
     assert cal.deadline(start, C(7), pauses=[pause]) == vn(2025, 1, 14, 9)
 
 
+def test_calendar_days_pause_pushes_whole_days(cal):
+    """A calendar-day limit is pushed by whole days, so its due keeps the effective start's time
+    of day: pushed by the raw 2 d 21 h 15 min of this pause it fell at 06:15, before opening
+    (the demo's 05:57 due on 30/11/2026 after a payment pause)."""
+    start = vn(2025, 1, 6, 9)
+    pause = (vn(2025, 1, 7, 10, 55), vn(2025, 1, 10, 8, 10))
+    assert cal.deadline(start, C(7), pauses=[pause]) == vn(2025, 1, 16, 9)
+    # A started day counts: one minute pushes one day, 24 h and a second push two.
+    minute = (vn(2025, 1, 7, 10), vn(2025, 1, 7, 10, 1))
+    assert cal.deadline(start, C(7), pauses=[minute]) == vn(2025, 1, 14, 9)
+    day_and_second = (vn(2025, 1, 7, 10), vn(2025, 1, 8, 10, 0, 1))
+    assert cal.deadline(start, C(7), pauses=[day_and_second]) == vn(2025, 1, 15, 9)
+    # Each pause counts its own days; only the part after the effective start counts.
+    assert cal.deadline(start, C(7), pauses=[minute, (vn(2025, 1, 9, 8), vn(2025, 1, 9, 9))]) == (
+        vn(2025, 1, 15, 9))
+    assert cal.deadline(start, C(7), pauses=[(vn(2025, 1, 5, 9), vn(2025, 1, 6, 9))]) == (
+        vn(2025, 1, 13, 9))
+    # The effective start after the cut-off (07:00 next day) is the time of day kept.
+    late = vn(2025, 1, 6, 16)
+    assert cal.deadline(late, C(7), pauses=[pause]) == vn(2025, 1, 17, 7)
+
+
 # ---------------------------------------------------------------- working time
 
 

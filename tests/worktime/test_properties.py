@@ -134,3 +134,25 @@ def test_pauses_match_reference_walk(data, start, minutes, cutoff):
     span = timedelta(minutes=minutes)
     got = CAL.deadline(start, in_hours(minutes), pauses=pauses, cutoff=cutoff)
     assert got == reference_deadline(CAL, start, span, cutoff, tuple(pauses))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), starts, st.integers(min_value=1, max_value=90), cutoffs)
+def test_paused_calendar_days_keep_the_time_of_day(data, start, days, cutoff):
+    """Pauses push a calendar-day limit by whole days (a started day counts): never less than
+    the time they cover, and the due stays at the effective start's time of day."""
+    pauses = data.draw(pause_lists(start))
+    duration = Duration.calendar_days(days)
+    effective = CAL.effective_start(start, cutoff=cutoff)
+    plain = CAL.deadline(start, duration, cutoff=cutoff)
+    got = CAL.deadline(start, duration, pauses=pauses, cutoff=cutoff)
+    assert got.timetz() == effective.timetz()
+    covered, target = timedelta(0), plain
+    for begin, end in pauses:
+        if begin >= target:
+            break
+        lo = max(begin, effective)
+        if end > lo:
+            covered += end - lo
+            target += timedelta(days=-((lo - end) // timedelta(days=1)))
+    assert got == target and got - plain >= covered

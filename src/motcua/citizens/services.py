@@ -27,7 +27,7 @@ from motcua.citizens.models import (
 )
 from motcua.citizens.selectors import SUPPLEMENT_STATES, WITHDRAW_ONLINE_STATES
 from motcua.core.errors import Conflict, ErrorList, InvalidInput, NotAllowed
-from motcua.core.uploads import Infected, RandomName, check_stream
+from motcua.core.uploads import Infected, RandomName, check_stream, record_infected
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, DossierDocument, ProvidedAs
 from motcua.dossiers.services.actions import (
@@ -219,12 +219,7 @@ def _store(upload, *, actor, field: str) -> tuple[str, str, int]:
     try:
         checked = check_stream(upload, purpose="document", field=field)
     except Infected as virus:
-        name = (getattr(upload, "name", "") or "")[:255]
-        logger.warning("upload refused, infected: %s (%s)", virus.signature, name)
-        with transaction.atomic():
-            audit_record(actor=actor, event_type="security.upload_infected", chain="security",
-                         data={"signature": virus.signature[:200], "name": name,
-                               "field": field})
+        record_infected(virus, actor=actor)
         raise
     name = RandomName("citizens")(None, checked.storage_name)
     from django.core.files.storage import default_storage

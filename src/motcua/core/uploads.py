@@ -15,17 +15,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from motcua.audit.services import audit_record
 from motcua.core import antivirus
 from motcua.core.errors import DomainError, InvalidInput
+
+logger = logging.getLogger("motcua.security")
 
 
 @dataclass(frozen=True)
@@ -117,19 +122,36 @@ def check_upload(upload=None, *, content: bytes | None = None, purpose: str,
     except antivirus.ScannerUnavailable:
         raise _scanner_down(field) from None
     if result is not None and not result.clean:
-        raise Infected(result.signature, field=field)
+        raise Infected(result.signature, field=field, name=_upload_name(upload))
     return CheckedFile(content=content, kind=kind)
 
 
 class Infected(InvalidInput):
-    """Tệp nhiễm mã độc: clamd found ``signature`` in the upload (``file_infected``)."""
+    """Tệp nhiễm mã độc: clamd found ``signature`` in the upload (``file_infected``); ``name``
+    is the name the uploader gave the file (empty for bytes passed as ``content``)."""
 
-    def __init__(self, signature: str, *, field: str):
+    def __init__(self, signature: str, *, field: str, name: str = ""):
         super().__init__("file_infected",
                          _("Tệp bị phát hiện nhiễm mã độc (%(signature)s) nên không được nhận. "
                            "Hãy quét virus trên máy của mình rồi tải lên tệp khác.")
                          % {"signature": signature}, field=field)
         self.signature = signature
+        self.name = name
+
+
+def _upload_name(upload) -> str:
+    return (getattr(upload, "name", "") or "")[:255]
+
+
+def record_infected(virus: Infected, *, actor) -> None:
+    """The security event of a refused infected upload, ``security.upload_infected`` (chain
+    ``security``), in a transaction of its own: call it once the refused work has rolled back
+    (outside the service's transaction), so the event stays when nothing else does."""
+    logger.warning("upload refused, infected: %s (%s)", virus.signature, virus.name)
+    with transaction.atomic():
+        audit_record(actor=actor, event_type="security.upload_infected", chain="security",
+                     data={"signature": virus.signature[:200], "name": virus.name,
+                           "field": virus.field})
 
 
 def _scanner_down(field: str) -> ScannerDown:
@@ -215,7 +237,7 @@ def check_stream(upload, *, purpose: str, field: str = "file", scan: bool = True
         if session is not None:
             session.close()
     if result is not None and not result.clean:
-        raise Infected(result.signature, field=field)
+        raise Infected(result.signature, field=field, name=_upload_name(upload))
     if hasattr(upload, "seek"):
         upload.seek(0)
     return StreamedFile(kind=kind, size=total)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import InvalidInput, NotAllowed
-from motcua.core.uploads import check_upload
+from motcua.core.uploads import Infected, check_upload, record_infected
 from motcua.dossiers.models import Dossier
 from motcua.org.permissions import memberships
 from motcua.signing import SignedResult, get_backend
@@ -71,7 +71,11 @@ def copy_certify(*, actor, upload=None, content: bytes | None = None, unit) -> S
     (the actor's), the same PAdES signature a result gets, so the public page verifies it."""
     if not any(u == unit.pk and r in CERTIFYING_ROLES for u, r in memberships(actor)):
         raise NotAllowed("not_certifier", _("Bạn không thuộc đơn vị chứng thực bản sao."))
-    checked = check_upload(upload, content=content, purpose="result", field="file")
+    try:
+        checked = check_upload(upload, content=content, purpose="result", field="file")
+    except Infected as virus:
+        record_infected(virus, actor=actor)
+        raise
     with transaction.atomic():
         signed = get_backend().sign(checked.content, signer=actor, unit=unit)
         if not signed.signed:

@@ -281,10 +281,13 @@ class DeadlineMixin:
     ) -> datetime:
         """Calendar days (ngày): effective start + ``days`` x 24 h, same time of day.
 
-        Pauses push it by the calendar time they cover after the effective start. With
-        ``roll`` a due date on a non-working day moves to the next working day at the same time
-        of day. Whether the law rolls it is unverified (domain §3.7 [U]); the default keeps the
-        plain calendar date.
+        Pauses push it by the calendar time they cover after the effective start, in whole
+        days: a started day counts (one minute pushes one day, 24 h and a second two). The
+        limit is counted in days, and the due keeps the effective start's time of day, a time
+        the office is open; pushed by the raw time a pause covered it fell at any hour (05:57).
+        With ``roll`` a due date on a non-working day moves to the next working day at the same
+        time of day. Whether the law rolls it is unverified (domain §3.7 [U]); the default keeps
+        the plain calendar date.
         """
         idx, s = divmod(w, self._day_s)
         if idx >= len(self._wd_day):
@@ -297,7 +300,7 @@ class DeadlineMixin:
                     break
                 lo = b_at if b_at > at0 else at0
                 if e_at > lo:
-                    target += e_at - lo
+                    target += -((lo - e_at) // SECONDS_PER_DAY) * SECONDS_PER_DAY  # ceil
         day, sod = divmod(target, SECONDS_PER_DAY)
         if day >= self._ndays:
             raise self._range_error(f"{days} calendar days after the start", "deadline")

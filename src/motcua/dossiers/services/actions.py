@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.core.errors import NotAllowed
+from motcua.core.uploads import Infected, record_infected
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import handlers, pauses
@@ -73,6 +74,15 @@ _ACCEPTS = {
 
 
 def _run(*, actor, dossier, transition: Transition, at, params, system=False) -> ActionResult:
+    try:
+        return _run_atomic(actor=actor, dossier=dossier, transition=transition, at=at,
+                           params=params, system=system)
+    except Infected as virus:  # approve's result file: the event outlives the refused action
+        record_infected(virus, actor=actor)
+        raise
+
+
+def _run_atomic(*, actor, dossier, transition: Transition, at, params, system) -> ActionResult:
     with transaction.atomic():
         locked = lock_dossier(dossier)
         if system:
