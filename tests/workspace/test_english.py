@@ -380,3 +380,20 @@ def test_model_names_are_translated(label):
         with translation.override("en"):
             english = [str(name) for name in names]
         assert all(e != v for e, v in zip(english, vietnamese, strict=True)), model.__name__
+
+
+def test_every_label_of_the_page_frame_is_translated():
+    """The header every page shares (core/base.html): each ``{% translate %}`` literal has an
+    English text ("Công dân đăng nhập" stayed Vietnamese on English pages)."""
+    import re
+
+    from django.utils import translation
+
+    base = Path(motcua.__file__).parent / "core" / "templates" / "core" / "base.html"
+    labels = set(re.findall(r"""\{% translate (?:"([^"]+)"|'([^']+)') %\}""",
+                            base.read_text(encoding="utf-8")))
+    labels = {a or b for a, b in labels}
+    assert "Công dân đăng nhập" in labels and len(labels) > 10
+    with translation.override("en"):
+        untranslated = sorted(m for m in labels if translation.gettext(m) == m)
+    assert untranslated == []
