@@ -8,7 +8,7 @@ import re
 import urllib.parse
 from collections.abc import Callable, Sequence
 from functools import reduce
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -211,9 +211,9 @@ def list_page_source(*, user, filters: dict, now: dt.datetime | None = None) -> 
         return list_rows(qs)
     order = ("-received_at", "-id")
 
-    def build(moment: dt.datetime) -> QuerySet:
+    def build(moment: dt.datetime) -> QuerySet | None:
         listed = dossier_list(user=user, filters=filters, now=moment, order=order)
-        return listed.index_ids.union  # type: ignore[union-attr]
+        return cast(IndexIds, getattr(listed, "index_ids", None)).union
 
     alias = Dossier.objects.db
     compiled = _LIST_SQL.sql(alias, shape, build, now)
