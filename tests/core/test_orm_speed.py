@@ -157,3 +157,60 @@ def test_compiled_query_refuses_prefetches_and_a_missing_placeholder():
                                 .prefetch_related("children"), -1).objects("default", 1)
     with pytest.raises(RuntimeError):
         orm_speed.CompiledQuery(lambda alias, pk: Unit.objects.all(), -1).objects("default", 1)
+
+
+def _shaped_rows(query) -> list:
+    if query is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def test_shaped_sql_runs_as_the_queryset_for_any_values_and_builds_once_per_shape(
+        django_assert_num_queries):
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    base = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+    users = [User.objects.create_user(f"u{i}", date_joined=base + dt.timedelta(hours=i),
+                                      first_name="An" if i % 2 else "Bình") for i in range(6)]
+    built = []
+
+    def build(after, pk, name):
+        built.append((after, pk, name))
+        return (User.objects.filter(date_joined__gt=after, first_name=name)
+                .filter(date_joined__lt=base + dt.timedelta(hours=4))
+                .exclude(pk=pk).values_list("pk").order_by())
+
+    shaped = orm_speed.ShapedSQL((dt.datetime, int, str))
+    for after, pk, name in [(base, users[3].pk, "An"),
+                            (base + dt.timedelta(minutes=90), users[5].pk, "An"),
+                            (base - dt.timedelta(days=3), users[0].pk, "Bình"),
+                            (base, 0, "Chi")]:
+        expected = sorted(pk for (pk,) in build(after, pk, name))
+        with django_assert_num_queries(0):
+            query = shaped.sql("default", ("users",), build, after, pk, name)
+        assert _shaped_rows(query) == expected, (after, pk, name)
+    # Two builds for the one shape (placeholders), then one per call above for ``expected``.
+    assert len(built) == 2 + 4
+    # A shape that matches nothing answers None, as queryset_sql does.
+    assert shaped.sql("default", ("none",), lambda *v: User.objects.filter(pk__in=[]),
+                      base, 1, "x") is None
+
+
+def test_shaped_sql_refuses_a_value_that_went_into_the_sql_in_another_form():
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    shaped = orm_speed.ShapedSQL((dt.datetime,))
+    with pytest.raises(RuntimeError):
+        shaped.sql("default", ("by day",), lambda at: User.objects.filter(
+            date_joined__date=at.date()), dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    with pytest.raises(RuntimeError):
+        shaped.sql("default", ("computed",), lambda at: User.objects.filter(
+            date_joined__lt=at + dt.timedelta(days=1)), dt.datetime(2026, 3, 2, tzinfo=dt.UTC))

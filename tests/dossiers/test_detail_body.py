@@ -81,3 +81,21 @@ def test_list_row_equals_the_list_serializer(world, bring, frozen, status):
     with translation.override("en"):
         assert _json(list_row(loaded)) == _json(DossierListSerializer(loaded).data)
         assert _json(list_row_values(values)) == _json(DossierListSerializer(loaded).data)
+
+
+def test_list_row_datetimes_are_written_as_the_drf_field_writes_them():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from motcua.dossiers.detail_body import _datetime, _dt_row
+
+    values = [None, dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC),
+              dt.datetime(2026, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC),
+              dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+              dt.datetime(2026, 3, 2, 8, 0)]
+    for zone in (None, "UTC", "Asia/Ho_Chi_Minh", "America/New_York"):
+        with timezone.override(zone) if zone else translation.override("vi"):
+            for value in values:
+                expected = None if value is None else _datetime.to_representation(value)
+                assert _dt_row(value) == expected, (zone, value)

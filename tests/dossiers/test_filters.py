@@ -46,3 +46,47 @@ def test_schema_lists_every_filter_of_the_filterset():
     by_name = {p["name"]: p["schema"] for p in listing}
     assert by_name["holder"]["maximum"] == 2147483647 and by_name["overdue"]["type"] == "boolean"
     assert not schema["paths"]["/api/v1/dossiers"]["post"].get("parameters")
+
+
+SIMPLE_QUERIES = [
+    "", "unit=17", "unit=017", "unit=0", "unit=-3", "unit=17.0", "unit= 17", "unit=abc",
+    "unit=" + "9" * 20, "unit=9223372036854775807", "unit=9223372036854775808",
+    "status=appraising", "status=appraising,supplement_requested", "status=appraising, received",
+    "status=,,", "status=nope", "status=appraising,nope", "status=" + "appraising," * 40,
+    "status=APPRAISING", "overdue=1", "overdue=TRUE", "overdue=no", "overdue=maybe",
+    "overdue=", "overdue= 1", "unit=17&status=appraising&overdue=1", "unit=17&unit=18",
+    "unit=17&page=2", "unit=17&q=an", "status=appraising&national_status=4", "unit=%EF%BC%91",
+    "unit=17&overdue=off&status=received", "status=appraising%00",
+]
+
+
+@pytest.mark.parametrize("query", SIMPLE_QUERIES)
+def test_the_simple_reading_answers_as_the_filterset(query):
+    """``filters.simple`` (the worklists' usual query, no form) gives exactly the FilterSet's
+    clean values, and leaves every other query, and every error, to the FilterSet."""
+    from motcua.dossiers.filters import simple
+
+    request = Request(RequestFactory().get("/api/v1/dossiers?" + query))
+    form = DossierListFilters(data=request.query_params, queryset=None, request=request)
+    valid = form.is_valid()
+    found = simple(request.query_params)
+    if found is not None:
+        assert valid and found == form.cleaned, query
+        assert [type(v) for v in found.values()] == [type(form.cleaned[k]) for k in found]
+    with_form = None
+    try:
+        with_form = DossierListFilters.parse(request)
+    except ValidationError as error:
+        from django_filters.utils import translate_validation
+
+        assert not valid and error.detail == translate_validation(form.errors).detail, query
+    else:
+        assert valid and with_form == form.cleaned, query
+
+
+def test_the_worklists_usual_queries_are_read_without_the_form():
+    from motcua.dossiers.filters import simple
+
+    for query in ("unit=17&status=appraising", "overdue=1", "overdue=1&unit=17", "page=2", ""):
+        request = Request(RequestFactory().get("/api/v1/dossiers?" + query))
+        assert simple(request.query_params) is not None, query

@@ -212,6 +212,42 @@ def test_tile_counts_are_the_capped_counts_of_the_lists(province, monkeypatch):
                 assert counts[w.key] == min(len(list(listed)), cap + 1), (user.username, w.key)
 
 
+def test_tile_counts_follow_the_clock_and_the_memberships_in_one_statement(
+        province, django_assert_num_queries):
+    """The tiles' count queries are built once per shape (``orm_speed.ShapedSQL``) and given
+    the time of day: at any moment they count what the lists hold; a new membership is a new
+    shape; the nine counts are one statement."""
+    from motcua.dossiers.pagination import capped_count
+
+    def check(user, now):
+        counts = ws_selectors.worklist_counts(user=user, now=now)
+        for w in ws_selectors.WORKLISTS:
+            listed = ws_selectors.worklist(user=user, key=w.key, now=now)
+            assert counts[w.key] == capped_count(listed, ws_selectors.TILE_COUNT_CAP), (
+                user.username, w.key, now)
+        return counts
+
+    moments = [NOW + dt.timedelta(days=d) for d in (-30, -2, 0, 1, 3, 40)]
+    for user in province.users:
+        seen = {tuple(check(user, now).values()) for now in moments}
+        if user is province.leader_a:
+            assert len(seen) > 1  # the clock moved overdue and due-soon dossiers
+    user = province.leader_a
+    ws_selectors.worklist_counts(user=user, now=NOW)
+    with django_assert_num_queries(2) as ran:  # the calendar's freshness check, the counts
+        ws_selectors.worklist_counts(user=user, now=NOW)
+    assert sum(q["sql"].startswith("SELECT (SELECT COUNT(*) FROM (SELECT * FROM")
+               for q in ran.captured_queries) == 1
+    before = ws_selectors.worklist_counts(user=user, now=NOW)
+    Membership.objects.create(user=user, unit=province.units[-1], role=Role.SPECIALIST)
+    from motcua.org import permissions
+
+    permissions.forget(user)
+    for now in moments:
+        check(user, now)
+    assert ws_selectors.worklist_counts(user=user, now=NOW) != before
+
+
 def test_tile_counts_stop_past_the_cap(province, monkeypatch):
     monkeypatch.setattr(ws_selectors, "TILE_COUNT_CAP", 2)
     counts = ws_selectors.worklist_counts(user=province.root, now=NOW)
@@ -286,11 +322,12 @@ def test_api_list_query_count(province, django_assert_max_num_queries, query):
 
 
 def test_workspace_home_query_count(province, client, django_assert_max_num_queries):
-    """Session, user, memberships, nine capped tile counts, the calendar's freshness check and,
-    in a process that has not read it yet, its two loads, unit names: 16 at most, however many
-    dossiers there are (run alone the calendar is cold; after other tests it is cached)."""
+    """Session, user, memberships, the nine capped tile counts in one statement, the calendar's
+    freshness check and, in a process that has not read it yet, its two loads, unit names: 8 at
+    most, however many dossiers there are (run alone the calendar is cold; after other tests it
+    is cached)."""
     client.force_login(province.two_units)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("workspace:home")).status_code == 200
 
 
@@ -334,3 +371,45 @@ def test_api_list_rows_load_only_what_a_row_shows(province, query):
         row = body["results"][0]
         assert row["procedure"] and row["procedure_name"] and row["current_unit"]
         assert set(row) >= {"code", "status", "status_label", "field", "overdue", "due_at"}
+
+
+API_FILTERS = [
+    {}, {"status": "appraising"}, {"status": "appraising,supplement_requested,awaiting_approval"},
+    {"overdue": True}, {"overdue": False}, {"overdue": True, "unit": "UNIT"},
+    {"unit": "UNIT", "status": "appraising"}, {"unit": "OTHER", "status": "appraising"},
+    {"unit": "OTHER", "overdue": True}, {"unit": "UNIT"}, {"national_status": 3},
+    {"status": "submitted", "received_from": vn(2026, 3, 3, 0, 0)}, {"q": "an"},
+]
+
+
+def test_api_list_source_built_once_per_shape_gives_the_same_pages(province):
+    """``selectors.list_page_source`` keeps the index-served union of each list shape compiled
+    and gives it the time of day: at every moment, for every user and filter, the same rows in
+    the same order and the same count as ``list_rows(dossier_list(...))``."""
+    unit, other = province.units[0].pk, province.units[2].pk
+    moments = [NOW + dt.timedelta(hours=h) for h in (-60, -2, 0, 2, 31, 80)]
+    compiled_once = False
+    for user in province.users:
+        for given in API_FILTERS:
+            f = {k: {"UNIT": unit, "OTHER": other}.get(v, v) if isinstance(v, str) else v
+                 for k, v in given.items()}
+            for now in moments:
+                expected = selectors.list_rows(selectors.dossier_list(user=user, filters=f,
+                                                                      now=now))
+                for _ in range(2):  # the first call of a shape finds out, the second compiles
+                    got = selectors.list_page_source(user=user, filters=f, now=now)
+                    compiled_once |= getattr(got, "index_ids", None) is not None and (
+                        got.index_ids.union is None)
+                    want, have = CappedPaginator(expected, 7), CappedPaginator(got, 7)
+                    for n in (1, 2, 3):
+                        try:
+                            rows = [r.code for r in want.page(n).object_list]
+                        except pagination.EmptyPage:
+                            with pytest.raises(pagination.EmptyPage):
+                                have.page(n)
+                            continue
+                        assert [r.code for r in have.page(n).object_list] == rows, (
+                            user.username, f, now, n)
+                        assert (have.count, have.capped) == (want.count, want.capped), (
+                            user.username, f, now)
+    assert compiled_once

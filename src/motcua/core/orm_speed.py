@@ -309,3 +309,97 @@ def values_by_pk(model: type[Model], columns: Sequence[str], ids: Sequence[Any],
         raw = cursor.fetchall()
     by_id = {row[0]: row for row in compiler.results_iter(results=[raw])}
     return [tuple(by_id[i]) for i in ids if i in by_id]
+
+
+# --- the SQL of a query built once per shape ----------------------------------------------------
+
+
+class ShapedSQL:
+    """The ``(sql, params)`` of a queryset that is the same every time but for a few values
+    (its *shape*: everything else it is built from), built and compiled once per shape and
+    database engine, then given the real values.
+
+    ``kinds`` gives the type of each value (``datetime``, ``int`` or ``str``). The first call for a ``shape``
+    builds it (``build(*values)``, a queryset or None: it matches nothing) twice, with two sets of placeholders that no real parameter equals (datetimes in
+    1901 and 1902, negative ids, strings starting with a NUL), and requires the two compiled
+    queries to differ exactly where each placeholder went: a value that went into the SQL in
+    any other form (a date of it, a computed bound) fails the check loudly instead of being
+    run with a placeholder in it. ``shape`` must name everything else ``build`` reads (the
+    user's units, the list, the cap, …); a process keeps at most ``SHAPES_MAX`` shapes.
+
+    The home page's nine tile counts spent two thirds of the request building each list's
+    querysets and compiling their SQL, every time, where only the time of day differed
+    (docs/performance.md, "Worklists, round three").
+    """
+
+    SHAPES_MAX = 2048
+
+    def __init__(self, kinds: Sequence[type]):
+        if any(kind not in (dt.datetime, int, str) for kind in kinds):
+            raise ValueError(f"values must be datetimes, ints or strs, not {kinds!r}")
+        self.kinds = tuple(kinds)
+        self.n = len(self.kinds)
+        self._shapes: dict[tuple, tuple[str, list, list[list[int]]] | None] = {}
+
+    def placeholders(self, round_: int) -> list[Any]:
+        """The placeholder of each value in build ``round_`` (1 or 2)."""
+        out: list[Any] = []
+        for i, kind in enumerate(self.kinds):
+            if kind is dt.datetime:
+                out.append(dt.datetime(1900 + round_, 1, 1, 0, 0, 0, 100_001 * (i + 1),
+                                       tzinfo=dt.UTC))
+            elif kind is int:
+                out.append(-1_000_000 * round_ - i - 1)
+            else:
+                out.append(f"\x00placeholder-{round_}-{i}")
+        return out
+
+    def _compile(self, connection, shape: tuple, build: Callable[..., QuerySet | None]):
+        compiled = []
+        for round_ in (1, 2):
+            marks = self.placeholders(round_)
+            qs = build(*marks)
+            query = None if qs is None else queryset_sql(qs)
+            adapted = [CompiledQuery._adapt(connection, m) for m in marks]
+            compiled.append((query, adapted))
+        (first, marks1), (second, marks2) = compiled
+        if first is None or second is None:
+            if first is not second:
+                raise RuntimeError(f"shape {shape!r}: matches nothing for some values only")
+            return None
+        (sql, params1), (sql2, params2) = first, second
+        slots: list[list[int]] = [[] for _ in range(self.n)]
+        if sql != sql2 or len(params1) != len(params2):
+            raise RuntimeError(f"shape {shape!r}: the SQL depends on the values")
+        for i, (a, b) in enumerate(zip(params1, params2, strict=True)):
+            if a == b:
+                continue
+            at = [k for k in range(self.n) if a == marks1[k] and b == marks2[k]]
+            if len(at) != 1:
+                raise RuntimeError(f"shape {shape!r}: parameter {i} is derived from a value")
+            slots[at[0]].append(i)
+        return sql, list(params1), slots
+
+    def sql(self, alias: str, shape: tuple, build: Callable[..., QuerySet | None],
+            *values: Any) -> tuple[str, tuple] | None:
+        """``queryset_sql(build(*values))`` (None: matches nothing), built once per ``shape``:
+        ``build`` is called only for a shape not seen yet."""
+        if len(values) != self.n:
+            raise ValueError(f"{self.n} values expected, not {len(values)}")
+        connection = connections[alias]
+        key = (shape, alias, connection.vendor)
+        try:
+            compiled = self._shapes[key]
+        except KeyError:
+            if len(self._shapes) >= self.SHAPES_MAX:
+                self._shapes.clear()
+            compiled = self._shapes[key] = self._compile(connection, shape, build)
+        if compiled is None:
+            return None
+        sql, params, slots = compiled
+        params = list(params)
+        for value, at in zip(values, slots, strict=True):
+            adapted = CompiledQuery._adapt(connection, value)
+            for i in at:
+                params[i] = adapted
+        return sql, tuple(params)

@@ -116,8 +116,8 @@ class DossierListCreate(APIView):
     def get(self, request):
         from motcua.dossiers.pagination import CappedPagination
 
-        qs = selectors.list_rows(
-            selectors.dossier_list(user=request.user, filters=DossierListFilters.parse(request)))
+        qs = selectors.list_page_source(user=request.user,
+                                        filters=DossierListFilters.parse(request))
         # COUNT(*) over a unit's whole list cost more than the page at 1M dossiers: the count
         # is capped, and skipped when the page shows where the list ends (docs/api.md).
         paginator = CappedPagination()

@@ -12,7 +12,9 @@ both shapes.
 
 from __future__ import annotations
 
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from motcua.dossiers import permissions
 from motcua.dossiers.models import Dossier, overdue
@@ -24,6 +26,18 @@ _hours = serializers.DecimalField(max_digits=7, decimal_places=2)
 
 def _dt(value):
     return None if value is None else _datetime.to_representation(value)
+
+
+def _dt_row(value):
+    """``_dt`` for the list's rows: an aware datetime in ISO 8601 written directly, as DRF's
+    ``DateTimeField`` writes it (in the current time zone, ``Z`` for UTC); anything else
+    through the field (its per-call settings lookups were a tenth of a list request)."""
+    if value is None:
+        return None
+    if value.tzinfo is None or api_settings.DATETIME_FORMAT.lower() != ISO_8601:
+        return _datetime.to_representation(value)
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _str(value):
@@ -82,8 +96,8 @@ def list_row_values(r) -> dict:
         "current_unit": _str(r.current_unit),
         "applicant_name": _str(r.applicant_name),
         "channel": _int(r.channel),
-        "received_at": _dt(r.received_at),
-        "due_at": _dt(r.due_at),
+        "received_at": _dt_row(r.received_at),
+        "due_at": _dt_row(r.due_at),
         "overdue": overdue(r.status, r.due_at),
     }
 

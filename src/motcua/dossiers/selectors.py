@@ -8,7 +8,7 @@ import re
 import urllib.parse
 from collections.abc import Callable, Sequence
 from functools import reduce
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput, NotAllowed
-from motcua.core.orm_speed import queryset_sql, values_by_pk
+from motcua.core.orm_speed import ShapedSQL, queryset_sql, values_by_pk
 from motcua.core.text import fold
 from motcua.dossiers import deadlines, permissions
 from motcua.dossiers.models import Apology, Dossier, DossierStep, StatusChange
@@ -48,9 +48,14 @@ class IndexIds:
     table to avoid a sort, which is the scan this exists to avoid.
     """
 
-    def __init__(self, union: QuerySet, order: Sequence[str]):
+    def __init__(self, union: QuerySet | None, order: Sequence[str], *,
+                 compiled: tuple[tuple[str, tuple] | None, str] | None = None):
+        # ``compiled``: ``(queryset_sql(union), alias)`` given already (``list_page_source``:
+        # built once per shape), in place of ``union``.
         self.union = union
         self.order = list(order)
+        self._compiled = compiled
+        self.db = compiled[1] if compiled is not None else union.db  # type: ignore[union-attr]
         # Set by ids() when it returned rows: the length of the whole list. The union is read
         # whole to be sorted anyway, so a window count costs nothing, where a separate
         # COUNT(*) read the union a second time.
@@ -58,7 +63,9 @@ class IndexIds:
 
     def _sql(self) -> tuple[str, tuple] | None:
         # None: the list can match nothing, e.g. "held by my units" for someone without a unit.
-        return queryset_sql(self.union)
+        if self._compiled is not None:
+            return self._compiled[0]
+        return queryset_sql(self.union)  # type: ignore[arg-type]
 
     def ids(self, offset: int, limit: int) -> list[int]:
         self.total = None
@@ -72,7 +79,7 @@ class IndexIds:
             col = 1 if name in ("id", "pk") else position
             position += col != 1
             keys.append(f"{col} {'DESC' if field.startswith('-') else 'ASC'}")
-        with connections[self.union.db].cursor() as cursor:
+        with connections[self.db].cursor() as cursor:
             cursor.execute(f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS ids "
                            f"ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s",
                            (*params, limit, offset))
@@ -86,7 +93,7 @@ class IndexIds:
         if (query := self._sql()) is None:
             return 0
         sql, params = query
-        with connections[self.union.db].cursor() as cursor:
+        with connections[self.db].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM (SELECT * FROM ({sql}) AS ids LIMIT %s) AS capped",
                            (*params, limit))
             return cursor.fetchone()[0]
@@ -172,6 +179,50 @@ def list_rows(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return narrow
 
 
+# The index-served union of an API list, by the time of day; and, per shape, whether the list
+# has one (``dossier_list`` decides from the user and the filters).
+_LIST_SQL = ShapedSQL((dt.datetime,))
+_LIST_INDEXED: dict[tuple, bool] = {}
+
+
+def list_page_source(*, user, filters: dict, now: dt.datetime | None = None) -> QuerySet:
+    """``list_rows(dossier_list(user=user, filters=filters, now=now))`` for a paginator, with
+    the index-served union of a narrowed list built and compiled once per process for its
+    shape (the user's units, superuser or not, the filters and their values) and given the
+    time of day (``orm_speed.ShapedSQL``).
+
+    Building the list's querysets and compiling the union was over a third of an API list
+    request (docs/performance.md, "Worklists, round three"). The queryset answered for a
+    compiled list matches nothing when iterated: only a paginator's page (its ``index_ids``
+    and ``page_rows``) reads it. A text search (``q``) is not kept (one-off values), nor a
+    list without an index-served union (the first request of a shape finds out which)."""
+    now = now or timezone.now()
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    shape: tuple | None = None
+    if "q" not in filters:
+        shape = ("dossier_list", tuple(sorted(permissions.staff_units(user))),
+                 bool(getattr(user, "is_superuser", False)), tuple(sorted(filters.items())))
+    if shape is None or not _LIST_INDEXED.get(shape, False):
+        qs = dossier_list(user=user, filters=filters, now=now)
+        if shape is not None:
+            if len(_LIST_INDEXED) >= ShapedSQL.SHAPES_MAX:
+                _LIST_INDEXED.clear()
+            _LIST_INDEXED[shape] = getattr(qs, "index_ids", None) is not None
+        return list_rows(qs)
+    order = ("-received_at", "-id")
+
+    def build(moment: dt.datetime) -> QuerySet | None:
+        listed = dossier_list(user=user, filters=filters, now=moment, order=order)
+        return cast(IndexIds, getattr(listed, "index_ids", None)).union
+
+    alias = Dossier.objects.db
+    compiled = _LIST_SQL.sql(alias, shape, build, now)
+    qs = DossierQuerySet(model=Dossier).none()
+    qs.index_ids = IndexIds(None, order, compiled=(compiled, alias))
+    setattr(qs, "page_rows", list_page_rows)  # noqa: B010
+    return qs
+
+
 def _base() -> QuerySet[Dossier]:
     return DossierQuerySet(model=Dossier).select_related(
         "procedure_version", "procedure_version__procedure", "field", "receiving_unit",
@@ -224,10 +275,33 @@ def dossier_count(*, cap: int, **list_args) -> int:
     query: only the index-served union it is counted from (a home page tile; building nine
     lists' page queries was half the home page's CPU time, docs/performance.md round two).
     A result above ``cap`` means "more than cap"."""
+    return capped_counts([queryset_sql(count_source(**list_args))], cap)[0]
+
+
+def count_source(**list_args) -> QuerySet:
+    """The ids ``dossier_count`` counts (``dossier_list``'s arguments): the index-served union
+    of the list when it has one, else the list's ids, unordered."""
     source = dossier_list(**list_args, counting=True)
     if isinstance(source, IndexIds):
-        return source.count(cap + 1)
-    return source.order_by().values("pk")[:cap + 1].count()
+        return source.union
+    return source.order_by().values("pk")
+
+
+def capped_counts(queries: Sequence[tuple[str, tuple] | None], cap: int,
+                  alias: str | None = None) -> list[int]:
+    """The number of rows of each ``(sql, params)`` (None: matches nothing), counting no
+    further than ``cap + 1``, all in one statement (the home page's nine tiles were nine)."""
+    given = [q for q in queries if q is not None]
+    counted: list[int] = []
+    if given:
+        parts = ", ".join(f"(SELECT COUNT(*) FROM (SELECT * FROM ({sql}) AS ids LIMIT %s) "
+                          f"AS capped_{i})" for i, (sql, _params) in enumerate(given))
+        params = [p for sql, params in given for p in (*params, cap + 1)]
+        with connections[alias or Dossier.objects.db].cursor() as cursor:
+            cursor.execute(f"SELECT {parts}", params)
+            counted = list(cursor.fetchone())
+    it = iter(counted)
+    return [0 if q is None else next(it) for q in queries]
 
 
 def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None = None,

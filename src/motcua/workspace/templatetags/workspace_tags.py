@@ -12,6 +12,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def can_receive(context) -> bool:
     """Whether the logged-in user is a receptionist of a receiving unit (shows "Tiếp nhận")."""
+    if isinstance(context.get("can_receive"), bool):
+        # The view has asked already (the home page).
+        return context["can_receive"]
     request = context.get("request")
     user = getattr(request, "user", None)
     return bool(user and user.is_authenticated and selectors.reception_units(user))
