@@ -12,6 +12,11 @@ both shapes.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
 from rest_framework import serializers
 
 from motcua.dossiers import permissions
@@ -88,13 +93,115 @@ def list_row_values(r) -> dict:
     }
 
 
-def full(user, d: Dossier) -> dict:
+class Step(NamedTuple):
+    """A step as the detail shows it (``DossierStep`` with its unit's code)."""
+
+    id: int
+    order: int
+    name: str
+    role: str
+    unit_id: int
+    unit: str | None
+    hours: Decimal
+    started_at: dt.datetime | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    outcome: str
+
+
+class Change(NamedTuple):
+    """A history row as the detail shows it (``StatusChange`` with its actor's username)."""
+
+    id: int
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    reason: str
+    due_at: dt.datetime | None
+
+
+class Document(NamedTuple):
+    id: int
+    name: str
+    provided_as: str
+    copies: int
+
+
+@dataclass(slots=True)
+class DetailRecord:
+    """Everything the detail shows of one dossier: the dossier row (a ``Dossier`` with the
+    columns shown loaded), the codes and names of its related rows, its steps, history and
+    documents. Read in one statement by ``access.detail_read``, or taken from a dossier loaded
+    with its related rows (``record_of``)."""
+
+    dossier: Dossier
+    procedure: str | None
+    procedure_name: str | None
+    field: str | None
+    receiving_unit: str | None
+    competent_unit: str | None
+    current_unit: str | None
+    holder: str | None
+    steps: list[Step]
+    history: list[Change]
+    documents: list[Document]
+    # The change counter read with the row (``accounts.tokens``), when read by ``detail_read``.
+    generation: int | None = None
+
+    def unit_ids(self) -> set[int]:
+        """``permissions.dossier_unit_ids`` from the rows in hand: no query."""
+        d = self.dossier
+        return {d.receiving_unit_id, d.competent_unit_id, d.current_unit_id,
+                *(s.unit_id for s in self.steps)}
+
+
+def _code(obj, attr: str):
+    return None if obj is None else _str(getattr(obj, attr))
+
+
+def record_of(d: Dossier) -> DetailRecord:
+    """The record of a dossier loaded with its related rows, steps, history and documents
+    (intake's answer: the rows just written)."""
+    version = d.procedure_version
+    return DetailRecord(
+        dossier=d, procedure=_str(version.procedure.code), procedure_name=_str(version.name),
+        field=_code(d.field, "code"), receiving_unit=_code(d.receiving_unit, "code"),
+        competent_unit=_code(d.competent_unit, "code"),
+        current_unit=_code(d.current_unit, "code"), holder=_code(d.holder, "username"),
+        steps=[Step(s.pk, s.order, s.name, s.role, s.unit_id, _code(s.unit, "code"), s.hours,
+                    s.started_at, s.due_at, s.finished_at, s.outcome) for s in d.steps.all()],
+        history=[Change(c.pk, c.at, c.action, c.from_status, c.to_status,
+                        _code(c.actor, "username"), c.reason, c.due_at)
+                 for c in d.status_changes.all()],
+        documents=[Document(doc.pk, doc.name, doc.provided_as, doc.copies)
+                   for doc in d.documents.all()],
+    )
+
+
+def full(user, r: DetailRecord) -> dict:
     """``DossierDetailSerializer(d).data``."""
-    body = list_row(d)
-    holder = d.holder
-    body.update({
+    d = r.dossier
+    return {
+        # DossierListSerializer's fields first (``list_row``), in its order.
+        "code": _str(d.code),
+        "status": _status(d.status),
+        "status_label": str(Status(d.status).label),
+        "national_status": _int(d.national_status),
+        "procedure": _str(r.procedure),
+        "procedure_name": _str(r.procedure_name),
+        "field": _str(r.field),
+        "receiving_unit": _str(r.receiving_unit),
+        "competent_unit": _str(r.competent_unit),
+        "current_unit": _str(r.current_unit),
+        "applicant_name": _str(d.applicant_name),
+        "channel": _int(d.channel),
+        "received_at": _dt(d.received_at),
+        "due_at": _dt(d.due_at),
+        "overdue": d.is_overdue(),
         "view": "full",
-        "holder": None if holder is None else _str(holder.username),
+        "holder": _str(r.holder),
         "original_due_at": _dt(d.original_due_at),
         "rescheduled_due_at": _dt(d.rescheduled_due_at),
         "finished_at": _dt(d.finished_at),
@@ -109,7 +216,7 @@ def full(user, d: Dossier) -> dict:
         },
         "documents": [
             {"name": doc.name, "provided_as": doc.provided_as, "copies": doc.copies}
-            for doc in d.documents.all()
+            for doc in r.documents
         ],
         "delivery_method": _str(d.delivery_method),
         "delivery_address": _str(d.delivery_address),
@@ -120,41 +227,39 @@ def full(user, d: Dossier) -> dict:
         "steps": [
             {
                 "order": _int(s.order), "name": _str(s.name), "role": _str(s.role),
-                "unit": None if s.unit is None else _str(s.unit.code),
+                "unit": _str(s.unit),
                 "hours": None if s.hours is None else _hours.to_representation(s.hours),
                 "started_at": _dt(s.started_at), "due_at": _dt(s.due_at),
                 "finished_at": _dt(s.finished_at), "outcome": _str(s.outcome),
             }
-            for s in d.steps.all()
+            for s in r.steps
         ],
         "history": [
             {
                 "at": _dt(c.at), "action": _str(c.action), "from_status": _str(c.from_status),
-                "to_status": _str(c.to_status),
-                "actor": None if c.actor is None else _str(c.actor.username),
+                "to_status": _str(c.to_status), "actor": _str(c.actor),
                 "reason": _str(c.reason), "due_at": _dt(c.due_at),
             }
-            for c in d.status_changes.all()
+            for c in r.history
         ],
         "allowed_actions": permissions.allowed_actions(user, d),
-    })
-    return body
+    }
 
 
-def delivery(user, d: Dossier) -> dict:
+def delivery(user, r: DetailRecord) -> dict:
     """``DossierDeliverySerializer(d).data``."""
-    version = d.procedure_version
+    d = r.dossier
     return {
         "view": "delivery",
         "code": _str(d.code),
         "status": _status(d.status),
         "status_label": str(Status(d.status).label),
         "national_status": _int(d.national_status),
-        "procedure": _str(version.procedure.code),
-        "procedure_name": _str(version.name),
-        "receiving_unit": _related(d, "receiving_unit", "code"),
-        "competent_unit": _related(d, "competent_unit", "code"),
-        "current_unit": _related(d, "current_unit", "code"),
+        "procedure": _str(r.procedure),
+        "procedure_name": _str(r.procedure_name),
+        "receiving_unit": _str(r.receiving_unit),
+        "competent_unit": _str(r.competent_unit),
+        "current_unit": _str(r.current_unit),
         "applicant_name": _str(d.applicant_name),
         "delivery_method": _str(d.delivery_method),
         "delivery_address": _str(d.delivery_address),
@@ -164,9 +269,15 @@ def delivery(user, d: Dossier) -> dict:
     }
 
 
+def record_body(user, r: DetailRecord, unit_ids: set[int] | None = None) -> dict:
+    """The detail ``user`` may see of the dossier of ``r`` (``serializers.detail_serializer``'s
+    choice): the full shape, or the delivery data only."""
+    d = r.dossier
+    if permissions.can_view_personal_data(user, d, r.unit_ids() if unit_ids is None else unit_ids):
+        return full(user, r)
+    return delivery(user, r)
+
+
 def detail_body(user, dossier: Dossier, unit_ids: set[int] | None = None) -> dict:
-    """The detail ``user`` may see of ``dossier`` (``serializers.detail_serializer``'s choice):
-    the full shape, or the delivery data only."""
-    if permissions.can_view_personal_data(user, dossier, unit_ids):
-        return full(user, dossier)
-    return delivery(user, dossier)
+    """``record_body`` of a dossier loaded with its related rows and children."""
+    return record_body(user, record_of(dossier), unit_ids)
