@@ -205,3 +205,16 @@ def test_a_naive_time_is_read_in_the_project_zone_and_verifies():
     event.refresh_from_db()
     assert event.at == dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
     assert audit_verify() == []
+
+
+def test_addresses_are_normalised_the_same_when_remembered():
+    """``normalise_ip`` remembers each address's form per process (every request asks): the
+    answers are those of parsing it, the first time and after."""
+    from motcua.audit.context import _normalised, normalise_ip
+
+    cases = {"10.0.0.7": "10.0.0.7", " ::ffff:10.0.0.7 ": "10.0.0.7",
+             "2001:DB8:0:0::1": "2001:db8::1", "not an address": None, "": None, None: None}
+    for _ in range(2):
+        for given, expected in cases.items():
+            assert normalise_ip(given) == expected
+    assert _normalised.cache_info().hits >= 3

@@ -115,3 +115,26 @@ def test_list_row_equals_the_list_serializer(world, bring, frozen, status):
     with translation.override("en"):
         assert _json(list_row(loaded)) == _json(DossierListSerializer(loaded).data)
         assert _json(list_row_values(values)) == _json(DossierListSerializer(loaded).data)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "UTC", "America/New_York"])
+def test_the_body_clock_is_drfs_datetime_field(zone):
+    """``detail_body._clock`` formats as DRF's ``DateTimeField`` does, in the active time zone
+    (``Z`` for UTC; a naive value made aware as DRF makes it)."""
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import timezone
+    from rest_framework.fields import DateTimeField
+
+    from motcua.dossiers.detail_body import _clock
+
+    values = [dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC),
+              dt.datetime(2026, 3, 2, 8, 30, 15, 123456, tzinfo=zoneinfo.ZoneInfo(zone)),
+              dt.datetime(2025, 12, 31, 23, 59, 59, tzinfo=dt.UTC), dt.datetime(2026, 7, 1, 9, 0),
+              None]
+    with timezone.override(zone):
+        clock = _clock()
+        field = DateTimeField(allow_null=True)
+        for value in values:
+            assert clock(value) == (None if value is None else field.to_representation(value))

@@ -318,9 +318,13 @@ _ATTNAMES = [f.attname for f in Dossier._meta.concrete_fields]
 _SLOTS = [_SHOWN.index(a) if a in _SHOWN else -1 for a in _ATTNAMES]
 
 
+# Decimals as Decimal (a step's hours), as the ORM gives them.
+_JSON = json.JSONDecoder(parse_float=Decimal)
+
+
 def _rows(text: str | None) -> list:
-    # Decimals as Decimal (a step's hours), as the ORM gives them.
-    return json.loads(text, parse_float=Decimal) if text else []
+    # No rows: SQLite's json_group_array gives "[]", PostgreSQL's json_agg NULL.
+    return _JSON.decode(text) if text and text != "[]" else []
 
 
 def detail_read(code: str) -> DetailRecord | None:
