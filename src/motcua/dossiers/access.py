@@ -44,7 +44,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import DEFERRED
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +52,7 @@ from motcua.audit import spool
 from motcua.audit.context import normalise_ip
 from motcua.audit.models import AccessLog
 from motcua.core.errors import NotAllowed
+from motcua.core.orm_speed import loaded_instance
 from motcua.dossiers import permissions
 from motcua.dossiers.detail_body import Change, DetailRecord, Document, Step
 from motcua.dossiers.models import Dossier, DossierDocument, DossierStep, StatusChange
@@ -313,9 +313,6 @@ def _converters() -> list[tuple[int, Callable]]:
 
 
 _CONVERT = _converters()
-_ATTNAMES = [f.attname for f in Dossier._meta.concrete_fields]
-# Where each concrete field's value is in the statement's row; -1: deferred.
-_SLOTS = [_SHOWN.index(a) if a in _SHOWN else -1 for a in _ATTNAMES]
 
 
 # Decimals as Decimal (a step's hours), as the ORM gives them.
@@ -346,8 +343,7 @@ def detail_read(code: str) -> DetailRecord | None:
     for i, convert in _CONVERT:
         values[i] = convert(values[i])
     n = len(_SHOWN)
-    dossier = Dossier.from_db(alias, _ATTNAMES,
-                              [values[i] if i >= 0 else DEFERRED for i in _SLOTS])
+    dossier = loaded_instance(Dossier, alias, dict(zip(_SHOWN, values, strict=False)))
     (procedure_name, procedure, field, receiving, competent, current, holder,
      generation) = values[n:n + 8]
     steps = [Step(i, o, name, role, unit_id, unit, _hours(h), _when(s), _when(due), _when(f), out)
