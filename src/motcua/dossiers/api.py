@@ -183,7 +183,8 @@ class DossierDetail(DeferredAuthMixin, APIView):
     Conditional (``dossiers/conditional.py``): the answer carries a weak ``ETag``; a client
     sending it back in ``If-None-Match`` gets a 304 from one indexed query when nothing shown
     has changed. The token's sign-in comes from the process cache and is confirmed by the
-    change counter read in that same query (``DeferredAuthMixin``)."""
+    change counter read in that same query (``DeferredAuthMixin``). Without ``If-None-Match``
+    the lookup is one statement (``access.detail_read``), which reads the counter too."""
 
     permission_classes = [IsStaff]
 
