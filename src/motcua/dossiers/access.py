@@ -272,7 +272,7 @@ def _detail_sql(vendor: str) -> str:
         "c.id", f"c.{_col(Doc, 'name')}", f"c.{_col(Doc, 'provided_as')}",
         f"c.{_col(Doc, 'copies')}",
     ], f"c.{_col(Doc, 'dossier')} = d.id")
-    columns = [f"d.{_q(_FIELDS[n].column)}" for n in _SHOWN]
+    columns = [f"d.{_q(str(_FIELDS[n].column))}" for n in _SHOWN]
     return (f"SELECT {', '.join([*columns, *related, steps, history, documents])} "
             f"FROM {_table(D)} d WHERE d.{_col(D, 'code')} = %s")
 

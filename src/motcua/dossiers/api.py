@@ -6,6 +6,8 @@ Errors are ``{"code", "message", "fields"}`` with 400 (bad input), 403 (role or 
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.contrib.auth import get_user_model
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -233,7 +235,7 @@ class DossierDetail(DeferredAuthMixin, APIView):
         etag = conditional.tag(request, conditional.head_of(record.dossier, record.generation, now))
         return self._answer(request, record, etag, star=False)
 
-    def _not_found(self, request):
+    def _not_found(self, request) -> NoReturn:
         if unconfirmed(request.auth):
             self.confirm_sign_in(request, current_generation())
         raise NotFound()
