@@ -44,7 +44,7 @@ PHASES = (
     ("intake: dossier_receive (service)", "services/intake.py", "dossier_receive"),
     ("intake: checks and draft before the lock", "services/intake.py", "_draft"),
     ("intake: writes inside the transaction", "services/intake.py", "_insert"),
-    ("lookup: dossier_for_view (reads)", "dossiers/access.py", "dossier_for_view"),
+    ("lookup: detail_read (the one read)", "dossiers/access.py", "detail_read"),
     ("lookup: access log (record_view)", "dossiers/access.py", "record_view"),
     ("lookup: head query (version, change counter)", "dossiers/conditional.py", "head"),
     ("lookup: ETag", "dossiers/conditional.py", "tag"),

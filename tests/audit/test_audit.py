@@ -218,3 +218,16 @@ def test_the_compiled_last_of_chain_read_is_the_orm_read():
         orm = AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
         assert chain_last(chain) == orm
     assert chain_last("A")["seq"] == 3 and chain_last("C") is None
+
+
+def test_addresses_are_normalised_the_same_when_remembered():
+    """``normalise_ip`` remembers each address's form per process (every request asks): the
+    answers are those of parsing it, the first time and after."""
+    from motcua.audit.context import _normalised, normalise_ip
+
+    cases = {"10.0.0.7": "10.0.0.7", " ::ffff:10.0.0.7 ": "10.0.0.7",
+             "2001:DB8:0:0::1": "2001:db8::1", "not an address": None, "": None, None: None}
+    for _ in range(2):
+        for given, expected in cases.items():
+            assert normalise_ip(given) == expected
+    assert _normalised.cache_info().hits >= 3

@@ -214,3 +214,35 @@ def test_shaped_sql_refuses_a_value_that_went_into_the_sql_in_another_form():
     with pytest.raises(RuntimeError):
         shaped.sql("default", ("computed",), lambda at: User.objects.filter(
             date_joined__lt=at + dt.timedelta(days=1)), dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+
+
+@pytest.mark.django_db
+def test_loaded_instance_is_what_from_db_gives(django_assert_num_queries):
+    """``loaded_instance`` stands in for ``Model.from_db`` with the other columns deferred:
+    same values, state and deferred fields; a deferred column loads on access as usual; a
+    model with init receivers goes through ``from_db``."""
+    from django.db.models import signals
+
+    unit = UnitFactory(name="Sở Xây dựng")
+    names = ["id", "code", "parent_id"]
+    row = Unit.objects.filter(pk=unit.pk).values_list(*names).get()
+    ours = orm_speed.loaded_instance(Unit, "default", dict(zip(names, row, strict=True)))
+    theirs = Unit.from_db("default", names, list(row))
+    strip = lambda obj: {k: v for k, v in vars(obj).items() if k != "_state"}  # noqa: E731
+    assert strip(ours) == strip(theirs) and ours == theirs
+    assert (ours._state.db, ours._state.adding) == (theirs._state.db, theirs._state.adding)
+    assert ours.get_deferred_fields() == theirs.get_deferred_fields() and "name" in (
+        ours.get_deferred_fields())
+    with django_assert_num_queries(1):
+        assert ours.name == "Sở Xây dựng"
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    signals.post_init.connect(receiver, sender=Unit)
+    try:
+        again = orm_speed.loaded_instance(Unit, "default", dict(zip(names, row, strict=True)))
+    finally:
+        signals.post_init.disconnect(receiver, sender=Unit)
+    assert seen == [again] and strip(again) == strip(theirs)

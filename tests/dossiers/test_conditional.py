@@ -56,6 +56,37 @@ def test_the_detail_carries_a_weak_etag_and_a_304_answers_it(world, bring, froze
     assert again(client, d, '"other"').status_code == 200
 
 
+def test_the_cold_read_tags_as_the_head_does(world, bring, frozen, django_assert_num_queries):
+    """Without ``If-None-Match`` the head query is skipped: the tag comes from the row of the
+    one read and is the one the head gives (a revalidation matches it); with a tag that does
+    not match, the head and the one read."""
+    for status in ("appraising", "returned"):
+        d = bring(status)
+        client = client_for(world.specialist)
+        client.get(url(d))  # the sign-in
+        cache.clear()
+        with django_assert_num_queries(1):
+            cold = client.get(url(d))
+        with django_assert_num_queries(2):
+            other = again(client, d, '"other"')
+        assert cold.status_code == other.status_code == 200
+        assert cold["ETag"] == other["ETag"] and cold.content == other.content
+        assert again(client, d, cold["ETag"]).status_code == 304
+
+
+def test_a_stale_cached_sign_in_is_confirmed_by_the_cold_read(world, bring, frozen):
+    """The one read's change counter confirms the cached sign-in: a membership removed since it
+    was cached is honoured before the access check."""
+    d = bring("appraising")
+    client = client_for(world.specialist)
+    assert client.get(url(d)).status_code == 200
+    Membership.objects.filter(user=world.specialist).delete()
+    assert client.get(url(d)).status_code == 403
+    Membership.objects.create(user=world.specialist, unit=world.foreign, role=Role.SPECIALIST)
+    assert client.get(url(d)).status_code == 404
+    assert not logged(dossier=d, actor=world.specialist).count() > 1
+
+
 def test_a_304_builds_no_body(world, bring, frozen, monkeypatch):
     d = bring("appraising")
     client = client_for(world.specialist)
@@ -64,8 +95,8 @@ def test_a_304_builds_no_body(world, bring, frozen, monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("the body was built")
 
-    monkeypatch.setattr(dossier_api, "detail_body", boom)
-    monkeypatch.setattr(dossier_api.access, "dossier_for_view", boom)
+    monkeypatch.setattr(dossier_api, "record_body", boom)
+    monkeypatch.setattr(dossier_api.access, "detail_read", boom)
     assert again(client, d, etag).status_code == 304
 
 

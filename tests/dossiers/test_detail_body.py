@@ -9,8 +9,10 @@ import pytest
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
-from motcua.dossiers import access
-from motcua.dossiers.detail_body import detail_body
+from motcua.accounts.tokens import current_generation
+from motcua.dossiers import access, selectors
+from motcua.dossiers.detail_body import detail_body, record_body, record_of
+from motcua.dossiers.models import DossierDocument
 from motcua.dossiers.serializers import DossierDeliverySerializer, DossierDetailSerializer
 from motcua.org.models import Role
 from tests.dossiers.conftest import PATHS
@@ -28,34 +30,66 @@ def _reference(serializer, user, dossier) -> dict:
     return _json(serializer(dossier, context={"request": request}).data)
 
 
+def _loaded(user, d):
+    """The dossier as the ORM loads it for the serializers (the reference)."""
+    return selectors.dossier_get(user=user, code=d.code)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("status", sorted(PATHS))
-def test_full_shape_equals_the_detail_serializer(world, bring, frozen, status):
+def test_full_shape_equals_the_detail_serializer(world, bring, frozen, status, language):
     d = bring(status)
     for user in (world.leader, world.receptionist, world.specialist):
-        loaded = access.dossier_for_view(user=user, code=d.code)
-        body = detail_body(user, loaded, access.loaded_unit_ids(loaded))
-        assert body["view"] == "full"
-        assert _json(body) == _reference(DossierDetailSerializer, user, loaded)
-        assert list(body) == list(DossierDetailSerializer().fields)
+        with translation.override(language):
+            record = access.dossier_for_view(user=user, code=d.code)
+            body = record_body(user, record)
+            reference = _reference(DossierDetailSerializer, user, _loaded(user, d))
+            assert body["view"] == "full"
+            assert _json(body) == reference
+            assert list(body) == list(DossierDetailSerializer().fields)
+            # The same bytes as DRF renders the serializer's data.
+            request = type("Request", (), {"user": user})()
+            data = DossierDetailSerializer(_loaded(user, d), context={"request": request}).data
+            assert JSONRenderer().render(body) == JSONRenderer().render(data)
+            # A dossier loaded with its related rows (intake's answer) gives the same.
+            assert _json(detail_body(user, _loaded(user, d))) == reference
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("status", ["received", "result_ready", "returned"])
-def test_delivery_shape_equals_the_delivery_serializer(world, bring, frozen, status):
+def test_delivery_shape_equals_the_delivery_serializer(world, bring, frozen, status, language):
     courier = staff(Role.COURIER, world.center, username="buudien")
     d = bring(status)
-    loaded = access.dossier_for_view(user=courier, code=d.code)
-    body = detail_body(courier, loaded, access.loaded_unit_ids(loaded))
-    assert body["view"] == "delivery" and "applicant" not in body
-    assert _json(body) == _reference(DossierDeliverySerializer, courier, loaded)
-    assert list(body) == list(DossierDeliverySerializer().fields)
+    with translation.override(language):
+        record = access.dossier_for_view(user=courier, code=d.code)
+        body = record_body(courier, record)
+        assert body["view"] == "delivery" and "applicant" not in body
+        reference = _reference(DossierDeliverySerializer, courier, _loaded(courier, d))
+        assert _json(body) == reference
+        assert list(body) == list(DossierDeliverySerializer().fields)
+        assert _json(detail_body(courier, _loaded(courier, d))) == reference
 
 
-def test_labels_follow_the_active_language(world, bring, frozen):
-    d = bring("appraising")
-    loaded = access.dossier_for_view(user=world.leader, code=d.code)
-    with translation.override("en"):
-        assert _json(detail_body(world.leader, loaded)) == _reference(
-            DossierDetailSerializer, world.leader, loaded)
+@pytest.mark.parametrize("status", sorted(PATHS))
+def test_the_one_read_gives_what_the_orm_loads(world, bring, frozen, status):
+    """``access.detail_read``'s values (its own SQL, JSON arrays for the children) are the
+    ORM's, types included: aware datetimes, dates, decimals, booleans; children in order."""
+    d = bring(status)
+    DossierDocument.objects.create(dossier=d, name="Bản vẽ", provided_as="copy", copies=2)
+    DossierDocument.objects.create(dossier=d, name="Đơn", provided_as="original", copies=1)
+    record = access.detail_read(d.code)
+    orm = record_of(_loaded(world.leader, d))
+    for name in access._SHOWN:
+        ours, theirs = getattr(record.dossier, name), getattr(orm.dossier, name)
+        assert (ours, type(ours)) == (theirs, type(theirs)), name
+    assert record.generation == current_generation()
+    for part in ("procedure", "procedure_name", "field", "receiving_unit", "competent_unit",
+                 "current_unit", "holder", "steps", "history", "documents"):
+        assert getattr(record, part) == getattr(orm, part), part
+    for ours, theirs in zip(record.steps + record.history, orm.steps + orm.history, strict=True):
+        assert [type(v) for v in ours] == [type(v) for v in theirs]
+    assert len(record.documents) >= 2 and record.unit_ids() == orm.unit_ids()
+    assert access.detail_read("KHONG-CO") is None
 
 
 @pytest.mark.parametrize("status", sorted(PATHS))
@@ -99,3 +133,26 @@ def test_list_row_datetimes_are_written_as_the_drf_field_writes_them():
             for value in values:
                 expected = None if value is None else _datetime.to_representation(value)
                 assert _dt_row(value) == expected, (zone, value)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "UTC", "America/New_York"])
+def test_the_body_clock_is_drfs_datetime_field(zone):
+    """``detail_body._clock`` formats as DRF's ``DateTimeField`` does, in the active time zone
+    (``Z`` for UTC; a naive value made aware as DRF makes it)."""
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import timezone
+    from rest_framework.fields import DateTimeField
+
+    from motcua.dossiers.detail_body import _clock
+
+    values = [dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC),
+              dt.datetime(2026, 3, 2, 8, 30, 15, 123456, tzinfo=zoneinfo.ZoneInfo(zone)),
+              dt.datetime(2025, 12, 31, 23, 59, 59, tzinfo=dt.UTC), dt.datetime(2026, 7, 1, 9, 0),
+              None]
+    with timezone.override(zone):
+        clock = _clock()
+        field = DateTimeField(allow_null=True)
+        for value in values:
+            assert clock(value) == (None if value is None else field.to_representation(value))

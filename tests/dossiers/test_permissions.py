@@ -72,3 +72,40 @@ def test_perform_without_apology_is_a_clear_error(world, bring):
     with pytest.raises(InvalidInput) as err:
         services.dossier_perform(actor=world.manager, dossier=d, action="escalate")
     assert err.value.code == "no_apology"
+
+
+@pytest.mark.django_db
+def test_can_act_agrees_with_the_actor_check_for_every_action_status_and_user(world, bring):
+    """``can_act`` (``offered_from`` per status, no refusal built) answers what the table and
+    ``check_transition_actor`` answer, for every action, from every status, for every officer;
+    ``allowed_actions`` lists them in table order."""
+    from motcua.core.errors import NotAllowed
+    from motcua.dossiers.transitions import TRANSITIONS
+    from tests.dossiers.conftest import PATHS, staff_of
+
+    def reference(user, dossier, action):
+        transition = TRANSITIONS[action]
+        if transition.system_only or transition.by_applicant:
+            return False
+        if not transition.allowed_from(dossier.status):
+            return False
+        if (action == permissions.RECEPTION_SUPPLEMENT
+                and permissions.reception_supplement_used(dossier)):
+            return False
+        try:
+            permissions.check_transition_actor(user, transition, dossier)
+        except NotAllowed:
+            return False
+        return True
+
+    users = [*staff_of(world), UserFactory(is_superuser=True), UserFactory()]
+    seen = set()
+    for status in sorted(PATHS):
+        d = bring(status)
+        for user in users:
+            expected = [a for a in TRANSITIONS if reference(user, d, a)]
+            assert [a for a in TRANSITIONS if permissions.can_act(user, d, a)] == expected
+            assert [a for a in permissions.allowed_actions(user, d)
+                    if a in TRANSITIONS] == expected
+            seen.update(expected)
+    assert len(seen) > 10

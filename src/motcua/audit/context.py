@@ -9,6 +9,7 @@ none. Commands and jobs set their own channel with ``audit_context``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -47,8 +48,15 @@ def normalise_ip(value) -> str | None:
     address: the MAC covers the stored text, so it must be the text the database keeps."""
     if not value:
         return None
+    return _normalised(str(value).strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(text: str) -> str | None:
+    # Remembered per process: every request normalises its client's address (the audit
+    # context) and a staff read once more (the access log); parsing it was ~30 calls each.
     try:
-        address = ipaddress.ip_address(str(value).strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:

@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, signals
+from django.db.models.base import ModelState
 
 M = TypeVar("M", bound=Model)
 
@@ -60,6 +61,29 @@ def detached_copy(instance: M) -> M:
     clone.__dict__["_prefetched_objects_cache"] = dict(
         getattr(instance, "_prefetched_objects_cache", {}))
     return clone
+
+
+# --- an instance from column values ----------------------------------------------------------
+
+
+def loaded_instance(model: type[M], alias: str, values: Mapping[str, Any]) -> M:
+    """``model.from_db(alias, names, row)`` for a row given as ``{attname: value}`` (the
+    other columns deferred, loaded on first access as usual), without ``Model.__init__``'s walk
+    over every field (~60 for a dossier, one ``setattr`` each): the values go into the
+    instance's ``__dict__`` as ``__init__`` puts them there.
+
+    A model with ``pre_init``/``post_init`` receivers goes through ``from_db``: they must run.
+    Used by the staff lookup, which reads its dossier with its own SQL (``dossiers.access``).
+    """
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        names = list(values)
+        return model.from_db(alias, names, [values[n] for n in names])
+    instance = model.__new__(model)
+    state = ModelState()
+    state.db, state.adding = alias, False
+    instance.__dict__["_state"] = state
+    instance.__dict__.update(values)
+    return instance
 
 
 # --- pages read by primary key ---------------------------------------------------------------

@@ -6,6 +6,8 @@ Errors are ``{"code", "message", "fields"}`` with 400 (bad input), 403 (role or 
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.contrib.auth import get_user_model
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +28,7 @@ from motcua.core.filtering import FilteredListSchema
 from motcua.core.lean_input import LeanInput
 from motcua.core.parsers import JSONParser
 from motcua.dossiers import access, conditional, permissions, selectors, services
-from motcua.dossiers.detail_body import detail_body, list_row_values
+from motcua.dossiers.detail_body import detail_body, list_row_values, record_body
 from motcua.dossiers.filters import DossierListFilters
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import (
@@ -166,7 +168,7 @@ class DossierListCreate(APIView):
         # The rows just written: the answer needs no read-back (it was one query per list plus
         # one per step unit and history actor).
         services.seed_related(dossier, services.written_rows(dossier))
-        body = detail_body(request.user, dossier, access.loaded_unit_ids(dossier))
+        body = detail_body(request.user, dossier)
         return Response(body, status=201)
 
 
@@ -178,7 +180,8 @@ class DossierDetail(DeferredAuthMixin, APIView):
     Conditional (``dossiers/conditional.py``): the answer carries a weak ``ETag``; a client
     sending it back in ``If-None-Match`` gets a 304 from one indexed query when nothing shown
     has changed. The token's sign-in comes from the process cache and is confirmed by the
-    change counter read in that same query (``DeferredAuthMixin``)."""
+    change counter read in that same query (``DeferredAuthMixin``). Without ``If-None-Match``
+    the lookup is one statement (``access.detail_read``), which reads the counter too."""
 
     permission_classes = [IsStaff]
 
@@ -194,13 +197,13 @@ class DossierDetail(DeferredAuthMixin, APIView):
                               401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]})
     def get(self, request, code: str):
         now = conditional.now()
+        if not conditional.wanted(request):
+            return self._cold(request, code, now)
         # The first query: the dossier's version and the change counter, which confirms the
         # cached sign-in before anything else is read or answered.
         head = conditional.head(code, now)
         if head is None:
-            if unconfirmed(request.auth):
-                self.confirm_sign_in(request, current_generation())
-            raise NotFound()
+            self._not_found(request)
         self.confirm_sign_in(request, head.generation)
         etag = conditional.tag(request, head)
         if conditional.matches(request, etag):
@@ -208,20 +211,41 @@ class DossierDetail(DeferredAuthMixin, APIView):
             access.record_view(actor=request.user, dossier=head.id,
                                channel=access.API, ip=_client_ip(request))
             return conditional.not_modified(request, etag)
-        # A dossier of units that are not the officer's is "not found", exactly as a code that
-        # does not exist: a 403 told a foreign unit's staff which codes exist.
-        try:
-            dossier = access.dossier_for_view(user=request.user, code=code)
-        except (Dossier.DoesNotExist, NotAllowed):
-            raise NotFound() from None
-        access.record_view(actor=request.user, dossier=dossier, channel=access.API,
-                           ip=_client_ip(request))
+        record = access.detail_read(code)
+        if record is None:
+            raise NotFound()
         # The tag of the version read first (the body's rows are as new or newer: at worst a
         # later revalidation answers 200 once more), overdue as of before the body is built.
-        if conditional.matches(request, etag, star=True):
+        return self._answer(request, record, etag, star=True)
+
+    def _cold(self, request, code: str, now):
+        """No ``If-None-Match``: nothing to compare, so no head query. The detail's one
+        statement brings the change counter too, which confirms the cached sign-in before the
+        access check and before anything is answered; the tag is the head's, from the same
+        row."""
+        record = access.detail_read(code)
+        if record is None:
+            self._not_found(request)
+        self.confirm_sign_in(request, record.generation)
+        etag = conditional.tag(request, conditional.head_of(record.dossier, record.generation, now))
+        return self._answer(request, record, etag, star=False)
+
+    def _not_found(self, request) -> NoReturn:
+        if unconfirmed(request.auth):
+            self.confirm_sign_in(request, current_generation())
+        raise NotFound()
+
+    def _answer(self, request, record, etag, *, star: bool):
+        # A dossier of units that are not the officer's is "not found", exactly as a code that
+        # does not exist: a 403 told a foreign unit's staff which codes exist.
+        if not access.can_view(request.user, record):
+            raise NotFound()
+        access.record_view(actor=request.user, dossier=record.dossier, channel=access.API,
+                           ip=_client_ip(request))
+        if star and conditional.matches(request, etag, star=True):
             return conditional.not_modified(request, etag)
         # Hand-written, the same dict as the serializers (dossiers/detail_body.py).
-        body = detail_body(request.user, dossier, access.loaded_unit_ids(dossier))
+        body = record_body(request.user, record)
         return conditional.decorate(request, Response(body), etag)
 
 

@@ -3,9 +3,10 @@
 
 A client that keeps the detail it was sent asks again with ``If-None-Match``; when nothing the
 answer shows has changed it gets ``304 Not Modified`` from one small indexed query (``head``)
-instead of the five reads and the body. The tag is a MAC (keyed BLAKE2b, key derived from
-``SECRET_KEY``) of
-everything the body depends on:
+instead of the detail's read (``access.detail_read``) and the body. A request without
+``If-None-Match`` skips the head: the detail's one statement brings the same columns and
+counter, and ``head_of`` makes the same tag from them. The tag is a MAC (keyed BLAKE2b, key
+derived from ``SECRET_KEY``) of everything the body depends on:
 
 * **the dossier's version**, ``Dossier.lock_version``, which database triggers raise on every
   UPDATE of the dossier row and every write of the rows the detail shows (documents, steps,

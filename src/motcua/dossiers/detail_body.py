@@ -12,6 +12,12 @@ both shapes.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
@@ -28,16 +34,29 @@ def _dt(value):
     return None if value is None else _datetime.to_representation(value)
 
 
+def _clock():
+    """``_dt`` for one body: DRF's ``DateTimeField.to_representation`` (ISO 8601 in the current
+    time zone, ``Z`` for UTC) with the time zone looked up once instead of for each of the
+    body's ~20 dates (tests/dossiers/test_detail_body.py compares the two)."""
+    fmt = api_settings.DATETIME_FORMAT
+    if not settings.USE_TZ or not isinstance(fmt, str) or fmt.lower() != ISO_8601:
+        return _dt
+    tz = timezone.get_current_timezone()
+
+    def represent(value):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return _dt(value)
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
+
+
 def _dt_row(value):
-    """``_dt`` for the list's rows: an aware datetime in ISO 8601 written directly, as DRF's
-    ``DateTimeField`` writes it (in the current time zone, ``Z`` for UTC); anything else
-    through the field (its per-call settings lookups were a tenth of a list request)."""
-    if value is None:
-        return None
-    if value.tzinfo is None or api_settings.DATETIME_FORMAT.lower() != ISO_8601:
-        return _datetime.to_representation(value)
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    """``_dt`` for one value of a list row (``_clock`` for a single date)."""
+    return _clock()(value)
 
 
 def _str(value):
@@ -102,17 +121,120 @@ def list_row_values(r) -> dict:
     }
 
 
-def full(user, d: Dossier) -> dict:
+class Step(NamedTuple):
+    """A step as the detail shows it (``DossierStep`` with its unit's code)."""
+
+    id: int
+    order: int
+    name: str
+    role: str
+    unit_id: int
+    unit: str | None
+    hours: Decimal
+    started_at: dt.datetime | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    outcome: str
+
+
+class Change(NamedTuple):
+    """A history row as the detail shows it (``StatusChange`` with its actor's username)."""
+
+    id: int
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    reason: str
+    due_at: dt.datetime | None
+
+
+class Document(NamedTuple):
+    id: int
+    name: str
+    provided_as: str
+    copies: int
+
+
+@dataclass(slots=True)
+class DetailRecord:
+    """Everything the detail shows of one dossier: the dossier row (a ``Dossier`` with the
+    columns shown loaded), the codes and names of its related rows, its steps, history and
+    documents. Read in one statement by ``access.detail_read``, or taken from a dossier loaded
+    with its related rows (``record_of``)."""
+
+    dossier: Dossier
+    procedure: str | None
+    procedure_name: str | None
+    field: str | None
+    receiving_unit: str | None
+    competent_unit: str | None
+    current_unit: str | None
+    holder: str | None
+    steps: list[Step]
+    history: list[Change]
+    documents: list[Document]
+    # The change counter read with the row (``accounts.tokens``), when read by ``detail_read``.
+    generation: int | None = None
+
+    def unit_ids(self) -> set[int]:
+        """``permissions.dossier_unit_ids`` from the rows in hand: no query."""
+        d = self.dossier
+        return {d.receiving_unit_id, d.competent_unit_id, d.current_unit_id,
+                *(s.unit_id for s in self.steps)}
+
+
+def _code(obj, attr: str):
+    return None if obj is None else _str(getattr(obj, attr))
+
+
+def record_of(d: Dossier) -> DetailRecord:
+    """The record of a dossier loaded with its related rows, steps, history and documents
+    (intake's answer: the rows just written)."""
+    version = d.procedure_version
+    return DetailRecord(
+        dossier=d, procedure=_str(version.procedure.code), procedure_name=_str(version.name),
+        field=_code(d.field, "code"), receiving_unit=_code(d.receiving_unit, "code"),
+        competent_unit=_code(d.competent_unit, "code"),
+        current_unit=_code(d.current_unit, "code"), holder=_code(d.holder, "username"),
+        steps=[Step(s.pk, s.order, s.name, s.role, s.unit_id, _code(s.unit, "code"), s.hours,
+                    s.started_at, s.due_at, s.finished_at, s.outcome) for s in d.steps.all()],
+        history=[Change(c.pk, c.at, c.action, c.from_status, c.to_status,
+                        _code(c.actor, "username"), c.reason, c.due_at)
+                 for c in d.status_changes.all()],
+        documents=[Document(doc.pk, doc.name, doc.provided_as, doc.copies)
+                   for doc in d.documents.all()],
+    )
+
+
+def full(user, r: DetailRecord) -> dict:
     """``DossierDetailSerializer(d).data``."""
-    body = list_row(d)
-    holder = d.holder
-    body.update({
+    d = r.dossier
+    when = _clock()
+    return {
+        # DossierListSerializer's fields first (``list_row``), in its order.
+        "code": _str(d.code),
+        "status": _status(d.status),
+        "status_label": str(Status(d.status).label),
+        "national_status": _int(d.national_status),
+        "procedure": _str(r.procedure),
+        "procedure_name": _str(r.procedure_name),
+        "field": _str(r.field),
+        "receiving_unit": _str(r.receiving_unit),
+        "competent_unit": _str(r.competent_unit),
+        "current_unit": _str(r.current_unit),
+        "applicant_name": _str(d.applicant_name),
+        "channel": _int(d.channel),
+        "received_at": when(d.received_at),
+        "due_at": when(d.due_at),
+        "overdue": d.is_overdue(),
         "view": "full",
-        "holder": None if holder is None else _str(holder.username),
-        "original_due_at": _dt(d.original_due_at),
-        "rescheduled_due_at": _dt(d.rescheduled_due_at),
-        "finished_at": _dt(d.finished_at),
-        "returned_at": _dt(d.returned_at),
+        "holder": _str(r.holder),
+        "original_due_at": when(d.original_due_at),
+        "rescheduled_due_at": when(d.rescheduled_due_at),
+        "finished_at": when(d.finished_at),
+        "returned_at": when(d.returned_at),
         "applicant": {
             "kind": d.applicant_kind, "name": d.applicant_name,
             "id_number": d.applicant_id_number, "legacy_id": d.applicant_legacy_id,
@@ -123,7 +245,7 @@ def full(user, d: Dossier) -> dict:
         },
         "documents": [
             {"name": doc.name, "provided_as": doc.provided_as, "copies": doc.copies}
-            for doc in d.documents.all()
+            for doc in r.documents
         ],
         "delivery_method": _str(d.delivery_method),
         "delivery_address": _str(d.delivery_address),
@@ -134,53 +256,58 @@ def full(user, d: Dossier) -> dict:
         "steps": [
             {
                 "order": _int(s.order), "name": _str(s.name), "role": _str(s.role),
-                "unit": None if s.unit is None else _str(s.unit.code),
+                "unit": _str(s.unit),
                 "hours": None if s.hours is None else _hours.to_representation(s.hours),
-                "started_at": _dt(s.started_at), "due_at": _dt(s.due_at),
-                "finished_at": _dt(s.finished_at), "outcome": _str(s.outcome),
+                "started_at": when(s.started_at), "due_at": when(s.due_at),
+                "finished_at": when(s.finished_at), "outcome": _str(s.outcome),
             }
-            for s in d.steps.all()
+            for s in r.steps
         ],
         "history": [
             {
-                "at": _dt(c.at), "action": _str(c.action), "from_status": _str(c.from_status),
-                "to_status": _str(c.to_status),
-                "actor": None if c.actor is None else _str(c.actor.username),
-                "reason": _str(c.reason), "due_at": _dt(c.due_at),
+                "at": when(c.at), "action": _str(c.action), "from_status": _str(c.from_status),
+                "to_status": _str(c.to_status), "actor": _str(c.actor),
+                "reason": _str(c.reason), "due_at": when(c.due_at),
             }
-            for c in d.status_changes.all()
+            for c in r.history
         ],
         "allowed_actions": permissions.allowed_actions(user, d),
-    })
-    return body
+    }
 
 
-def delivery(user, d: Dossier) -> dict:
+def delivery(user, r: DetailRecord) -> dict:
     """``DossierDeliverySerializer(d).data``."""
-    version = d.procedure_version
+    d = r.dossier
+    when = _clock()
     return {
         "view": "delivery",
         "code": _str(d.code),
         "status": _status(d.status),
         "status_label": str(Status(d.status).label),
         "national_status": _int(d.national_status),
-        "procedure": _str(version.procedure.code),
-        "procedure_name": _str(version.name),
-        "receiving_unit": _related(d, "receiving_unit", "code"),
-        "competent_unit": _related(d, "competent_unit", "code"),
-        "current_unit": _related(d, "current_unit", "code"),
+        "procedure": _str(r.procedure),
+        "procedure_name": _str(r.procedure_name),
+        "receiving_unit": _str(r.receiving_unit),
+        "competent_unit": _str(r.competent_unit),
+        "current_unit": _str(r.current_unit),
         "applicant_name": _str(d.applicant_name),
         "delivery_method": _str(d.delivery_method),
         "delivery_address": _str(d.delivery_address),
-        "due_at": _dt(d.due_at),
-        "returned_at": _dt(d.returned_at),
+        "due_at": when(d.due_at),
+        "returned_at": when(d.returned_at),
         "allowed_actions": permissions.allowed_actions(user, d),
     }
 
 
+def record_body(user, r: DetailRecord, unit_ids: set[int] | None = None) -> dict:
+    """The detail ``user`` may see of the dossier of ``r`` (``serializers.detail_serializer``'s
+    choice): the full shape, or the delivery data only."""
+    d = r.dossier
+    if permissions.can_view_personal_data(user, d, r.unit_ids() if unit_ids is None else unit_ids):
+        return full(user, r)
+    return delivery(user, r)
+
+
 def detail_body(user, dossier: Dossier, unit_ids: set[int] | None = None) -> dict:
-    """The detail ``user`` may see of ``dossier`` (``serializers.detail_serializer``'s choice):
-    the full shape, or the delivery data only."""
-    if permissions.can_view_personal_data(user, dossier, unit_ids):
-        return full(user, dossier)
-    return delivery(user, dossier)
+    """``record_body`` of a dossier loaded with its related rows and children."""
+    return record_body(user, record_of(dossier), unit_ids)

@@ -10,6 +10,8 @@ refusal is 403) and *when* (the dossier's state: a refusal is 409).
 
 from __future__ import annotations
 
+import functools
+
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import NotAllowed
@@ -136,17 +138,26 @@ def reception_supplement_used(dossier) -> bool:
 def can_act(user, dossier, action: str) -> bool:
     """A transition of the table: not the system's, allowed from the status, actor in place."""
     transition = TRANSITIONS.get(action)
-    if transition is None or transition.system_only or transition.by_applicant:
+    if transition is None or action not in offered_from(dossier.status):
         return False
-    if not transition.allowed_from(dossier.status):
+    return _may_take(user, transition, dossier)
+
+
+@functools.cache
+def offered_from(status: str) -> frozenset[str]:
+    """The table's actions staff may take from ``status`` whoever they are: not the system's,
+    not the applicant's, allowed from it (a property of the table, worked out once)."""
+    return frozenset(name for name, t in TRANSITIONS.items()
+                     if not t.system_only and not t.by_applicant and t.allowed_from(status))
+
+
+def _may_take(user, transition: Transition, dossier) -> bool:
+    """``check_transition_actor`` would pass (a role of the transition in the unit it names),
+    without building the refusals' messages; and the desk's corrections request once only."""
+    if transition.name == RECEPTION_SUPPLEMENT and reception_supplement_used(dossier):
         return False
-    if action == RECEPTION_SUPPLEMENT and reception_supplement_used(dossier):
-        return False
-    try:
-        check_transition_actor(user, transition, dossier)
-    except NotAllowed:
-        return False
-    return True
+    mine = memberships(user)
+    return any((_scope_unit(dossier, scope), role) in mine for role, scope in transition.who)
 
 
 # ----------------------------------------------------------------------------- apologies
@@ -213,7 +224,9 @@ def may_take_apology_action(user, dossier, apology, action: str) -> bool:
 def allowed_actions(user, dossier, apology=None) -> list[str]:
     """Actions this user may take on this dossier now, in table order, then the apology ones
     (``record_explanation`` and ``escalate`` only when the dossier's ``apology`` is given)."""
-    result = [name for name in TRANSITIONS if can_act(user, dossier, name)]
+    offered = offered_from(dossier.status)
+    result = [name for name, transition in TRANSITIONS.items()
+              if name in offered and _may_take(user, transition, dossier)]
     if can_apologise(user, dossier):
         result.append("apologise")
     if can_record_explanation(user, dossier, apology):
