@@ -125,3 +125,14 @@ def _flushable_guarded_tables(request):
             for _name, _table, sql in triggers:
                 cursor.execute(sql)
             cursor.execute("PRAGMA foreign_keys = ON")
+
+
+@pytest.fixture
+def clamd(settings):
+    """A fake clamd (tests/core/fake_clamd.py) that the upload checks talk to."""
+    from tests.core.fake_clamd import FakeClamd
+
+    server = FakeClamd()
+    settings.MOTCUA_CLAMD = server.address
+    yield server
+    server.close()

@@ -11,19 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.citizens.conftest import PDF
-from tests.core.fake_clamd import EICAR_MARK, FakeClamd
+from tests.core.fake_clamd import INFECTED_PDF
 
-# A PDF (so the type check lets it through to the scanner) carrying the EICAR test string.
-INFECTED = b"%PDF-1.4\n% " + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + EICAR_MARK + b"!$H+H*\n%%EOF\n"
 VIRUS_MESSAGE = "Tệp bị phát hiện nhiễm mã độc (Eicar-Test-Signature) nên không được nhận."
-
-
-@pytest.fixture
-def clamd(settings):
-    server = FakeClamd()
-    settings.MOTCUA_CLAMD = server.address
-    yield server
-    server.close()
 
 
 @pytest.fixture
@@ -69,10 +59,10 @@ def test_an_infected_file_uploaded_in_the_portal_is_refused_and_nothing_is_store
                 {"unit": portal.center.pk})
     draft = Draft.objects.get()
     answer = client.post(f"/nop-ho-so/{draft.pk}/giay-to/1/", {
-        "action": "upload", "files": SimpleUploadedFile("don.pdf", INFECTED)})
+        "action": "upload", "files": SimpleUploadedFile("don.pdf", INFECTED_PDF)})
     assert answer.status_code == 400
     assert VIRUS_MESSAGE in answer.content.decode()
-    assert clamd.received[-1] == INFECTED  # the scanner saw the streamed bytes
+    assert clamd.received[-1] == INFECTED_PDF  # the scanner saw the streamed bytes
     assert CitizenFile.objects.count() == 0
     assert _stored_files(settings) == []
     [event] = _security_events()
@@ -99,7 +89,7 @@ def test_an_infected_counter_scan_is_refused_at_the_desk(client, portal, clamd, 
                    for d in portal.version.documents.all()])
     client.force_login(portal.receptionist)
     answer = client.post(f"/can-bo/ho-so/{paper.code}/so-hoa/",
-                         {"files": SimpleUploadedFile("scan.pdf", INFECTED)}, follow=True)
+                         {"files": SimpleUploadedFile("scan.pdf", INFECTED_PDF)}, follow=True)
     assert VIRUS_MESSAGE in answer.content.decode()
     assert not CitizenFile.objects.filter(dossier=paper).exists()
     assert _stored_files(settings) == []
@@ -130,7 +120,7 @@ def test_a_supplement_with_one_infected_file_keeps_none_of_its_files(portal, cla
     with pytest.raises(Infected):
         citizen_services.supplement_upload(
             actor=citizen.user, citizen=citizen, dossier=dossier,
-            uploads=[SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.pdf", INFECTED)])
+            uploads=[SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.pdf", INFECTED_PDF)])
     assert set(_stored_files(settings)) == before  # the clean first file was removed again
     assert not CitizenFile.objects.filter(dossier=dossier, source=Source.SUPPLEMENT).exists()
     assert len(_security_events()) == 1
@@ -166,5 +156,5 @@ def test_without_a_scanner_configured_uploads_are_not_scanned(portal, settings):
     citizen = _citizen()
     row = services.draft_add_file(actor=citizen.user, citizen=citizen, draft=_draft(portal, citizen),
                                   required_id=portal.version.documents.first().pk,
-                                  upload=SimpleUploadedFile("a.pdf", INFECTED))
-    assert row.size == len(INFECTED)
+                                  upload=SimpleUploadedFile("a.pdf", INFECTED_PDF))
+    assert row.size == len(INFECTED_PDF)

@@ -7,6 +7,8 @@ import struct
 import threading
 
 EICAR_MARK = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
+# A PDF (so the type check lets it through to the scanner) carrying the EICAR test string.
+INFECTED_PDF = b"%PDF-1.4\n% " + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + EICAR_MARK + b"!$H+H*\n%%EOF\n"
 
 
 def _read_exact(conn, n: int) -> bytes:

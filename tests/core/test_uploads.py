@@ -13,14 +13,6 @@ from motcua.core.uploads import RandomName, ScannerDown, check_upload, content_t
 from tests.core.fake_clamd import EICAR_MARK, FakeClamd
 
 
-@pytest.fixture
-def clamd(settings):
-    server = FakeClamd()
-    settings.MOTCUA_CLAMD = server.address
-    yield server
-    server.close()
-
-
 def test_the_type_comes_from_the_content_not_the_name():
     assert sniff(b"%PDF-1.7\n").name == "pdf"
     assert sniff(b"\x89PNG\r\n\x1a\n....").name == "png"

@@ -12,20 +12,11 @@ from motcua.core.uploads import Infected
 from motcua.dossiers import services
 from motcua.dossiers.models import StatusChange
 from motcua.dossiers.results import copy_certify
-from tests.core.fake_clamd import EICAR_MARK, FakeClamd
+from tests.core.fake_clamd import INFECTED_PDF
 from tests.factories import vn
 
 pytestmark = pytest.mark.django_db
 
-INFECTED = b"%PDF-1.4\n% " + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + EICAR_MARK + b"!$H+H*\n%%EOF\n"
-
-
-@pytest.fixture
-def clamd(settings):
-    server = FakeClamd()
-    settings.MOTCUA_CLAMD = server.address
-    yield server
-    server.close()
 
 
 def _security_events():
@@ -37,7 +28,7 @@ def test_an_infected_result_is_refused_and_recorded(world, bring, clamd):
     changes = StatusChange.objects.count()
     with pytest.raises(Infected):
         services.dossier_act(actor=world.leader, dossier=dossier, action="approve",
-                             result_file=SimpleUploadedFile("ket-qua.pdf", INFECTED),
+                             result_file=SimpleUploadedFile("ket-qua.pdf", INFECTED_PDF),
                              at=vn(2026, 3, 2, 11, 0))
     dossier.refresh_from_db()
     assert dossier.status == "awaiting_approval" and not dossier.result_file
@@ -50,7 +41,7 @@ def test_an_infected_result_is_refused_and_recorded(world, bring, clamd):
 
 def test_an_infected_scan_to_certify_is_refused_and_recorded(world, clamd):
     with pytest.raises(Infected):
-        copy_certify(actor=world.leader, content=INFECTED, unit=world.agency)
+        copy_certify(actor=world.leader, content=INFECTED_PDF, unit=world.agency)
     [event] = _security_events()
     assert event.actor_id == world.leader.pk
     assert event.data == {"signature": "Eicar-Test-Signature", "name": "", "field": "file"}
