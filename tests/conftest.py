@@ -26,16 +26,20 @@ def _empty_cache():
     # reused after each test's rollback, so a previous test's entry must not hide a read.
     cache.clear()
     from motcua.accounts import tokens
+    from motcua.core.templatetags import fragments
     from motcua.dossiers.services import catalog_cache
+    from motcua.portal import lookup_page
 
     # The per-process sign-in and intake caches: rows (and the change counter) roll back after
-    # each test.
-    tokens.forget()
-    catalog_cache.forget()
+    # each test. The page fragments and the lookup page's frame are kept per process from the
+    # first page rendered: a test sees what its own pages render first, whatever ran before.
+    forget = (tokens.forget, catalog_cache.forget, fragments.clear, lookup_page.clear)
+    for each in forget:
+        each()
     yield
     cache.clear()
-    tokens.forget()
-    catalog_cache.forget()
+    for each in forget:
+        each()
 
 
 @pytest.fixture(autouse=True)

@@ -2,18 +2,9 @@
 
 import pytest
 
-from motcua.core.templatetags import fragments
-
 pytestmark = pytest.mark.django_db
 
 CENTER = "Trung tâm Phục vụ hành chính công tỉnh"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_fragments():
-    fragments.clear()
-    yield
-    fragments.clear()
 
 
 def test_the_brand_is_the_center_even_when_the_sign_in_page_is_rendered_first(client):

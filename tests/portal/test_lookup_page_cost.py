@@ -36,13 +36,6 @@ def make(center):
     return make
 
 
-@pytest.fixture(autouse=True)
-def _fresh_fragments():
-    fragments.clear()
-    yield
-    fragments.clear()
-
-
 def test_a_visitor_gets_no_csrf_token_nor_cookie(make):
     d = make()
     client = Client(enforce_csrf_checks=True)

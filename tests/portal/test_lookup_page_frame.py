@@ -14,7 +14,6 @@ from django.template import engines
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from motcua.core.templatetags import fragments
 from motcua.dossiers.models import Dossier, NoticeDelivery
 from motcua.dossiers.states import CLOSED_WITH_NOTICE, NATIONAL_CODE, Channel, Status
 from motcua.portal import lookup_page
@@ -29,11 +28,6 @@ BEFORE = (Path(__file__).parent / "lookup_result_before.html").read_text()
 @pytest.fixture(autouse=True)
 def _fresh(settings):
     settings.MOTCUA_LOOKUP_RATE = ""  # more pages than a visitor may ask for in a minute
-    fragments.clear()
-    lookup_page.clear()
-    yield
-    fragments.clear()
-    lookup_page.clear()
 
 
 @pytest.fixture
