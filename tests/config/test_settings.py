@@ -7,7 +7,7 @@ from motcua.config.env import env_bool, env_int
 
 def test_default_database_is_sqlite_in_wal_mode(tmp_path):
     config = database_from_url(None, tmp_path / "x.sqlite3")
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "motcua.core.sqlite_backend"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
@@ -17,6 +17,13 @@ def test_postgres_url_is_parsed(tmp_path):
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "motcua"
     assert config["HOST"] == "127.0.0.1"
+
+
+def test_postgres_binds_on_the_server_and_prepares_only_on_kept_connections(tmp_path):
+    per_request = database_from_url("postgres://postgres@h/motcua", tmp_path / "x")
+    assert per_request["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": None}
+    kept = database_from_url("postgres://postgres@h/motcua", tmp_path / "x", conn_max_age=60)
+    assert kept["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
 
 
 def test_unsupported_database_is_refused(tmp_path):

@@ -1,7 +1,11 @@
 """Database configuration from ``MOTCUA_DATABASE_URL``.
 
 SQLite (the default, a file under ``var/``) runs in WAL mode with IMMEDIATE transactions so that
-concurrent writers queue on the write lock instead of failing half-way with "database is locked".
+concurrent writers queue on the write lock instead of failing half-way with "database is locked";
+the queue itself is a lock file (``motcua.core.sqlite_backend``), not SQLite's sleeping busy handler.
+
+PostgreSQL binds parameters on the server, so that psycopg prepares a statement a connection has
+run five times and the server stops planning it again on every request.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ def database_from_url(url: str | None, default_sqlite_path: Path, *, conn_max_ag
         if name != ":memory:":
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         config["NAME"] = name
+        config["ENGINE"] = "motcua.core.sqlite_backend"
         config["OPTIONS"] = {
             "init_command": SQLITE_INIT,
             "transaction_mode": "IMMEDIATE",
@@ -54,7 +59,14 @@ def database_from_url(url: str | None, default_sqlite_path: Path, *, conn_max_ag
         # One test database per process, so parallel test runs never share a file.
         config["TEST"] = {"NAME": str(Path(name).with_name(f"test_motcua_{os.getpid()}.sqlite3"))}
     elif engine == "django.db.backends.postgresql":
-        config.setdefault("OPTIONS", {})
+        options = config.setdefault("OPTIONS", {})
+        # The read paths are a few statements run thousands of times a minute; with client-side
+        # binding the server planned each anew (the staff lookup's 8-table read: 2 ms planning,
+        # 0.1 ms running). A prepared statement lives in its connection, so only a kept
+        # connection prepares; one per request (conn_max_age 0, e.g. behind PgBouncer in
+        # transaction mode) still binds on the server but never names a statement.
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 5 if conn_max_age > 0 else None)
     else:
         raise ImproperlyConfigured(
             f"MOTCUA_DATABASE_URL uses {engine or 'an unknown engine'}; "
