@@ -37,7 +37,7 @@ def writer_lock_path(database_name: str) -> str:
 
 class DatabaseCreation(creation.DatabaseCreation):
     def _destroy_test_db(self, test_database_name, verbosity):
-        super()._destroy_test_db(test_database_name, verbosity)
+        super()._destroy_test_db(test_database_name, verbosity)  # type: ignore[misc]  # not in django-stubs
         if test_database_name and not self.is_in_memory_db(test_database_name):
             try:
                 os.remove(writer_lock_path(test_database_name))
@@ -56,26 +56,26 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self):
         self._acquire_writer_lock()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # not in django-stubs
         except BaseException:
             self._release_writer_lock()
             raise
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # not in django-stubs
         finally:
             self._release_writer_lock()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # not in django-stubs
         finally:
             self._release_writer_lock()
 
     def _close(self):
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # not in django-stubs
         finally:
             # The connection's open transaction (if any) ended with it; closing the descriptor
             # releases the lock (a thread's connection never outlives it, neither does its file).
@@ -100,7 +100,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._writer_held = True
 
     def _release_writer_lock(self) -> None:
-        if self._writer_held:
+        if self._writer_held and self._writer_fd is not None:
             self._writer_held = False
             fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
 
