@@ -51,6 +51,7 @@ from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
 from motcua.org.permissions import memberships
 
 VARY = ("Authorization", "Accept", "Accept-Language", "Cookie")
+VARY_TEXT = ", ".join(VARY)
 
 _HERE = Path(__file__).resolve().parent
 # The modules whose code decides what the detail shows.
@@ -169,7 +170,11 @@ def decorate(request, response, etag: str | None):
     client that keeps the answer in its own storage revalidates with the tag all the same."""
     if etag is not None:
         response["ETag"] = etag
-    patch_vary_headers(response, VARY)
+    if response.has_header("Vary"):
+        patch_vary_headers(response, VARY)
+    else:
+        # What patch_vary_headers writes on a response without Vary, without parsing it.
+        response.headers["Vary"] = VARY_TEXT
     return response
 
 
