@@ -81,9 +81,13 @@ def encode(entry: dict) -> str:
     at = entry["at"]
     if timezone.is_naive(at):
         at = timezone.make_aware(at)
-    return json.dumps({"d": entry["dossier_id"], "a": entry["actor_id"],
-                       "t": at.astimezone(dt.UTC).isoformat(), "c": entry["channel"],
-                       "i": entry["ip"]}, separators=(",", ":")) + "\n"
+    return _ENCODER.encode({"d": entry["dossier_id"], "a": entry["actor_id"],
+                            "t": at.astimezone(dt.UTC).isoformat(), "c": entry["channel"],
+                            "i": entry["ip"]}) + "\n"
+
+
+# ``json.dumps(..., separators=(",", ":"))`` without building an encoder for every line.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def decode(line: str) -> dict:
