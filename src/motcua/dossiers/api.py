@@ -184,6 +184,7 @@ class DossierDetail(DeferredAuthMixin, APIView):
     the lookup is one statement (``access.detail_read``), which reads the counter too."""
 
     permission_classes = [IsStaff]
+    _default_headers: dict[str, str] | None = None
 
     @property
     def default_response_headers(self):
