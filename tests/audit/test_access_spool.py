@@ -235,3 +235,15 @@ def test_at_exit_a_process_flushes_its_own_segments_only(settings):
     spool._flush_at_exit()
     assert list(AccessLog.objects.values_list("dossier_id", flat=True)) == [7]
     assert spool.segments(folder) == [other]  # for the scheduler or a live worker's flusher
+
+
+def test_a_spooled_line_is_the_compact_json_of_the_entry():
+    """``encode`` keeps one encoder: the line is ``json.dumps`` with compact separators."""
+    import json
+
+    for ip in ("10.0.0.1", None, "2001:db8::1"):
+        entry = {"dossier_id": 12, "actor_id": 3, "at": AT, "channel": "api", "ip": ip}
+        assert spool.encode(entry) == json.dumps(
+            {"d": 12, "a": 3, "t": AT.isoformat(), "c": "api", "i": ip},
+            separators=(",", ":")) + "\n"
+        assert spool.decode(spool.encode(entry)) == entry

@@ -15,7 +15,7 @@ from motcua.core.negotiation import ContentNegotiation
 
 ACCEPTS = [None, "*/*", "application/json", "text/html", "application/json; indent=4",
            "*/*;q=0.8", "text/html,*/*", "application/xml", "", "application/*"]
-QUERIES = ["", "?format=json", "?format=api", "?format=", "?other=1"]
+QUERIES = ["", "?", "?format=json", "?format=api", "?format=", "?other=1", "?other=1&format=api"]
 
 
 def _pick(negotiation, accept, query, renderers, suffix):

@@ -243,3 +243,32 @@ def test_a_session_reader_keeps_no_store(world, bring, frozen, client):
     assert response.status_code == 200 and response["ETag"].startswith('W/"')
     assert "no-store" in response["Cache-Control"]
     assert client.get(url(d), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_the_tag_message_is_the_parts_joined(world, bring, frozen):
+    """The tag's message is written as one f-string: the same text as each part through
+    ``str()`` joined by "|" (a changed text would change every tag without a reason)."""
+    import hashlib
+
+    from django.utils.translation import get_language, override
+    from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+    from motcua.dossiers.conditional import _key, release
+    from motcua.org.permissions import memberships
+
+    d = bring("appraising")
+    for user in (world.specialist, world.receptionist):
+        for renderer in (JSONRenderer(), BrowsableAPIRenderer(), None):
+            for language in ("vi", "en", None):
+                request = type("R", (), {"user": user, "accepted_renderer": renderer})()
+                for h in (dossier_api.conditional.head(d.code, dossier_api.conditional.now()),
+                          dossier_api.conditional.Head(d.pk, 3, "returned", True, 7)):
+                    with override(language):
+                        message = "|".join(str(part) for part in (
+                            release(), h.id, h.version, h.generation, int(h.overdue), user.pk,
+                            int(bool(user.is_superuser)), sorted(memberships(user)),
+                            get_language(), getattr(renderer, "format", "")))
+                        digest = hashlib.blake2b(message.encode(), key=_key(settings.SECRET_KEY),
+                                                 digest_size=16)
+                        tag = dossier_api.conditional.tag(request, h)
+                    assert tag == f'W/"{digest.hexdigest()}"'

@@ -135,3 +135,20 @@ def test_the_body_clock_is_drfs_datetime_field(zone):
         field = DateTimeField(allow_null=True)
         for value in values:
             assert clock(value) == (None if value is None else field.to_representation(value))
+
+
+def test_the_kept_status_labels_follow_the_language():
+    """``status_label`` keeps each label per language: the same text as translating it each
+    time, whichever language asks first, and an unknown status still refused."""
+    from motcua.dossiers import detail_body
+    from motcua.dossiers.states import Status
+
+    detail_body._LABELS.clear()
+    for language in ("en", "vi", "en", None):
+        with translation.override(language):
+            for status in Status:
+                assert detail_body.status_label(status.value) == str(Status(status).label)
+    with translation.override("en"):
+        assert detail_body.status_label("received") != detail_body._LABELS[("received", "vi")]
+        with pytest.raises(ValueError):
+            detail_body.status_label("no-such-status")

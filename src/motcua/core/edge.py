@@ -13,8 +13,23 @@ and response headers every page of personal data needs.
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import BadRequest
-from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
+
+# What ``django.utils.cache.add_never_cache_headers`` writes on a response without
+# ``Cache-Control`` (its two ``patch_cache_control`` calls parse and rebuild the header: ~90
+# Python calls on every staff response); tests/core/test_edge_headers.py compares the two.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def add_never_cache_headers(response) -> None:
+    """``django.utils.cache.add_never_cache_headers`` for a response without
+    ``Cache-Control`` (the only ones ``NoStoreForStaffMiddleware`` touches)."""
+    if not response.has_header("Expires"):
+        response.headers["Expires"] = http_date(time.time())
+    response.headers["Cache-Control"] = NEVER_CACHE
 
 
 def has_nul(request) -> bool:

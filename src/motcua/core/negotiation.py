@@ -20,7 +20,9 @@ class ContentNegotiation(DefaultContentNegotiation):
         if not format_suffix and renderers:
             first = renderers[0]
             accept = request.META.get("HTTP_ACCEPT", "*/*")
+            # No query string: no ``format`` parameter, without parsing one into a QueryDict.
             if ((accept == "*/*" or accept == first.media_type)
-                    and self.settings.URL_FORMAT_OVERRIDE not in request.query_params):
+                    and (not request.META.get("QUERY_STRING")
+                         or self.settings.URL_FORMAT_OVERRIDE not in request.query_params)):
                 return first, first.media_type
         return super().select_renderer(request, renderers, format_suffix)

@@ -184,6 +184,26 @@ class DossierDetail(DeferredAuthMixin, APIView):
     the lookup is one statement (``access.detail_read``), which reads the counter too."""
 
     permission_classes = [IsStaff]
+    _default_headers: dict[str, str] | None = None
+
+    @property
+    def default_response_headers(self):
+        # DRF's ``Allow`` and ``Vary: Accept``, worked out once per class (from its methods
+        # and renderers, fixed) instead of on every request; a fresh dict, as DRF's
+        # finalize_response pops from it.
+        cls = type(self)
+        headers = cls.__dict__.get("_default_headers")
+        if headers is None:
+            headers = super().default_response_headers
+            cls._default_headers = headers
+        return dict(headers)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An answer ``conditional.decorate`` made varies on Accept already: DRF's patching it
+        # in again would change nothing (and parse the header to find out).
+        if response.get("Vary") == conditional.VARY_TEXT:
+            self.headers.pop("Vary", None)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(summary="Chi tiết hồ sơ (ghi nhật ký xem dữ liệu cá nhân)",
                    description="Vai trò không được xem dữ liệu cá nhân (nhân viên bưu chính) "

@@ -18,7 +18,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import get_language
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
@@ -67,6 +70,26 @@ def _status(value):
     return None if value is None else str(value)
 
 
+# A status's label per language: ``str(Status(s).label)`` is an enum lookup and a lazy
+# gettext (~35 Python calls) for a text that only changes with the language's catalog.
+_LABELS: dict[tuple[str, str | None], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_labels(*, setting, **kwargs):
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"):
+        _LABELS.clear()
+
+
+def status_label(status) -> str:
+    """``str(Status(status).label)`` in the active language (ValueError for an unknown one)."""
+    key = (status, get_language())
+    text = _LABELS.get(key)
+    if text is None:
+        text = _LABELS[key] = str(Status(status).label)
+    return text
+
+
 def _list_part(*, code, status, national_status, procedure, procedure_name, field,
                receiving_unit, competent_unit, current_unit, applicant_name, channel,
                received_at, due_at, overdue_now, when) -> dict:
@@ -75,7 +98,7 @@ def _list_part(*, code, status, national_status, procedure, procedure_name, fiel
     return {
         "code": _str(code),
         "status": _status(status),
-        "status_label": str(Status(status).label),
+        "status_label": status_label(status),
         "national_status": _int(national_status),
         "procedure": _str(procedure),
         "procedure_name": _str(procedure_name),
@@ -254,7 +277,7 @@ def delivery(user, r: DetailRecord) -> dict:
         "view": "delivery",
         "code": _str(d.code),
         "status": _status(d.status),
-        "status_label": str(Status(d.status).label),
+        "status_label": status_label(d.status),
         "national_status": _int(d.national_status),
         "procedure": _str(r.procedure),
         "procedure_name": _str(r.procedure_name),
