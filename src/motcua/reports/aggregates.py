@@ -12,12 +12,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import Min
 from django.db.models.expressions import RawSQL
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.bulk import clear_tables, fast_insert
+from motcua.core.orm_speed import CompiledInsert
 from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import Status
 from motcua.reports.bulk import (
@@ -159,6 +160,9 @@ def _flag_deltas(old: LedgerState, facts: Facts) -> Counter:
     return deltas
 
 
+_NEW_STATE = CompiledInsert(LedgerState)
+
+
 def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = False) -> None:
     """Bring the ledger up to date with one new StatusChange of ``dossier``.
 
@@ -187,10 +191,15 @@ def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = Fa
                            change.stat_due_at)] if first else changes_of(dossier.pk))
         deltas, track, last = replay(facts, history)
         apply_deltas(facts.dims, deltas)
-        LedgerState.objects.create(
+        state = LedgerState(
             dossier_id=dossier.pk,
             **_state_fields(facts, dossier.procedure_version_id, track, last),
         )
+        if _NEW_STATE.usable():
+            # Every intake writes one, under the write lock: compiled once per process.
+            _NEW_STATE.save_new(router.db_for_write(LedgerState), [state])
+        else:
+            state.save(force_insert=True)  # what objects.create() does
         return
 
     step = Change(change.at, change.to_status, change.due_at, change.pk, change.stat_due_at)
