@@ -80,7 +80,7 @@ def snapshot(dossier: Dossier) -> dict[str, list[dict]]:
         "audit_head": _values(AuditHead.objects.order_by("name")),
         "outbox": named(_values(OutboxMessage.objects.filter(dossier_code=dossier.code)
                                 .order_by("id")), id="drop"),
-        "codes": _values(CodeSequence.objects.order_by("id")),
+        "codes": named(_values(CodeSequence.objects.order_by("unit_code", "day")), id="drop"),
     }
 
 
