@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from django.db import connection, router, transaction
 from django.db.models import Min
@@ -163,6 +164,58 @@ def _flag_deltas(old: LedgerState, facts: Facts) -> Counter:
 _NEW_STATE = CompiledInsert(LedgerState)
 
 
+@dataclass(frozen=True)
+class FirstPlan:
+    """What a dossier's first history row adds to the ledger, all but the ids: computed from
+    the dossier and the row as they will be written (``ledger_plan_first``), so the intake can
+    do it before its transaction and only write under the lock (``ledger_write_first``)."""
+
+    counted: bool
+    dims: tuple = ()
+    deltas: Counter = field(default_factory=Counter)
+    fields: dict = field(default_factory=dict)
+    has_last: bool = False
+
+
+def ledger_plan_first(*, dossier: Dossier, change: StatusChange) -> FirstPlan:
+    """The ledger's part of a new dossier's first history row ``change`` (neither need be
+    saved yet: no id is used; the version's procedure is read when the dossier does not carry
+    its version)."""
+    version = (
+        dossier.procedure_version if Dossier.procedure_version.is_cached(dossier) else None
+    )
+    if version is not None and version.pk == dossier.procedure_version_id:
+        # Intake hands over the version it has just read: no second read.
+        procedure_id, level = version.procedure_id, version.level
+    else:
+        procedure_id, level = ProcedureVersion.objects.values_list("procedure_id", "level").get(
+            pk=dossier.procedure_version_id
+        )
+    facts = facts_from_dossier(dossier, procedure_id, level)
+    if not facts.counted:
+        return FirstPlan(counted=False)
+    # A new dossier has no ledger state and no older history row: nothing to read.
+    history = [Change(change.at, change.to_status, change.due_at, None, change.stat_due_at)]
+    deltas, track, last = replay(facts, history)
+    fields = _state_fields(facts, dossier.procedure_version_id, track, last)
+    return FirstPlan(counted=True, dims=facts.dims, deltas=deltas, fields=fields,
+                     has_last=last is not None)
+
+
+def ledger_write_first(plan: FirstPlan, *, dossier: Dossier, change: StatusChange) -> None:
+    """Write ``plan`` for the saved ``dossier`` and ``change``, in their transaction."""
+    if not plan.counted:
+        return
+    apply_deltas(plan.dims, plan.deltas)
+    state = LedgerState(dossier_id=dossier.pk, **{
+        **plan.fields, "last_change_id": change.pk if plan.has_last else 0})
+    if _NEW_STATE.usable():
+        # Every intake writes one, under the write lock: compiled once per process.
+        _NEW_STATE.save_new(router.db_for_write(LedgerState), [state])
+    else:
+        state.save(force_insert=True)  # what objects.create() does
+
+
 def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = False) -> None:
     """Bring the ledger up to date with one new StatusChange of ``dossier``.
 
@@ -170,7 +223,13 @@ def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = Fa
     row (intake says so), so there is no ledger state and no older row to read: two reads
     fewer under the write lock for every intake.
     """
-    state = None if first else LedgerState.objects.filter(pk=dossier.pk).first()
+    if first:
+        # Planned before the intake's transaction when it could be (``first_change_planned``).
+        plan = getattr(change, "_ledger_plan", None) or ledger_plan_first(dossier=dossier,
+                                                                          change=change)
+        ledger_write_first(plan, dossier=dossier, change=change)
+        return
+    state = LedgerState.objects.filter(pk=dossier.pk).first()
     version = (
         dossier.procedure_version if Dossier.procedure_version.is_cached(dossier) else None
     )
@@ -187,19 +246,12 @@ def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = Fa
     if state is None:
         if not facts.counted:
             return
-        history = ([Change(change.at, change.to_status, change.due_at, change.pk,
-                           change.stat_due_at)] if first else changes_of(dossier.pk))
-        deltas, track, last = replay(facts, history)
+        deltas, track, last = replay(facts, changes_of(dossier.pk))
         apply_deltas(facts.dims, deltas)
-        state = LedgerState(
+        LedgerState.objects.create(
             dossier_id=dossier.pk,
             **_state_fields(facts, dossier.procedure_version_id, track, last),
         )
-        if _NEW_STATE.usable():
-            # Every intake writes one, under the write lock: compiled once per process.
-            _NEW_STATE.save_new(router.db_for_write(LedgerState), [state])
-        else:
-            state.save(force_insert=True)  # what objects.create() does
         return
 
     step = Change(change.at, change.to_status, change.due_at, change.pk, change.stat_due_at)

@@ -293,6 +293,8 @@ def _prepare(draft: _Draft, *, action: str, actor, unit_id, at: dt.datetime) -> 
         reason="", due_at=dossier.due_at, stat_due_at=deadlines.statistical_due(dossier),
         step=draft.steps[0] if draft.steps else None,
     )
+    # What the event's receivers (the statistics ledger) will write, computed now too.
+    events.emit_first_change_planned(dossier=dossier, change=change)
     return _Prepared(
         alias=alias,
         dossier=_DOSSIER_INSERT.row(dossier, alias),
