@@ -173,7 +173,8 @@ class FirstPlan:
     counted: bool
     dims: tuple = ()
     deltas: Counter = field(default_factory=Counter)
-    fields: dict = field(default_factory=dict)
+    state: LedgerState | None = None  # its dossier_id and last_change_id come with the ids
+    row: list | None = None  # the state's prepared values (``_NEW_STATE.row``), when usable
     has_last: bool = False
 
 
@@ -197,8 +198,10 @@ def ledger_plan_first(*, dossier: Dossier, change: StatusChange) -> FirstPlan:
     # A new dossier has no ledger state and no older history row: nothing to read.
     history = [Change(change.at, change.to_status, change.due_at, None, change.stat_due_at)]
     deltas, track, last = replay(facts, history)
-    fields = _state_fields(facts, dossier.procedure_version_id, track, last)
-    return FirstPlan(counted=True, dims=facts.dims, deltas=deltas, fields=fields,
+    state = LedgerState(dossier_id=None,
+                        **_state_fields(facts, dossier.procedure_version_id, track, last))
+    row = _NEW_STATE.row(state, router.db_for_write(LedgerState)) if _NEW_STATE.usable() else None
+    return FirstPlan(counted=True, dims=facts.dims, deltas=deltas, state=state, row=row,
                      has_last=last is not None)
 
 
@@ -207,11 +210,17 @@ def ledger_write_first(plan: FirstPlan, *, dossier: Dossier, change: StatusChang
     if not plan.counted:
         return
     apply_deltas(plan.dims, plan.deltas)
-    state = LedgerState(dossier_id=dossier.pk, **{
-        **plan.fields, "last_change_id": change.pk if plan.has_last else 0})
-    if _NEW_STATE.usable():
-        # Every intake writes one, under the write lock: compiled once per process.
-        _NEW_STATE.save_new(router.db_for_write(LedgerState), [state])
+    state = plan.state
+    assert state is not None
+    state.dossier_id = dossier.pk
+    state.last_change_id = change.pk if plan.has_last else 0
+    if plan.row is not None and _NEW_STATE.usable():
+        # Every intake writes one, under the write lock: compiled once per process, its values
+        # prepared with the plan.
+        alias = router.db_for_write(LedgerState)
+        row = list(plan.row)
+        _NEW_STATE.set(row, state, alias, "dossier_id", "last_change_id")
+        _NEW_STATE.insert(alias, [state], [row])
     else:
         state.save(force_insert=True)  # what objects.create() does
 
