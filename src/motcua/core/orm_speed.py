@@ -577,16 +577,22 @@ class CompiledUpdate:
     def _compile(self, alias: str, vendor: str) -> tuple[str, list[int], int]:
         from django.db.models.sql import UpdateQuery
 
-        # Placeholders: negative ints no real value equals, found again among the parameters.
-        marks = list(range(-101, -101 - len(self.fields), -1))
+        connection = connections[alias]
+        # Placeholders no real value equals (a string starting with NUL for text columns, a
+        # negative int for the others), found again among the parameters as prepared.
+        marks = [f"\x00mark-{i}" if f.get_internal_type() in ("CharField", "TextField")
+                 else -101 - i for i, f in enumerate(self.fields)]
         query = UpdateQuery(self.model)
         query.add_update_fields([(f, None, m) for f, m in zip(self.fields, marks, strict=True)])
         query.add_filter("pk", -1)
         sql, params = query.get_compiler(using=alias).as_sql()
         params = list(params)
-        if sorted(params) != sorted([*marks, -1]):
+        prepared = [f.get_db_prep_save(m, connection)
+                    for f, m in zip(self.fields, marks, strict=True)]
+        if len(params) != len(marks) + 1 or any(params.count(p) != 1 for p in prepared) \
+                or params.count(-1) != 1:
             raise RuntimeError(f"{self.model.__name__}: UPDATE laid out unexpectedly")
-        return sql, [params.index(m) for m in marks], params.index(-1)
+        return sql, [params.index(p) for p in prepared], params.index(-1)
 
     def update(self, alias: str, obj: Model) -> int:
         """Write ``obj``'s values of the fields to its row; the number of rows updated."""
