@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Model, QuerySet, signals
+from django.db.models import Model, Q, QuerySet, signals
 from django.db.models.base import ModelState
 
 M = TypeVar("M", bound=Model)
@@ -501,7 +501,7 @@ class CompiledInsert:
         from django.db.models.sql import InsertQuery
 
         query = InsertQuery(self.model)
-        query.insert_values(self.fields, objs)
+        query.insert_values(self.fields, list(objs))
         compiler = query.get_compiler(using=alias)
         compiler.returning_fields = self.returning or None
         statements = compiler.as_sql()
@@ -583,8 +583,9 @@ class CompiledUpdate:
         marks = [f"\x00mark-{i}" if f.get_internal_type() in ("CharField", "TextField")
                  else -101 - i for i, f in enumerate(self.fields)]
         query = UpdateQuery(self.model)
-        query.add_update_fields([(f, None, m) for f, m in zip(self.fields, marks, strict=True)])
-        query.add_filter("pk", -1)
+        query.add_update_fields(
+            [(f, None, m) for f, m in zip(self.fields, marks, strict=True)])  # type: ignore[misc]
+        query.add_q(Q(pk=-1))
         sql, params = query.get_compiler(using=alias).as_sql()
         params = list(params)
         prepared = [f.get_db_prep_save(m, connection)

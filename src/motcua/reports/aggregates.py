@@ -196,9 +196,11 @@ def ledger_plan_first(*, dossier: Dossier, change: StatusChange) -> FirstPlan:
     if not facts.counted:
         return FirstPlan(counted=False)
     # A new dossier has no ledger state and no older history row: nothing to read.
-    history = [Change(change.at, change.to_status, change.due_at, None, change.stat_due_at)]
+    # The row's id is not known yet (0 here): ``ledger_write_first`` puts it in.
+    history = [Change(change.at, change.to_status, change.due_at, 0, change.stat_due_at)]
     deltas, track, last = replay(facts, history)
-    state = LedgerState(dossier_id=None,
+    assert track is not None  # counted facts always replay to a track
+    state = LedgerState(dossier_id=0,
                         **_state_fields(facts, dossier.procedure_version_id, track, last))
     row = _NEW_STATE.row(state, router.db_for_write(LedgerState)) if _NEW_STATE.usable() else None
     return FirstPlan(counted=True, dims=facts.dims, deltas=deltas, state=state, row=row,

@@ -332,8 +332,8 @@ def _insert_prepared(draft: _Draft, rows: _Prepared, *, at: dt.datetime) -> Doss
     _HISTORY_INSERT.set(rows.history, change, alias, "dossier_id", "step_id")
     _HISTORY_INSERT.insert(alias, [change], [rows.history])
     events.emit_status_changed(dossier=dossier, change=change, first=True)
-    dossier._written_rows = {"documents": draft.documents, "steps": draft.steps,
-                             "status_changes": [change]}
+    dossier._written_rows = {  # type: ignore[attr-defined]  # see written_rows
+        "documents": draft.documents, "steps": draft.steps, "status_changes": [change]}
     return dossier
 
 
