@@ -73,7 +73,9 @@ def setup(database_url: str, workdir: Path) -> None:
 
 class Statements:
     """A database execute wrapper counting statements, writes, statements in a transaction,
-    and the time spent in the driver."""
+    and the time spent in the driver; with ``watch_transactions``, also the wall time of each
+    outermost transaction from BEGIN to the end of COMMIT (on SQLite: how long the database's
+    single write lock is held, which bounds concurrent intakes)."""
 
     def __init__(self):
         self.reset()
@@ -82,6 +84,35 @@ class Statements:
         self.count = self.writes = self.in_atomic = 0
         self.seconds = 0.0
         self.sql: list[str] = []
+        self.transactions: list[float] = []
+        self.transactions_cpu: list[float] = []
+        self._begun: float | None = None
+        self._begun_cpu = 0.0
+
+    def watch_transactions(self, connection) -> None:
+        """Time every outermost transaction of ``connection``: from the moment
+        ``set_autocommit(False)`` returns (SQLite has then run ``BEGIN IMMEDIATE`` and holds the
+        write lock; PostgreSQL sends BEGIN with the first statement, which comes after) to the
+        moment ``commit()`` returns (the lock is released inside it). Wraps the connection
+        object's own methods, which ``transaction.atomic`` calls; a rollback is not counted."""
+        set_autocommit, commit = connection.set_autocommit, connection.commit
+
+        def timed_set_autocommit(autocommit, *args, **kwargs):
+            out = set_autocommit(autocommit, *args, **kwargs)
+            if not autocommit:
+                self._begun, self._begun_cpu = time.perf_counter(), time.thread_time()
+            return out
+
+        def timed_commit(*args, **kwargs):
+            out = commit(*args, **kwargs)
+            if self._begun is not None:
+                self.transactions.append(time.perf_counter() - self._begun)
+                self.transactions_cpu.append(time.thread_time() - self._begun_cpu)
+                self._begun = None
+            return out
+
+        connection.set_autocommit = timed_set_autocommit
+        connection.commit = timed_commit
 
     def __call__(self, execute, sql, params, many, context):
         from django.db import connection
@@ -188,7 +219,8 @@ def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict
     if response.status_code >= 300 and response.status_code != 304:
         return {"name": name, "error": f"answered {response.status_code}: "
                                        f"{response.content[:200]!r}"}
-    times, cpu, counts, writes, atomic, sql_s = [], [], [], [], [], []
+    times, cpu, counts, writes, atomic, sql_s, held, held_cpu = [], [], [], [], [], [], [], []
+    stmts.watch_transactions(connection)
     with connection.execute_wrapper(stmts):
         sample_sql = None
         for _ in range(runs):
@@ -203,6 +235,9 @@ def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict
             writes.append(stmts.writes)
             atomic.append(stmts.in_atomic)
             sql_s.append(stmts.seconds)
+            # The longest transaction of the request (the intake's own; others are small).
+            held.append(max(stmts.transactions, default=0.0))
+            held_cpu.append(max(stmts.transactions_cpu, default=0.0))
             sample_sql = sample_sql or list(stmts.sql)
         profiler = cProfile.Profile()
         if profile:
@@ -218,6 +253,10 @@ def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict
         "writes": statistics.median(writes),
         "in_transaction": statistics.median(atomic),
         "sql_ms": statistics.median(sql_s) * 1000,
+        "transaction_ms": statistics.median(held) * 1000,
+        # The same span in this thread's CPU time: what holding the lock costs without the
+        # waits for a core that a loaded machine adds to the wall time.
+        "transaction_cpu_ms": statistics.median(held_cpu) * 1000,
         "phases": phase_times(profiler, runs) if profile else {},
         # Python function calls per request (cProfile's count): deterministic, so it compares
         # two trees on a loaded machine where CPU medians move by a third from run to run.
@@ -252,15 +291,15 @@ def phase_times(profiler: cProfile.Profile, runs: int) -> dict[str, float]:
 
 def markdown(rows: list[dict]) -> str:
     lines = ["| request | CPU ms | wall ms | statements | writes | in a transaction | SQL ms "
-             "| Python calls |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| BEGIN→COMMIT ms (wall / CPU) | Python calls |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['name']} | {r['error']} | | | | | | |")
+            lines.append(f"| {r['name']} | {r['error']} | | | | | | | |")
             continue
         lines.append(f"| {r['name']} | {r['cpu_ms']:.2f} | {r['ms']:.2f} | {r['queries']:.0f} | "
                      f"{r['writes']:.0f} | "
-                     f"{r['in_transaction']:.0f} | {r['sql_ms']:.2f} | "
+                     f"{r['in_transaction']:.0f} | {r['sql_ms']:.2f} | {r['transaction_ms']:.2f} / {r['transaction_cpu_ms']:.2f} | "
                      f"{'' if r.get('calls') is None else format(r['calls'], ',.0f')} |")
     lines += ["", "Phases (cProfile, ms per request, profiler overhead included; phases nest):", ""]
     for r in rows:

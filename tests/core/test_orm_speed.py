@@ -246,3 +246,71 @@ def test_loaded_instance_is_what_from_db_gives(django_assert_num_queries):
     finally:
         signals.post_init.disconnect(receiver, sender=Unit)
     assert seen == [again] and strip(again) == strip(theirs)
+
+
+def _outbox(n, tag):
+    import datetime as dt
+
+    from motcua.notifications.models import OutboxMessage
+
+    at = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    return [OutboxMessage(event="e", channel=f"c{i}", address=f"a{i}@x.vn", subject="S",
+                          body="Thân gửi", dossier_code=tag, data={"k": [i, "v"], "d": None},
+                          created_at=at, next_attempt_at=at) for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_compiled_insert_writes_what_bulk_create_writes(n):
+    """One row and several (PostgreSQL: UNNEST arrays): the same columns as bulk_create, ids
+    given back in order, the objects marked saved."""
+    from motcua.notifications.models import OutboxMessage
+
+    writer = orm_speed.CompiledInsert(OutboxMessage)
+    assert writer.usable()
+    orm = OutboxMessage.objects.bulk_create(_outbox(n, "orm"))
+    for _ in range(2):  # compiled on the first call, reused on the second
+        objs = _outbox(n, "compiled")
+        writer.insert("default", objs, [writer.row(o, "default") for o in objs])
+        assert all(o.pk and not o._state.adding and o._state.db == "default" for o in objs)
+        got = {o.pk: o.channel for o in objs}
+        assert dict(OutboxMessage.objects.filter(pk__in=got).values_list("pk", "channel")) == got
+
+    def rows(tag):
+        return [{k: v for k, v in r.items() if k not in ("id", "dossier_code")}
+                for r in OutboxMessage.objects.filter(dossier_code=tag).order_by("id").values()]
+
+    assert rows("compiled") == rows("orm") * 2
+    assert len(orm) == n
+
+
+def test_compiled_insert_and_update_refuse_receivers_and_auto_now():
+    from django.db.models.signals import pre_save
+
+    from motcua.dossiers.models import Dossier
+    from motcua.notifications.models import OutboxMessage
+
+    writer = orm_speed.CompiledInsert(OutboxMessage)
+    pre_save.connect(lambda **kw: None, sender=OutboxMessage, weak=False, dispatch_uid="t-ci")
+    try:
+        assert not writer.usable()
+        assert not orm_speed.CompiledUpdate(OutboxMessage, ["status"]).usable()
+    finally:
+        pre_save.disconnect(sender=OutboxMessage, dispatch_uid="t-ci")
+    assert writer.usable()
+    with pytest.raises(ValueError):
+        orm_speed.CompiledUpdate(Dossier, ["updated_at"])
+
+
+def test_compiled_update_sends_what_save_update_fields_sends(version):
+    from django.test.utils import CaptureQueriesContext
+
+    unit = Unit.objects.get(pk=version.agency_id)
+    unit.name = "Sở Mới"
+    with CaptureQueriesContext(connection) as orm:
+        unit.save(update_fields=["name"])
+    unit.name = "Sở Mới hơn"
+    with CaptureQueriesContext(connection) as compiled:
+        assert orm_speed.CompiledUpdate(Unit, ["name"]).update("default", unit) == 1
+    assert [q["sql"].replace("Sở Mới hơn", "Sở Mới") for q in compiled] == [
+        q["sql"] for q in orm]
+    assert Unit.objects.get(pk=unit.pk).name == "Sở Mới hơn"

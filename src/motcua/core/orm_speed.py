@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Model, QuerySet, signals
+from django.db.models import Model, Q, QuerySet, signals
 from django.db.models.base import ModelState
 
 M = TypeVar("M", bound=Model)
@@ -427,3 +427,182 @@ class ShapedSQL:
             for i in at:
                 params[i] = adapted
         return sql, tuple(params)
+
+
+# --- writes compiled once per process ----------------------------------------------------------
+
+
+class CompiledInsert:
+    """``Model.save()`` of new rows / ``bulk_create(objs)`` of one model, as one INSERT whose
+    SQL is compiled once per process for each (database, engine, number of rows), with values
+    prepared the way the ORM prepares them (each field's ``pre_save(obj, add=True)`` then
+    ``get_db_prep_save``), and the new primary keys read back with ``RETURNING``.
+
+    Why: the intake's writes run under SQLite's single write lock; the ORM built and compiled
+    each INSERT there (the dossier's ``save()``, the steps' ``bulk_create``, the history row),
+    which was most of the time the lock was held (docs/performance.md, "Intake, round three").
+    With this, a service prepares its rows (``row``) *before* its transaction and only fills in
+    the few values read under the lock (``set``) before ``insert``.
+
+    The SQL is Django's own insert compiler's, compiled from the first rows given; what it sends
+    is checked to be laid out as those rows (one parameter per field and row, or PostgreSQL's
+    one array per column for several rows), else ``RuntimeError``. Models with ``pre_save`` /
+    ``post_save`` receivers, fields with their own placeholders, generated or database-default
+    columns are refused (``usable``): they need ``save()``.
+    """
+
+    def __init__(self, model: type[Model]):
+        meta = model._meta
+        self.model = model
+        # What ``Model._save_table`` inserts: with an auto field, a row without a primary key
+        # (the database gives it, RETURNING reads it); else every column, the key included.
+        self.fields = [f for f in meta.local_concrete_fields
+                       if not f.generated and f is not meta.auto_field]
+        self.returning = [meta.auto_field] if meta.auto_field is not None else []
+        self.index = {f.attname: i for i, f in enumerate(self.fields)}
+        self._auto_now = [i for i, f in enumerate(self.fields)
+                          if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        self._sql: dict[tuple, tuple[str, bool]] = {}
+
+    def usable(self) -> bool:
+        """True when ``insert`` writes exactly what ``save()`` would (checked on every use:
+        a receiver may be connected at any time)."""
+        meta = self.model._meta
+        return (
+            list(meta.db_returning_fields) == self.returning
+            and not signals.pre_save.has_listeners(self.model)
+            and not signals.post_save.has_listeners(self.model)
+            and not any(hasattr(f, "get_placeholder") for f in self.fields)
+        )
+
+    def row(self, obj: Model, alias: str) -> list[Any]:
+        """The prepared values of ``obj`` in ``fields`` order, as the insert compiler would
+        send them (``pre_save`` sets ``auto_now`` stamps on ``obj`` as ``save()`` does)."""
+        connection = connections[alias]
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields]
+
+    def set(self, row: list[Any], obj: Model, alias: str, *attnames: str) -> None:
+        """Put ``obj``'s current values of ``attnames`` into ``row`` (values known only under
+        the lock: a code, the id of a row just inserted)."""
+        connection = connections[alias]
+        for name in attnames:
+            i = self.index[name]
+            row[i] = self.fields[i].get_db_prep_save(getattr(obj, name), connection)
+
+    def stamp(self, row: list[Any], obj: Model, alias: str) -> None:
+        """Take the ``auto_now``/``auto_now_add`` stamps again, now: a row prepared before the
+        transaction is stamped with the moment it is written, as ``save()`` stamps it."""
+        connection = connections[alias]
+        for i in self._auto_now:
+            f = self.fields[i]
+            row[i] = f.get_db_prep_save(f.pre_save(obj, True), connection)
+
+    def _compile(self, connection, alias: str, objs: Sequence[Model]) -> tuple[str, bool]:
+        from django.db.models.sql import InsertQuery
+
+        query = InsertQuery(self.model)
+        query.insert_values(self.fields, list(objs))
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = self.returning or None
+        statements = compiler.as_sql()
+        if len(statements) != 1:
+            raise RuntimeError(f"{self.model.__name__}: {len(statements)} INSERT statements")
+        sql, params = statements[0]
+        n, width = len(objs), len(self.fields)
+        params = list(params)
+        if n > 1 and len(params) == width and all(
+                isinstance(p, list) and len(p) == n for p in params):
+            return sql, True  # PostgreSQL's UNNEST: one array per column
+        if len(params) != n * width:
+            raise RuntimeError(f"{self.model.__name__}: INSERT laid out unexpectedly")
+        return sql, False
+
+    def insert(self, alias: str, objs: Sequence[Model], rows: Sequence[list[Any]]) -> None:
+        """INSERT ``rows`` (from ``row``, one per object of ``objs``, same order) in one
+        statement and give each object its new primary key and saved state, as
+        ``bulk_create`` does (``_state.adding`` False, ``_state.db`` the alias)."""
+        if not objs:
+            return
+        connection = connections[alias]
+        key = (alias, connection.vendor, len(objs))
+        compiled = self._sql.get(key)
+        if compiled is None:
+            compiled = self._sql[key] = self._compile(connection, alias, objs)
+        sql, columns = compiled
+        if columns:
+            params: list[Any] = [list(col) for col in zip(*rows, strict=True)]
+        else:
+            params = [value for row in rows for value in row]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            returned = cursor.fetchall() if self.returning else None
+        if returned is not None:
+            if len(returned) != len(objs):
+                raise RuntimeError(
+                    f"{self.model.__name__}: {len(returned)} ids for {len(objs)} rows")
+            attname = self.returning[0].attname
+            for obj, ret in zip(objs, returned, strict=True):
+                setattr(obj, attname, ret[0])
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = alias
+
+    def save_new(self, alias: str, objs: Sequence[Model]) -> None:
+        """``row`` then ``insert`` of new objects in one go, for a caller with nothing to
+        fill in under its lock. The caller checks ``usable`` first and else writes as before
+        (``save()``, ``create()`` or ``bulk_create``, whichever it stands in for)."""
+        if not objs:
+            return
+        self.insert(alias, objs, [self.row(obj, alias) for obj in objs])
+
+
+class CompiledUpdate:
+    """``obj.save(update_fields=[...])`` of one row by primary key, as the UPDATE the ORM sends
+    (``UPDATE t SET a = %s, … WHERE t.id = %s``), compiled once per database and engine, values
+    prepared by each field's ``get_db_prep_save``. No ``auto_now`` field may be among the
+    fields, and the model may have no ``pre_save``/``post_save`` receivers (``usable``)."""
+
+    def __init__(self, model: type[Model], attnames: Sequence[str]):
+        self.model = model
+        meta = model._meta
+        self.fields = [next(f for f in meta.concrete_fields if f.attname == a) for a in attnames]
+        if any(getattr(f, "auto_now", False) for f in self.fields):
+            raise ValueError("an auto_now field is stamped by save(); not compiled here")
+        self._sql = functools.cache(self._compile)
+
+    def usable(self) -> bool:
+        return (not signals.pre_save.has_listeners(self.model)
+                and not signals.post_save.has_listeners(self.model))
+
+    def _compile(self, alias: str, vendor: str) -> tuple[str, list[int], int]:
+        from django.db.models.sql import UpdateQuery
+
+        connection = connections[alias]
+        # Placeholders no real value equals (a string starting with NUL for text columns, a
+        # negative int for the others), found again among the parameters as prepared.
+        marks = [f"\x00mark-{i}" if f.get_internal_type() in ("CharField", "TextField")
+                 else -101 - i for i, f in enumerate(self.fields)]
+        query = UpdateQuery(self.model)
+        query.add_update_fields(
+            [(f, None, m) for f, m in zip(self.fields, marks, strict=True)])  # type: ignore[misc]
+        query.add_q(Q(pk=-1))
+        sql, params = query.get_compiler(using=alias).as_sql()
+        params = list(params)
+        prepared = [f.get_db_prep_save(m, connection)
+                    for f, m in zip(self.fields, marks, strict=True)]
+        if len(params) != len(marks) + 1 or any(params.count(p) != 1 for p in prepared) \
+                or params.count(-1) != 1:
+            raise RuntimeError(f"{self.model.__name__}: UPDATE laid out unexpectedly")
+        return sql, [params.index(p) for p in prepared], params.index(-1)
+
+    def update(self, alias: str, obj: Model) -> int:
+        """Write ``obj``'s values of the fields to its row; the number of rows updated."""
+        connection = connections[alias]
+        sql, slots, pk_slot = self._sql(alias, connection.vendor)
+        params: list[Any] = [None] * (len(slots) + 1)
+        for f, i in zip(self.fields, slots, strict=True):
+            params[i] = f.get_db_prep_save(getattr(obj, f.attname), connection)
+        params[pk_slot] = self.model._meta.pk.get_db_prep_save(obj.pk, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount

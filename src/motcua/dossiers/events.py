@@ -22,6 +22,19 @@ def emit_status_changed(*, dossier, change, first: bool = False) -> None:
     status_changed.send(sender=type(change), dossier=dossier, change=change, first=first)
 
 
+# A new dossier's first StatusChange is about to be written, *before* the transaction that will
+# write it and send ``status_changed(first=True)`` (intake). Keyword arguments: ``dossier`` and
+# ``change``, both complete but unsaved (no ids, no code yet). A receiver may compute now what
+# it will write then, and keep it on ``change`` under an attribute of its own: on SQLite the
+# transaction holds the database's single write lock, so work moved here shortens every
+# concurrent intake's wait. A receiver must not write. Sender: the StatusChange class.
+first_change_planned = Signal()
+
+
+def emit_first_change_planned(*, dossier, change) -> None:
+    first_change_planned.send(sender=type(change), dossier=dossier, change=change)
+
+
 # Dossiers and their history were written in bulk (legacy import), without StatusChange signals.
 # Keyword arguments: ``dossier_ids`` and ``progress`` (a callable taking a count done, for a
 # progress bar; receivers may ignore it). Sender: the Dossier class.

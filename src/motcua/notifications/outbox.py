@@ -14,11 +14,12 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from motcua.audit.services import audit_record
+from motcua.core.orm_speed import CompiledInsert
 from motcua.notifications.base import Channel, Message
 from motcua.notifications.models import OutboxMessage, OutboxStatus
 
@@ -67,7 +68,14 @@ def outbox_write(message: Message, channels: tuple[Channel, ...], *,
                 data=data,
                 created_at=now, next_attempt_at=now,
             ))
-    return OutboxMessage.objects.bulk_create(rows)
+    if not _NEW_ROWS.usable():
+        return OutboxMessage.objects.bulk_create(rows)
+    # Every notifying service writes these in its transaction: compiled once per process.
+    _NEW_ROWS.save_new(router.db_for_write(OutboxMessage), rows)
+    return rows
+
+
+_NEW_ROWS = CompiledInsert(OutboxMessage)
 
 
 def citizen_choice(message: Message, channels: tuple[Channel, ...]) -> set[str] | None:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import Min
 from django.db.models.expressions import RawSQL
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.bulk import clear_tables, fast_insert
+from motcua.core.orm_speed import CompiledInsert
 from motcua.dossiers.models import Dossier, StatusChange
 from motcua.dossiers.states import Status
 from motcua.reports.bulk import (
@@ -159,6 +161,72 @@ def _flag_deltas(old: LedgerState, facts: Facts) -> Counter:
     return deltas
 
 
+_NEW_STATE = CompiledInsert(LedgerState)
+
+
+@dataclass(frozen=True)
+class FirstPlan:
+    """What a dossier's first history row adds to the ledger, all but the ids: computed from
+    the dossier and the row as they will be written (``ledger_plan_first``), so the intake can
+    do it before its transaction and only write under the lock (``ledger_write_first``)."""
+
+    counted: bool
+    dims: tuple = ()
+    deltas: Counter = field(default_factory=Counter)
+    state: LedgerState | None = None  # its dossier_id and last_change_id come with the ids
+    row: list | None = None  # the state's prepared values (``_NEW_STATE.row``), when usable
+    has_last: bool = False
+
+
+def ledger_plan_first(*, dossier: Dossier, change: StatusChange) -> FirstPlan:
+    """The ledger's part of a new dossier's first history row ``change`` (neither need be
+    saved yet: no id is used; the version's procedure is read when the dossier does not carry
+    its version)."""
+    version = (
+        dossier.procedure_version if Dossier.procedure_version.is_cached(dossier) else None
+    )
+    if version is not None and version.pk == dossier.procedure_version_id:
+        # Intake hands over the version it has just read: no second read.
+        procedure_id, level = version.procedure_id, version.level
+    else:
+        procedure_id, level = ProcedureVersion.objects.values_list("procedure_id", "level").get(
+            pk=dossier.procedure_version_id
+        )
+    facts = facts_from_dossier(dossier, procedure_id, level)
+    if not facts.counted:
+        return FirstPlan(counted=False)
+    # A new dossier has no ledger state and no older history row: nothing to read.
+    # The row's id is not known yet (0 here): ``ledger_write_first`` puts it in.
+    history = [Change(change.at, change.to_status, change.due_at, 0, change.stat_due_at)]
+    deltas, track, last = replay(facts, history)
+    assert track is not None  # counted facts always replay to a track
+    state = LedgerState(dossier_id=0,
+                        **_state_fields(facts, dossier.procedure_version_id, track, last))
+    row = _NEW_STATE.row(state, router.db_for_write(LedgerState)) if _NEW_STATE.usable() else None
+    return FirstPlan(counted=True, dims=facts.dims, deltas=deltas, state=state, row=row,
+                     has_last=last is not None)
+
+
+def ledger_write_first(plan: FirstPlan, *, dossier: Dossier, change: StatusChange) -> None:
+    """Write ``plan`` for the saved ``dossier`` and ``change``, in their transaction."""
+    if not plan.counted:
+        return
+    apply_deltas(plan.dims, plan.deltas)
+    state = plan.state
+    assert state is not None
+    state.dossier_id = dossier.pk
+    state.last_change_id = change.pk if plan.has_last else 0
+    if plan.row is not None and _NEW_STATE.usable():
+        # Every intake writes one, under the write lock: compiled once per process, its values
+        # prepared with the plan.
+        alias = router.db_for_write(LedgerState)
+        row = list(plan.row)
+        _NEW_STATE.set(row, state, alias, "dossier_id", "last_change_id")
+        _NEW_STATE.insert(alias, [state], [row])
+    else:
+        state.save(force_insert=True)  # what objects.create() does
+
+
 def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = False) -> None:
     """Bring the ledger up to date with one new StatusChange of ``dossier``.
 
@@ -166,7 +234,13 @@ def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = Fa
     row (intake says so), so there is no ledger state and no older row to read: two reads
     fewer under the write lock for every intake.
     """
-    state = None if first else LedgerState.objects.filter(pk=dossier.pk).first()
+    if first:
+        # Planned before the intake's transaction when it could be (``first_change_planned``).
+        plan = getattr(change, "_ledger_plan", None) or ledger_plan_first(dossier=dossier,
+                                                                          change=change)
+        ledger_write_first(plan, dossier=dossier, change=change)
+        return
+    state = LedgerState.objects.filter(pk=dossier.pk).first()
     version = (
         dossier.procedure_version if Dossier.procedure_version.is_cached(dossier) else None
     )
@@ -183,9 +257,7 @@ def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = Fa
     if state is None:
         if not facts.counted:
             return
-        history = ([Change(change.at, change.to_status, change.due_at, change.pk,
-                           change.stat_due_at)] if first else changes_of(dossier.pk))
-        deltas, track, last = replay(facts, history)
+        deltas, track, last = replay(facts, changes_of(dossier.pk))
         apply_deltas(facts.dims, deltas)
         LedgerState.objects.create(
             dossier_id=dossier.pk,

@@ -21,6 +21,14 @@ def status_changed_receiver(sender, *, dossier, change, first=False, **kwargs) -
     on_status_change(dossier=dossier, change=change, first=first)
 
 
+def first_change_planned_receiver(sender, *, dossier, change, **kwargs) -> None:
+    """Before the intake's transaction: the ledger's part of the first history row, computed
+    now (``ledger_on_change`` writes it in the transaction without computing it again)."""
+    from motcua.reports.aggregates import ledger_plan_first
+
+    change._ledger_plan = ledger_plan_first(dossier=dossier, change=change)
+
+
 def dossiers_imported_receiver(sender, *, dossier_ids, progress=None, **kwargs) -> None:
     """Imported dossiers join the ledger (they came without per-change hooks)."""
     from motcua.reports.aggregates import ledger_merge

@@ -11,14 +11,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DatabaseError, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.audit.services import audit_record
 from motcua.catalog.fees import MAX_COPIES, assess, exemption_choices
 from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.core.errors import ErrorList, InvalidInput
-from motcua.dossiers import permissions
+from motcua.core.orm_speed import CompiledInsert, CompiledUpdate
+from motcua.dossiers import deadlines, events, permissions
 from motcua.dossiers.identity import normalise_phone
 from motcua.dossiers.models import (
     CounterGuidance,
@@ -26,6 +27,7 @@ from motcua.dossiers.models import (
     DossierDocument,
     DossierStep,
     ProvidedAs,
+    StatusChange,
 )
 from motcua.dossiers.services.applicants import (
     applicant_fields,
@@ -249,6 +251,92 @@ def _insert(draft: _Draft, *, at: dt.datetime) -> Dossier:
     return dossier
 
 
+# The intake's writes, compiled once per process (``core.orm_speed``): ``dossier_receive``
+# prepares every row before its transaction and, under the lock, only puts in what is read or
+# made there (the code, the new ids, the ``auto_now`` stamps) before one INSERT per table. The
+# ORM built and compiled each of these statements under SQLite's write lock: most of the time
+# the lock was held (docs/performance.md, "Intake, round three").
+_DOSSIER_INSERT = CompiledInsert(Dossier)
+_DOCUMENTS_INSERT = CompiledInsert(DossierDocument)
+_STEPS_INSERT = CompiledInsert(DossierStep)
+_HISTORY_INSERT = CompiledInsert(StatusChange)
+_CURRENT_STEP_UPDATE = CompiledUpdate(Dossier, ["current_step_id"])
+
+
+@dataclass
+class _Prepared:
+    """A draft's rows as the ORM would send them, waiting for the code and the ids."""
+
+    alias: str
+    dossier: list
+    documents: list[list]
+    steps: list[list]
+    change: StatusChange
+    history: list
+
+
+def _prepare(draft: _Draft, *, action: str, actor, unit_id, at: dt.datetime) -> _Prepared | None:
+    """Before the transaction: the rows of the dossier, its documents and steps and its first
+    history row (what ``_insert`` and ``record_history`` write), or None when a compiled insert
+    would not write what ``save()`` writes (a receiver connected; ``_insert`` is used then)."""
+    if not all(w.usable() for w in (_DOSSIER_INSERT, _DOCUMENTS_INSERT, _STEPS_INSERT,
+                                     _HISTORY_INSERT, _CURRENT_STEP_UPDATE)):
+        return None
+    alias = router.db_for_write(Dossier)
+    dossier = draft.dossier
+    dossier.fold_name()  # what Dossier.save() does first
+    for doc in draft.documents:
+        doc.dossier = dossier
+    change = StatusChange(
+        dossier=dossier, from_status="", to_status=dossier.status, action=action,
+        actor=actor if getattr(actor, "pk", None) else None, unit_id=unit_id, at=at,
+        reason="", due_at=dossier.due_at, stat_due_at=deadlines.statistical_due(dossier),
+        step=draft.steps[0] if draft.steps else None,
+    )
+    # What the event's receivers (the statistics ledger) will write, computed now too.
+    events.emit_first_change_planned(dossier=dossier, change=change)
+    return _Prepared(
+        alias=alias,
+        dossier=_DOSSIER_INSERT.row(dossier, alias),
+        documents=[_DOCUMENTS_INSERT.row(d, alias) for d in draft.documents],
+        steps=[_STEPS_INSERT.row(s, alias) for s in draft.steps],
+        change=change,
+        history=_HISTORY_INSERT.row(change, alias),
+    )
+
+
+def _insert_prepared(draft: _Draft, rows: _Prepared, *, at: dt.datetime) -> Dossier:
+    """Inside the transaction: what ``_insert`` and then ``record_history(first=True)`` do, with
+    the rows ``_prepare`` made: the code, the dossier, its documents and steps, the current
+    step, the history row and its event (the statistics ledger)."""
+    alias, dossier = rows.alias, draft.dossier
+    dossier.code = next_code(dossier.receiving_unit, at)
+    _DOSSIER_INSERT.set(rows.dossier, dossier, alias, "code")
+    _DOSSIER_INSERT.stamp(rows.dossier, dossier, alias)
+    _DOSSIER_INSERT.insert(alias, [dossier], [rows.dossier])
+    for doc, row in zip(draft.documents, rows.documents, strict=True):
+        doc.dossier_id = dossier.pk
+        _DOCUMENTS_INSERT.set(row, doc, alias, "dossier_id")
+    _DOCUMENTS_INSERT.insert(alias, draft.documents, rows.documents)
+    if draft.steps:
+        for step, row in zip(draft.steps, rows.steps, strict=True):
+            step.dossier_id = dossier.pk
+            _STEPS_INSERT.set(row, step, alias, "dossier_id")
+        _STEPS_INSERT.insert(alias, draft.steps, rows.steps)
+        dossier.current_step = draft.steps[0]
+        if _CURRENT_STEP_UPDATE.update(alias, dossier) != 1:  # as save(update_fields=…) says
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    change = rows.change
+    change.dossier_id = dossier.pk
+    change.step_id = dossier.current_step_id
+    _HISTORY_INSERT.set(rows.history, change, alias, "dossier_id", "step_id")
+    _HISTORY_INSERT.insert(alias, [change], [rows.history])
+    events.emit_status_changed(dossier=dossier, change=change, first=True)
+    dossier._written_rows = {  # type: ignore[attr-defined]  # see written_rows
+        "documents": draft.documents, "steps": draft.steps, "status_changes": [change]}
+    return dossier
+
+
 def written_rows(dossier: Dossier) -> dict[str, list]:
     """The documents, steps and history rows an intake service wrote for ``dossier``, by
     related name, as they were at commit (empty for a dossier read from the database)."""
@@ -280,12 +368,16 @@ def dossier_receive(
         status=Status.RECEIVED, check_documents=True, fee_copies=fee_copies,
         fee_exemption=fee_exemption,
     )
-    # The applicant's channel choice is read now, not under the write lock.
+    # The applicant's channel choice is read now, not under the write lock; so are the rows.
     chosen = applicant_choice(draft.dossier)
+    rows = _prepare(draft, action="receive", actor=actor, unit_id=unit_id, at=at)
     with transaction.atomic():
-        dossier = _insert(draft, at=at)
-        record_history(dossier, action="receive", from_status="", actor=actor, unit_id=unit_id,
-                       at=at, first=True)
+        if rows is not None:
+            dossier = _insert_prepared(draft, rows, at=at)
+        else:
+            dossier = _insert(draft, at=at)
+            record_history(dossier, action="receive", from_status="", actor=actor,
+                           unit_id=unit_id, at=at, first=True)
         audit_record(
             actor=actor, event_type="dossier.received", dossier=dossier, obj=dossier, at=at,
             data={"code": dossier.code, "due_at": dossier.due_at, "channel": channel,
