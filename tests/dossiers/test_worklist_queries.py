@@ -248,6 +248,45 @@ def test_tile_counts_follow_the_clock_and_the_memberships_in_one_statement(
     assert ws_selectors.worklist_counts(user=user, now=NOW) != before
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan cache")
+def test_tile_counts_keep_their_generic_plan_on_a_preparing_connection(province):
+    """On a connection that prepares repeated statements, the tiles' statement runs with
+    ``plan_cache_mode = force_generic_plan`` (re-planning it was most of its server time) and
+    the session's default is back afterwards, also when the statement fails outside a
+    transaction; the counts are the same as without."""
+    from django.db import DatabaseError, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    user = province.leader_a
+    plain = ws_selectors.worklist_counts(user=user, now=NOW)
+    raw = connection.connection
+    saved = raw.prepare_threshold
+    raw.prepare_threshold = 5
+    try:
+        with CaptureQueriesContext(connection) as ran:
+            for _ in range(7):  # past the threshold: prepared, then the plan kept
+                assert ws_selectors.worklist_counts(user=user, now=NOW) == plain
+        sqls = [q["sql"] for q in ran.captured_queries]
+        counts = [i for i, sql in enumerate(sqls) if sql.startswith("SELECT (SELECT COUNT(*)")]
+        assert len(counts) == 7
+        for i in counts:
+            assert sqls[i - 1] == "SET plan_cache_mode = force_generic_plan"
+            assert sqls[i + 1] == "RESET plan_cache_mode"
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "auto"
+        # A failing statement in a transaction: its own error (not the RESET's, refused in an
+        # aborted transaction), and the rollback undoes the SET.
+        with pytest.raises(DatabaseError, match="division by zero"):
+            with transaction.atomic():
+                selectors.capped_counts([("SELECT id FROM dossiers_dossier WHERE 1 / (id - id) = 1", ())], 10)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "auto"
+    finally:
+        raw.prepare_threshold = saved
+
+
 def test_tile_counts_stop_past_the_cap(province, monkeypatch):
     monkeypatch.setattr(ws_selectors, "TILE_COUNT_CAP", 2)
     counts = ws_selectors.worklist_counts(user=province.root, now=NOW)

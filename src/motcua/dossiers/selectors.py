@@ -310,11 +310,39 @@ def capped_counts(queries: Sequence[tuple[str, tuple] | None], cap: int,
         parts = ", ".join(f"(SELECT COUNT(*) FROM (SELECT * FROM ({sql}) AS ids LIMIT %s) "
                           f"AS capped_{i})" for i, (sql, _params) in enumerate(given))
         params = [p for sql, params in given for p in (*params, cap + 1)]
-        with connections[alias or Dossier.objects.db].cursor() as cursor:
-            cursor.execute(f"SELECT {parts}", params)
-            counted = list(cursor.fetchone())
+        connection = connections[alias or Dossier.objects.db]
+        with connection.cursor() as cursor:
+            generic = _prepared(connection)
+            if generic:
+                # A prepared statement of thirty-odd index arms: PostgreSQL kept planning it
+                # afresh on every execution (a custom plan per set of values, since the generic
+                # plan's estimate looked dearer), and planning was most of its cost — 5.3 ms
+                # of server CPU per home page, 2.2 ms with the plan kept
+                # (docs/performance.md, "Worklists, round four"). The arms' index choice does
+                # not depend on the values. Only for this statement: elsewhere a value may
+                # well change the plan.
+                cursor.execute("SET plan_cache_mode = force_generic_plan")
+            try:
+                cursor.execute(f"SELECT {parts}", params)
+                counted = list(cursor.fetchone())
+            except Exception:
+                # In a transaction the rollback undoes the SET (and a RESET would fail there).
+                if generic and not connection.in_atomic_block:
+                    cursor.execute("RESET plan_cache_mode")
+                raise
+            if generic:
+                cursor.execute("RESET plan_cache_mode")  # the session's default again
     it = iter(counted)
     return [0 if q is None else next(it) for q in queries]
+
+
+def _prepared(connection) -> bool:
+    """True on a PostgreSQL connection that prepares repeated statements (kept connections,
+    ``config.database``)."""
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    return getattr(connection.connection, "prepare_threshold", None) is not None
 
 
 def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None = None,
