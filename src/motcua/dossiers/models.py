@@ -211,11 +211,12 @@ class Dossier(models.Model):
                                  "receiving_unit"],
                          include=["id"], name="dossier_comp_status_due_x"),
             # The current arm again, only for dossiers held by a unit that neither received
-            # nor decides them (selectors.HELD_BY_THIRD, which every current arm carries):
-            # through the full index that arm read all the entries the competent arm had
-            # already taken (an open dossier is mostly held by its competent unit), only to
-            # drop them — 9,144 for the busiest unit's overdue list at 1M dossiers. Partial,
-            # so it holds the few dossiers away at a third unit, not a million.
+            # nor decides them (HELD_BY_THIRD above, which selectors._disjoint adds to every
+            # current arm): through the full index that arm read all the entries the
+            # competent arm had already taken (an open dossier is mostly held by its
+            # competent unit), only to drop them — 9,144 for the busiest unit's overdue list
+            # at 1M dossiers. Partial, so it holds the few dossiers away at a third unit,
+            # not a million.
             models.Index(fields=["current_unit", "status", "due_at", "received_at",
                                  "receiving_unit", "competent_unit"],
                          include=["id"], name="dossier_cur_third_x",
