@@ -221,6 +221,7 @@ def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict
                                        f"{response.content[:200]!r}"}
     times, cpu, counts, writes, atomic, sql_s, held, held_cpu = [], [], [], [], [], [], [], []
     stmts.watch_transactions(connection)
+    server0 = server_cpu()
     with connection.execute_wrapper(stmts):
         sample_sql = None
         for _ in range(runs):
@@ -239,6 +240,7 @@ def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict
             held.append(max(stmts.transactions, default=0.0))
             held_cpu.append(max(stmts.transactions_cpu, default=0.0))
             sample_sql = sample_sql or list(stmts.sql)
+        server1 = server_cpu()
         profiler = cProfile.Profile()
         if profile:
             profiler.enable()
@@ -257,12 +259,33 @@ def measure(name, case, *, runs: int, warmup: int, profile: bool = True) -> dict
         # The same span in this thread's CPU time: what holding the lock costs without the
         # waits for a core that a loaded machine adds to the wall time.
         "transaction_cpu_ms": statistics.median(held_cpu) * 1000,
+        # PostgreSQL's side of the machine time (its backend process's CPU over the timed
+        # runs, mean per request): SQLite's is already in "cpu_ms".
+        "server_cpu_ms": (None if server0 is None or server1 is None
+                          else (server1 - server0) / runs * 1000),
         "phases": phase_times(profiler, runs) if profile else {},
         # Python function calls per request (cProfile's count): deterministic, so it compares
         # two trees on a loaded machine where CPU medians move by a third from run to run.
         "calls": calls_per_request(profiler, runs) if profile else None,
         "sql": sample_sql,
     }
+
+
+def server_cpu() -> float | None:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend so far, from
+    ``/proc`` (a server on this machine); None for SQLite or when it cannot be read."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def calls_per_request(profiler: cProfile.Profile, runs: int) -> float:
@@ -291,16 +314,18 @@ def phase_times(profiler: cProfile.Profile, runs: int) -> dict[str, float]:
 
 def markdown(rows: list[dict]) -> str:
     lines = ["| request | CPU ms | wall ms | statements | writes | in a transaction | SQL ms "
-             "| BEGIN→COMMIT ms (wall / CPU) | Python calls |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| BEGIN→COMMIT ms (wall / CPU) | Python calls | server CPU ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['name']} | {r['error']} | | | | | | | |")
+            lines.append(f"| {r['name']} | {r['error']} | | | | | | | | |")
             continue
         lines.append(f"| {r['name']} | {r['cpu_ms']:.2f} | {r['ms']:.2f} | {r['queries']:.0f} | "
                      f"{r['writes']:.0f} | "
-                     f"{r['in_transaction']:.0f} | {r['sql_ms']:.2f} | {r['transaction_ms']:.2f} / {r['transaction_cpu_ms']:.2f} | "
-                     f"{'' if r.get('calls') is None else format(r['calls'], ',.0f')} |")
+                     f"{r['in_transaction']:.0f} | {r['sql_ms']:.2f} | "
+                     f"{r['transaction_ms']:.2f} / {r['transaction_cpu_ms']:.2f} | "
+                     f"{'' if r.get('calls') is None else format(r['calls'], ',.0f')} | "
+                     f"{'' if r.get('server_cpu_ms') is None else format(r['server_cpu_ms'], '.2f')} |")
     lines += ["", "Phases (cProfile, ms per request, profiler overhead included; phases nest):", ""]
     for r in rows:
         if "phases" in r:

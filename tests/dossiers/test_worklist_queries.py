@@ -248,6 +248,45 @@ def test_tile_counts_follow_the_clock_and_the_memberships_in_one_statement(
     assert ws_selectors.worklist_counts(user=user, now=NOW) != before
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan cache")
+def test_tile_counts_keep_their_generic_plan_on_a_preparing_connection(province):
+    """On a connection that prepares repeated statements, the tiles' statement runs with
+    ``plan_cache_mode = force_generic_plan`` (re-planning it was most of its server time) and
+    the session's default is back afterwards, also when the statement fails outside a
+    transaction; the counts are the same as without."""
+    from django.db import DatabaseError, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    user = province.leader_a
+    plain = ws_selectors.worklist_counts(user=user, now=NOW)
+    raw = connection.connection
+    saved = raw.prepare_threshold
+    raw.prepare_threshold = 5
+    try:
+        with CaptureQueriesContext(connection) as ran:
+            for _ in range(7):  # past the threshold: prepared, then the plan kept
+                assert ws_selectors.worklist_counts(user=user, now=NOW) == plain
+        sqls = [q["sql"] for q in ran.captured_queries]
+        counts = [i for i, sql in enumerate(sqls) if sql.startswith("SELECT (SELECT COUNT(*)")]
+        assert len(counts) == 7
+        for i in counts:
+            assert sqls[i - 1] == "SET plan_cache_mode = force_generic_plan"
+            assert sqls[i + 1] == "RESET plan_cache_mode"
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "auto"
+        # A failing statement in a transaction: its own error (not the RESET's, refused in an
+        # aborted transaction), and the rollback undoes the SET.
+        with pytest.raises(DatabaseError, match="division by zero"):
+            with transaction.atomic():
+                selectors.capped_counts([("SELECT id FROM dossiers_dossier WHERE 1 / (id - id) = 1", ())], 10)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "auto"
+    finally:
+        raw.prepare_threshold = saved
+
+
 def test_tile_counts_stop_past_the_cap(province, monkeypatch):
     monkeypatch.setattr(ws_selectors, "TILE_COUNT_CAP", 2)
     counts = ws_selectors.worklist_counts(user=province.root, now=NOW)
@@ -352,6 +391,54 @@ def test_narrowed_lists_read_indexes_not_the_table(province):
             if part.startswith("SEARCH dossiers_dossier") and "unit_id=" in part:
                 assert "COVERING INDEX" in part, plan
         assert "UNION USING TEMP B-TREE" not in plan, plan
+        # The current arm reads the partial index of dossiers held by a third unit, not the
+        # entries the competent arm already read (migration 0014).
+        assert "COVERING INDEX dossier_cur_third_x" in plan, plan
+        assert "dossier_cur_status_due_x" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite query plans")
+def test_page_statement_keeps_the_union_a_subquery(province):
+    """The page's statement on SQLite (the page, and the total in a subquery of its own)
+    reads the arms' covering indexes: flattened into the outer query, SQLite pushed the
+    ORDER BY into each arm and walked a (status, received_at) index through the table."""
+    from django.test.utils import CaptureQueriesContext
+
+    unit = province.units[0].pk
+    for f in ({"unit": unit, "status": "appraising"}, {"overdue": "1"}):
+        source = selectors.dossier_list(user=province.leader_a, filters=f, now=NOW).index_ids
+        with CaptureQueriesContext(connection) as captured:
+            source.ids(0, 8)
+        (statement,) = [q["sql"] for q in captured.captured_queries]
+        assert "OVER ()" not in statement
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, ())
+            plan = " | ".join(row[3] for row in cursor.fetchall())
+        assert "SCAN dossiers_dossier" not in plan, plan
+        assert "dossier_status_received" not in plan, plan
+        assert "COVERING INDEX dossier_comp_status_due_x" in plan, plan
+
+
+def test_the_lists_hold_dossiers_seen_only_through_a_third_unit_holding_them(province):
+    """The reference tests above cover the current arm's partial index only if some visible
+    dossiers are held by a unit that neither received nor decides them (the fixture is
+    random): make sure it has them, and that every list shape shows them."""
+    from django.db.models import F
+
+    third = Dossier.objects.exclude(current_unit=F("competent_unit")).exclude(
+        current_unit=F("receiving_unit"))
+    for user in (province.leader_a, province.two_units):
+        units = units_of(user)
+        only_held = [d for d in third if d.current_unit_id in units
+                     and not {d.receiving_unit_id, d.competent_unit_id} & units]
+        assert only_held, user.username
+        listed = set(selectors.dossier_list(user=user, filters={"status": ",".join(
+            sorted({d.status for d in only_held}))}, now=NOW).values_list("pk", flat=True))
+        assert {d.pk for d in only_held} <= listed
+        unit = next(iter(units))
+        by_unit = set(selectors.dossier_list(user=user, filters={"unit": unit, "status": ",".join(
+            sorted(Status.values))}, now=NOW).values_list("pk", flat=True))
+        assert {d.pk for d in only_held if d.current_unit_id == unit} <= by_unit
 
 
 @pytest.mark.parametrize("query", [{}, {"status": "appraising"}, {"overdue": "1"}])

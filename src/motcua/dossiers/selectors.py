@@ -19,7 +19,7 @@ from motcua.core.errors import InvalidInput, NotAllowed
 from motcua.core.orm_speed import ShapedSQL, queryset_sql, values_by_pk
 from motcua.core.text import fold
 from motcua.dossiers import deadlines, permissions
-from motcua.dossiers.models import Apology, Dossier, DossierStep, StatusChange
+from motcua.dossiers.models import HELD_BY_THIRD, Apology, Dossier, DossierStep, StatusChange
 from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED, Status
 from motcua.worktime import Timeliness, classify
 
@@ -56,9 +56,8 @@ class IndexIds:
         self.order = list(order)
         self._compiled = compiled
         self.db = compiled[1] if compiled is not None else union.db  # type: ignore[union-attr]
-        # Set by ids() when it returned rows: the length of the whole list. The union is read
-        # whole to be sorted anyway, so a window count costs nothing, where a separate
-        # COUNT(*) read the union a second time.
+        # Set by ids() when it returned rows: the length of the whole list, counted in the
+        # same statement as the page (the union is read whole to be sorted anyway).
         self.total: int | None = None
 
     def _sql(self) -> tuple[str, tuple] | None:
@@ -79,10 +78,24 @@ class IndexIds:
             col = 1 if name in ("id", "pk") else position
             position += col != 1
             keys.append(f"{col} {'DESC' if field.startswith('-') else 'ASC'}")
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS ids "
-                           f"ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s",
-                           (*params, limit, offset))
+        connection = connections[self.db]
+        if connection.vendor == "sqlite":
+            # SQLite materialises a window's whole input and sorts it again; counting the
+            # union in a subquery of its own streams it, and the page's sort keeps only the
+            # top rows: 6.1 -> 4.3 ms CPU for the busiest unit's overdue list at 1M dossiers
+            # (docs/performance.md, "Worklists, round four"). ``LIMIT -1`` keeps the union a
+            # subquery: flattened, SQLite pushes the ORDER BY into each arm and walks a
+            # ``(status, received_at)`` index through the table (75 ms). On PostgreSQL the
+            # window measured the same or cheaper than reading the union twice.
+            statement = (f"SELECT ids.*, (SELECT COUNT(*) FROM ({sql}) AS counted) "
+                         f"FROM (SELECT * FROM ({sql}) LIMIT -1) AS ids "
+                         f"ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s")
+            params = (*params, *params)
+        else:
+            statement = (f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS ids "
+                         f"ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s")
+        with connection.cursor() as cursor:
+            cursor.execute(statement, (*params, limit, offset))
             rows = cursor.fetchall()
         if rows:
             self.total = rows[0][-1]
@@ -297,11 +310,39 @@ def capped_counts(queries: Sequence[tuple[str, tuple] | None], cap: int,
         parts = ", ".join(f"(SELECT COUNT(*) FROM (SELECT * FROM ({sql}) AS ids LIMIT %s) "
                           f"AS capped_{i})" for i, (sql, _params) in enumerate(given))
         params = [p for sql, params in given for p in (*params, cap + 1)]
-        with connections[alias or Dossier.objects.db].cursor() as cursor:
-            cursor.execute(f"SELECT {parts}", params)
-            counted = list(cursor.fetchone())
+        connection = connections[alias or Dossier.objects.db]
+        with connection.cursor() as cursor:
+            generic = _prepared(connection)
+            if generic:
+                # A prepared statement of thirty-odd index arms: PostgreSQL kept planning it
+                # afresh on every execution (a custom plan per set of values, since the generic
+                # plan's estimate looked dearer), and planning was most of its cost — 5.3 ms
+                # of server CPU per home page, 2.2 ms with the plan kept
+                # (docs/performance.md, "Worklists, round four"). The arms' index choice does
+                # not depend on the values. Only for this statement: elsewhere a value may
+                # well change the plan.
+                cursor.execute("SET plan_cache_mode = force_generic_plan")
+            try:
+                cursor.execute(f"SELECT {parts}", params)
+                counted = list(cursor.fetchone())
+            except Exception:
+                # In a transaction the rollback undoes the SET (and a RESET would fail there).
+                if generic and not connection.in_atomic_block:
+                    cursor.execute("RESET plan_cache_mode")
+                raise
+            if generic:
+                cursor.execute("RESET plan_cache_mode")  # the session's default again
     it = iter(counted)
     return [0 if q is None else next(it) for q in queries]
+
+
+def _prepared(connection) -> bool:
+    """True on a PostgreSQL connection that prepares repeated statements (kept connections,
+    ``config.database``)."""
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    return getattr(connection.connection, "prepare_threshold", None) is not None
 
 
 def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None = None,
@@ -418,7 +459,15 @@ def _disjoint(arms: list[tuple[Q, Q]]) -> list[Q]:
     out: list[Q] = []
     for i, (arm, _test) in enumerate(arms):
         before = [test for _arm, test in arms[:i]]
-        out.append(arm & ~reduce(operator.or_, before) if before else arm)
+        part = arm & ~reduce(operator.or_, before) if before else arm
+        if i == 2:
+            # The current arm (``_arms`` lists receiving, competent, current, then steps),
+            # after the receiving and competent ones: held by one of the
+            # units, received and decided by none of them, so held by a third unit. Said
+            # outright, the partial index of such dossiers serves it (models.HELD_BY_THIRD);
+            # through the full index it read every dossier the competent arm had taken.
+            part &= HELD_BY_THIRD
+        out.append(part)
     return out
 
 
@@ -486,7 +535,9 @@ def _from_candidates(user, unit: int | None, candidates: Q, visible: bool, conds
 def _arms(user, unit: int | None, *, narrowed: bool) -> list[tuple[Q, Q]] | None:
     """The list's scope as OR arms (``[]``: nothing visible, None: no scope at all), each as
     ``(condition, unit test)``: the condition is the unit test, possibly with the visibility
-    test; ``_disjoint`` excludes an arm's unit test from the arms after it.
+    test; ``_disjoint`` excludes an arm's unit test from the arms after it. Several arms are
+    always receiving, competent, current (then steps), in that order (``_disjoint`` relies
+    on it).
 
     Narrowed lists get index-friendly arms, each read on its own (the steps arm as an ``IN``
     over the steps of my units, which gives each dossier once); otherwise the visibility rule
