@@ -8,6 +8,7 @@ import json
 import pytest
 
 from bench import results, run
+from tests.dossiers.conftest import receive, world  # noqa: F401 - fixtures
 
 
 def _paths_db(*, overbooked=0, p95=240.0, ipn_ratio=0.5, courier_s=1.5, backup_s=2.0,
@@ -105,3 +106,18 @@ def test_an_overbooked_slot_is_broken_whatever_the_speed(tmp_path):
     fell = run.regression_guard(current, args)
     assert fell[0] == "sqlite booking: 2 places overbooked (must be 0)"
     assert json.loads((tmp_path / "out.json").read_text())["broken"] == fell[:1]
+
+
+def test_the_courier_day_batches_anew_on_a_kept_dataset(world, receive):  # noqa: F811
+    """Run twice on the same data (as ``--reuse`` does), the courier path creates its runs and
+    batches each time, on a day no earlier run used, instead of timing the existing runs."""
+    from bench import paths
+
+    for _ in range(6):
+        receive()
+    first = paths.courier(3)
+    second = paths.courier(3)
+    for out in (first, second):
+        assert out["dossiers"] == 3
+        assert out["created"] == out["runs"] > 0
+        assert out["listed"] == 3
