@@ -170,6 +170,9 @@ def cases(fx: dict, workdir: Path) -> dict:
 
     out = {
         "intake": ("POST", lambda: fx["intake"]["path"], auth, intake_body),
+        # The intake's baseline: one INSERT in one transaction through the same middleware.
+        "raw_insert": ("POST", lambda: "/bench/raw-insert", {},
+                       lambda: json.dumps({"code": f"{rng.randrange(10**6):06d}"})),
         "lookup": ("GET", lambda: f"/api/v1/dossiers/{rng.choice(center_codes)}", auth, None),
         "lookup_revalidate": ("GET", revalidate_path, revalidate_headers, None),
         # The lookups' baseline (bench/baseline/views.py): one indexed SELECT through the same
