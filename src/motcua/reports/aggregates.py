@@ -178,20 +178,24 @@ class FirstPlan:
     has_last: bool = False
 
 
-def ledger_plan_first(*, dossier: Dossier, change: StatusChange) -> FirstPlan:
-    """The ledger's part of a new dossier's first history row ``change`` (neither need be
-    saved yet: no id is used; the version's procedure is read when the dossier does not carry
-    its version)."""
+def _procedure_and_level(dossier: Dossier) -> tuple[int, str]:
+    """The procedure and level of ``dossier``'s version: from the version the dossier carries
+    (intake hands over the one it has just read: no second read under the lock), else read."""
     version = (
         dossier.procedure_version if Dossier.procedure_version.is_cached(dossier) else None
     )
     if version is not None and version.pk == dossier.procedure_version_id:
-        # Intake hands over the version it has just read: no second read.
-        procedure_id, level = version.procedure_id, version.level
-    else:
-        procedure_id, level = ProcedureVersion.objects.values_list("procedure_id", "level").get(
-            pk=dossier.procedure_version_id
-        )
+        return version.procedure_id, version.level
+    return ProcedureVersion.objects.values_list("procedure_id", "level").get(
+        pk=dossier.procedure_version_id
+    )
+
+
+def ledger_plan_first(*, dossier: Dossier, change: StatusChange) -> FirstPlan:
+    """The ledger's part of a new dossier's first history row ``change`` (neither need be
+    saved yet: no id is used; the version's procedure is read when the dossier does not carry
+    its version)."""
+    procedure_id, level = _procedure_and_level(dossier)
     facts = facts_from_dossier(dossier, procedure_id, level)
     if not facts.counted:
         return FirstPlan(counted=False)
@@ -241,18 +245,10 @@ def ledger_on_change(*, dossier: Dossier, change: StatusChange, first: bool = Fa
         ledger_write_first(plan, dossier=dossier, change=change)
         return
     state = LedgerState.objects.filter(pk=dossier.pk).first()
-    version = (
-        dossier.procedure_version if Dossier.procedure_version.is_cached(dossier) else None
-    )
     if state is not None and state.procedure_version_id == dossier.procedure_version_id:
         procedure_id, level = state.procedure_id, state.level
-    elif version is not None and version.pk == dossier.procedure_version_id:
-        # Intake hands over the version it has just read: no second read under the lock.
-        procedure_id, level = version.procedure_id, version.level
     else:
-        procedure_id, level = ProcedureVersion.objects.values_list("procedure_id", "level").get(
-            pk=dossier.procedure_version_id
-        )
+        procedure_id, level = _procedure_and_level(dossier)
     facts = facts_from_dossier(dossier, procedure_id, level)
     if state is None:
         if not facts.counted:
