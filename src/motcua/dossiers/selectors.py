@@ -429,7 +429,7 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
             if counting:
                 # counting=True (dossier_count only) answers the IndexIds, not a queryset.
                 return count_ids  # type: ignore[return-value]
-        qs = _base().filter(reduce(operator.or_, (a for a, _t in arms)), *conds).order_by(*order)
+        qs = _base().filter(reduce(operator.or_, (a for a, _t, _x in arms)), *conds).order_by(*order)
         setattr(qs, "count_ids", count_ids)  # noqa: B010
         return qs
     per_arm = [Dossier.objects.filter(arm, *conds).order_by() for arm in _disjoint(arms)]
@@ -444,7 +444,7 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
     return qs
 
 
-def _disjoint(arms: list[tuple[Q, Q]]) -> list[Q]:
+def _disjoint(arms: list[Arm]) -> list[Q]:
     """The arms made disjoint: each one without the dossiers of the arms before it (their unit
     tests), so that ``UNION ALL`` gives every dossier once.
 
@@ -457,16 +457,9 @@ def _disjoint(arms: list[tuple[Q, Q]]) -> list[Q]:
     carry holds or not for the dossier whatever the arm, so excluding the unit test is enough.
     """
     out: list[Q] = []
-    for i, (arm, _test) in enumerate(arms):
-        before = [test for _arm, test in arms[:i]]
-        part = arm & ~reduce(operator.or_, before) if before else arm
-        if i == 2:
-            # The current arm (``_arms`` lists receiving, competent, current, then steps),
-            # after the receiving and competent ones: held by one of the
-            # units, received and decided by none of them, so held by a third unit. Said
-            # outright, the partial index of such dossiers serves it (models.HELD_BY_THIRD);
-            # through the full index it read every dossier the competent arm had taken.
-            part &= HELD_BY_THIRD
+    for i, (arm, _test, implied) in enumerate(arms):
+        before = [test for _arm, test, _implied in arms[:i]]
+        part = arm & ~reduce(operator.or_, before) & implied if before else arm
         out.append(part)
     return out
 
@@ -532,12 +525,23 @@ def _from_candidates(user, unit: int | None, candidates: Q, visible: bool, conds
     return qs
 
 
-def _arms(user, unit: int | None, *, narrowed: bool) -> list[tuple[Q, Q]] | None:
+# An OR arm of a list's scope: (condition, unit test, what the arm's exclusion of the arms
+# before it implies — said outright so that an index with that condition can serve it).
+Arm = tuple[Q, Q, Q]
+
+
+# What ``_disjoint`` adds to the receiving, competent and current arms, in that order: nothing,
+# nothing, and for the current arm — held by one of the units, received and decided by none of
+# them — "held by a third unit" (models.HELD_BY_THIRD), whose partial index serves it; through
+# the full index it read every dossier the competent arm had already taken.
+_IMPLIED = (Q(), Q(), HELD_BY_THIRD)
+
+
+def _arms(user, unit: int | None, *, narrowed: bool) -> list[Arm] | None:
     """The list's scope as OR arms (``[]``: nothing visible, None: no scope at all), each as
-    ``(condition, unit test)``: the condition is the unit test, possibly with the visibility
-    test; ``_disjoint`` excludes an arm's unit test from the arms after it. Several arms are
-    always receiving, competent, current (then steps), in that order (``_disjoint`` relies
-    on it).
+    ``(condition, unit test, implied)``: the condition is the unit test, possibly with the
+    visibility test; ``_disjoint`` excludes an arm's unit test from the arms after it and adds
+    what that exclusion implies.
 
     Narrowed lists get index-friendly arms, each read on its own (the steps arm as an ``IN``
     over the steps of my units, which gives each dossier once); otherwise the visibility rule
@@ -549,21 +553,23 @@ def _arms(user, unit: int | None, *, narrowed: bool) -> list[tuple[Q, Q]] | None
         tests = [Q(receiving_unit_id=unit), Q(competent_unit_id=unit), Q(current_unit_id=unit)]
         if not superuser and unit not in units:
             # Someone else's unit: only what my units may see of it.
-            return [(test & _visible_q(units), test) for test in tests] if units else []
+            return ([(test & _visible_q(units), test, held)
+                     for test, held in zip(tests, _IMPLIED, strict=True)] if units else [])
         # Otherwise visibility is implied: every dossier received, decided or held by one of
         # my units is visible to me, so the four-test visibility OR would only cost.
-        return [(test, test) for test in tests]
+        return [(test, test, held) for test, held in zip(tests, _IMPLIED, strict=True)]
     if superuser:
         return None
     if not units:
         return []
     if narrowed:
+        tests = [Q(receiving_unit_id__in=units), Q(competent_unit_id__in=units),
+                 Q(current_unit_id__in=units)]
         steps = Q(pk__in=DossierStep.objects.filter(unit_id__in=units).values("dossier_id"))
-        return [(test, test) for test in (
-            Q(receiving_unit_id__in=units), Q(competent_unit_id__in=units),
-            Q(current_unit_id__in=units), steps)]
+        return [*((test, test, held) for test, held in zip(tests, _IMPLIED, strict=True)),
+                (steps, steps, Q())]
     visible = _visible_q(units)
-    return [(visible, visible)]
+    return [(visible, visible, Q())]
 
 
 def _unit_id(value) -> int | None:
