@@ -314,3 +314,45 @@ def test_compiled_update_sends_what_save_update_fields_sends(version):
     assert [q["sql"].replace("Sở Mới hơn", "Sở Mới") for q in compiled] == [
         q["sql"] for q in orm]
     assert Unit.objects.get(pk=unit.pk).name == "Sở Mới hơn"
+
+
+@pytest.mark.parametrize("use_tz", [True, False])
+def test_values_by_pk_converts_as_values_list(use_tz, settings):
+    """``values_by_pk`` gives ``values_list``'s values, datetimes included (aware in UTC with
+    ``USE_TZ``, naive without), in the order of the ids, missing ones skipped; on SQLite its
+    datetimes are converted without Django's per-value converter (``make_aware``)."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services import dossier_submit_online
+    from tests.dossiers.conftest import APPLICANT, documents_for
+
+    center = CenterFactory()
+    published = published_procedure(agency=UnitFactory(), receiving_units=[center],
+                                    documents=[("Đơn", True)])
+    made = [dossier_submit_online(procedure_version=published, receiving_unit=center,
+                                  applicant=APPLICANT, documents=documents_for(published),
+                                  at=dt.datetime(2026, 3, 2, 1, i, tzinfo=dt.UTC))
+            for i in range(3)]
+    Dossier.objects.filter(pk=made[0].pk).update(
+        received_at=dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC),
+        due_at=dt.datetime(2026, 3, 9, 2, 0, tzinfo=dt.UTC))
+    settings.USE_TZ = use_tz
+    columns = ("code", "status", "submitted_at", "received_at", "due_at",
+               "procedure_version__name")
+    ids = [made[2].pk, -5, made[0].pk, made[1].pk]
+    with mock.patch.object(timezone, "make_aware", wraps=timezone.make_aware) as aware:
+        ours = orm_speed.values_by_pk(Dossier, columns, ids, "default")
+        if connection.vendor == "sqlite":
+            assert aware.call_count == 0
+    by_pk = {row[0]: row for row in Dossier.objects.values_list("pk", *columns)}
+    assert ours == [by_pk[made[2].pk], by_pk[made[0].pk], by_pk[made[1].pk]]
+    for row in ours:
+        assert [type(v) for v in row] == [type(v) for v in by_pk[row[0]]]
+        assert timezone.is_aware(row[3]) is use_tz
+        for value in row[4:6]:
+            assert value is None or timezone.is_aware(value) is use_tz
+    assert ours[1][4] is not None and ours[1][5] is not None and ours[0][4] is None

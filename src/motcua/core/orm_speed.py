@@ -17,10 +17,13 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.backends.sqlite3.operations import DatabaseOperations as _SQLiteOperations
 from django.db.models import Model, Q, QuerySet, signals
 from django.db.models.base import ModelState
+from django.utils.dateparse import parse_datetime
 
 M = TypeVar("M", bound=Model)
 
@@ -294,12 +297,60 @@ class CompiledQuery:
 
 _VALUES_BY_PK: dict[tuple, tuple] = {}
 
+# SQLite's converter of a datetime column (``DatabaseOperations.convert_datetimefield_value``):
+# ``values_by_pk`` does its work inline (``_sqlite_datetimes``).
+_SQLITE_DATETIME = _SQLiteOperations.convert_datetimefield_value
+
+
+def _converters(compiler) -> tuple[list[int], list[tuple[int, list, Any]]]:
+    """The converters ``compiler.results_iter`` applies to each column of a row, split into the
+    positions converted by SQLite's datetime converter alone and the rest ``(position,
+    converters, expression)``."""
+    fields = [s[0] for s in compiler.select[0:compiler.col_count]]
+    datetimes, others = [], []
+    for pos, (convs, expression) in compiler.get_converters(fields).items():
+        if len(convs) == 1 and getattr(convs[0], "__func__", None) is _SQLITE_DATETIME:
+            datetimes.append(pos)
+        else:
+            others.append((pos, list(convs), expression))
+    return datetimes, others
+
+
+def _convert(raw: list, datetimes: list[int], others: list, connection) -> list:
+    """``compiler.apply_converters`` over ``raw``, SQLite's datetime converter written out
+    with ``USE_TZ`` and the connection's time zone read once: per value it read the setting
+    through ``LazySettings`` and called ``is_aware`` and ``make_aware`` (six calls; a hundred
+    values on a list page, docs/performance.md, "Worklists, round five")."""
+    if not datetimes and not others:
+        return raw
+    tz = connection.timezone if settings.USE_TZ else None
+    rows = []
+    for row in raw:
+        row = list(row)
+        for pos in datetimes:
+            value = row[pos]
+            if value is not None:
+                if not isinstance(value, dt.datetime):
+                    value = parse_datetime(value)
+                # timezone.make_aware(value, tz) of a naive value (is_aware: a UTC offset).
+                if tz is not None and value.utcoffset() is None:
+                    value = value.replace(tzinfo=tz)
+                row[pos] = value
+        for pos, convs, expression in others:
+            value = row[pos]
+            for converter in convs:
+                value = converter(value, expression, connection)
+            row[pos] = value
+        rows.append(row)
+    return rows
+
 
 def values_by_pk(model: type[Model], columns: Sequence[str], ids: Sequence[Any],
                  alias: str) -> list[tuple]:
     """``model.objects.filter(pk__in=ids).values_list("pk", *columns)`` in the order of
     ``ids`` (missing ones skipped), each row converted exactly as ``values_list`` converts it,
-    with the query compiled once per process for each ``(model, columns, len(ids))``.
+    with the query and its converters compiled once per process for each
+    ``(model, columns, len(ids))``.
 
     For a list page that shows a few columns of a few related rows: building a model instance
     for the dossier and each of its related rows was a quarter of an API list request at 50
@@ -323,15 +374,15 @@ def values_by_pk(model: type[Model], columns: Sequence[str], ids: Sequence[Any],
             raise RuntimeError(f"values_by_pk compiled with other parameters: {params!r}")
         if len(_VALUES_BY_PK) >= _BY_PK_MAX:
             _VALUES_BY_PK.clear()
-        compiled = _VALUES_BY_PK[key] = (sql, slots, compiler)
-    sql, slots, compiler = compiled
+        compiled = _VALUES_BY_PK[key] = (sql, slots, *_converters(compiler))
+    sql, slots, datetimes, others = compiled
     bound: list[Any] = [None] * len(ids)
     for value, at in zip(ids, slots, strict=True):
         bound[at] = value
     with connection.cursor() as cursor:
         cursor.execute(sql, bound)
         raw = cursor.fetchall()
-    by_id = {row[0]: row for row in compiler.results_iter(results=[raw])}
+    by_id = {row[0]: row for row in _convert(raw, datetimes, others, connection)}
     return [tuple(by_id[i]) for i in ids if i in by_id]
 
 
