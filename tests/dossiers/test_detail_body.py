@@ -152,3 +152,45 @@ def test_the_kept_status_labels_follow_the_language():
         assert detail_body.status_label("received") != detail_body._LABELS[("received", "vi")]
         with pytest.raises(ValueError):
             detail_body.status_label("no-such-status")
+
+
+def test_a_page_of_rows_equals_the_list_serializer(world, bring, frozen):
+    """``detail_body.list_page_values`` (the API list's page: clock, time of day and language
+    looked up once for the page) gives each row what ``DossierListSerializer`` gives, in both
+    languages, overdue or not, and the same as ``list_row_values`` one row at a time."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from motcua.dossiers import detail_body
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.serializers import DossierListSerializer
+
+    dossiers = [bring(status) for status in ("received", "appraising", "appraising",
+                                              "supplement_requested", "returned", "submitted")]
+    rows = selectors.list_page_rows([d.pk for d in dossiers], "default")
+    assert [r.pk for r in rows] == [d.pk for d in dossiers]
+    # Long after every due time: the running ones are overdue, the others not.
+    frozen.shift(dt.timedelta(days=400))
+    for language in ("vi", "en"):
+        with translation.override(language):
+            expected = [_json(DossierListSerializer(Dossier.objects.get(pk=d.pk)).data)
+                        for d in dossiers]
+            page = detail_body.list_page_values(rows)
+            assert [list(row) for row in page] == [list(DossierListSerializer().fields)] * 6
+            assert _json(page) == expected
+            assert page == [detail_body.list_row_values(r) for r in rows]
+    assert {row["overdue"] for row in _json(page)} == {True, False}
+    # Once per page, not once per row.
+    with mock.patch.object(detail_body, "_clock", wraps=detail_body._clock) as clock, \
+            mock.patch.object(detail_body, "get_language",
+                              wraps=detail_body.get_language) as language, \
+            mock.patch.object(timezone, "now", wraps=timezone.now) as now:
+        detail_body._LABELS.clear()
+        detail_body.list_page_values(rows)
+    assert (clock.call_count, now.call_count) == (1, 1)
+    assert language.call_count == len({r.status for r in rows})
+    # A page's "overdue" is answered at the time given.
+    before = detail_body.list_page_values(rows, timezone.now() - dt.timedelta(days=400))
+    assert not any(row["overdue"] for row in before)

@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from django.contrib.auth import get_user_model
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -28,7 +29,7 @@ from motcua.core.filtering import FilteredListSchema
 from motcua.core.lean_input import LeanInput
 from motcua.core.parsers import JSONParser
 from motcua.dossiers import access, conditional, permissions, selectors, services
-from motcua.dossiers.detail_body import detail_body, list_row_values, record_body
+from motcua.dossiers.detail_body import detail_body, list_page_values, record_body
 from motcua.dossiers.filters import DossierListFilters
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import (
@@ -118,8 +119,10 @@ class DossierListCreate(APIView):
     def get(self, request):
         from motcua.dossiers.pagination import CappedPagination
 
+        # One time of day for the list's filter (``?overdue=``) and its rows' "overdue".
+        now = timezone.now()
         qs = selectors.list_page_source(user=request.user,
-                                        filters=DossierListFilters.parse(request))
+                                        filters=DossierListFilters.parse(request), now=now)
         # COUNT(*) over a unit's whole list cost more than the page at 1M dossiers: the count
         # is capped, and skipped when the page shows where the list ends (docs/api.md).
         paginator = CappedPagination()
@@ -128,7 +131,7 @@ class DossierListCreate(APIView):
         access.record_list(actor=request.user, dossiers=page, channel=access.API,
                            ip=_client_ip(request))
         # Hand-written rows, the same dicts as DossierListSerializer (dossiers/detail_body.py).
-        return paginator.get_paginated_response([list_row_values(r) for r in page or ()])
+        return paginator.get_paginated_response(list_page_values(page or (), now))
 
     @extend_schema(
         summary="Tiếp nhận hồ sơ tại quầy",

@@ -92,22 +92,26 @@ def status_label(status) -> str:
 
 def _list_part(*, code, status, national_status, procedure, procedure_name, field,
                receiving_unit, competent_unit, current_unit, applicant_name, channel,
-               received_at, due_at, overdue_now, when) -> dict:
+               received_at, due_at, overdue_now, when, label) -> dict:
     """``DossierListSerializer``'s fields, in its order: a row of the API list and the head of
-    the detail (one owner of the list's shape)."""
+    the detail (one owner of the list's shape). ``label``: ``status_label(status)``, which a
+    page looks up once per status.
+
+    The conversions are ``_str``, ``_int`` and ``_status`` written out: called for fifty rows
+    they were a dozen calls a row (docs/performance.md, "Worklists, round five")."""
     return {
-        "code": _str(code),
-        "status": _status(status),
-        "status_label": status_label(status),
-        "national_status": _int(national_status),
-        "procedure": _str(procedure),
-        "procedure_name": _str(procedure_name),
-        "field": _str(field),
-        "receiving_unit": _str(receiving_unit),
-        "competent_unit": _str(competent_unit),
-        "current_unit": _str(current_unit),
-        "applicant_name": _str(applicant_name),
-        "channel": _int(channel),
+        "code": None if code is None else str(code),
+        "status": None if status is None else str(status),
+        "status_label": label,
+        "national_status": None if national_status is None else int(national_status),
+        "procedure": None if procedure is None else str(procedure),
+        "procedure_name": None if procedure_name is None else str(procedure_name),
+        "field": None if field is None else str(field),
+        "receiving_unit": None if receiving_unit is None else str(receiving_unit),
+        "competent_unit": None if competent_unit is None else str(competent_unit),
+        "current_unit": None if current_unit is None else str(current_unit),
+        "applicant_name": None if applicant_name is None else str(applicant_name),
+        "channel": None if channel is None else int(channel),
         "received_at": when(received_at),
         "due_at": when(due_at),
         "overdue": overdue_now,
@@ -116,12 +120,34 @@ def _list_part(*, code, status, national_status, procedure, procedure_name, fiel
 
 def list_row_values(r) -> dict:
     """``DossierListSerializer(d).data`` from a ``selectors.ListRow`` (the API list's page)."""
-    return _list_part(
-        code=r.code, status=r.status, national_status=r.national_status, procedure=r.procedure,
-        procedure_name=r.procedure_name, field=r.field, receiving_unit=r.receiving_unit,
-        competent_unit=r.competent_unit, current_unit=r.current_unit,
-        applicant_name=r.applicant_name, channel=r.channel, received_at=r.received_at,
-        due_at=r.due_at, overdue_now=overdue(r.status, r.due_at), when=_clock())
+    return list_page_values([r])[0]
+
+
+def list_page_values(rows, now: dt.datetime | None = None) -> list[dict]:
+    """``[DossierListSerializer(d).data for d in page]`` from ``selectors.ListRow`` values,
+    overdue at ``now`` (default: the time of the call).
+
+    The clock (time zone), the time of day and the language are looked up once for the page,
+    not once per row: per row they were a third of building a fifty-row page (asgiref's
+    ``Local`` behind each, docs/performance.md, "Worklists, round five"). One ``now`` for the
+    page also answers "overdue" for every row at the same instant."""
+    when = _clock()
+    now = now or timezone.now()
+    labels: dict = {}
+    out = []
+    for r in rows:
+        status = r.status
+        label = labels.get(status)
+        if label is None:
+            label = labels[status] = status_label(status)
+        out.append(_list_part(
+            code=r.code, status=status, national_status=r.national_status,
+            procedure=r.procedure, procedure_name=r.procedure_name, field=r.field,
+            receiving_unit=r.receiving_unit, competent_unit=r.competent_unit,
+            current_unit=r.current_unit, applicant_name=r.applicant_name, channel=r.channel,
+            received_at=r.received_at, due_at=r.due_at,
+            overdue_now=overdue(status, r.due_at, now), when=when, label=label))
+    return out
 
 
 class Step(NamedTuple):
@@ -222,7 +248,8 @@ def full(user, r: DetailRecord) -> dict:
             procedure=r.procedure, procedure_name=r.procedure_name, field=r.field,
             receiving_unit=r.receiving_unit, competent_unit=r.competent_unit,
             current_unit=r.current_unit, applicant_name=d.applicant_name, channel=d.channel,
-            received_at=d.received_at, due_at=d.due_at, overdue_now=d.is_overdue(), when=when),
+            received_at=d.received_at, due_at=d.due_at, overdue_now=d.is_overdue(), when=when,
+            label=status_label(d.status)),
         "view": "full",
         "holder": _str(r.holder),
         "original_due_at": when(d.original_due_at),

@@ -22,7 +22,15 @@ from motcua.catalog.models import (
 )
 from motcua.core.text import fold
 from motcua.core.uploads import RandomName
-from motcua.dossiers.states import NATIONAL_CODE, Channel, DeliveryMethod, Status
+from motcua.dossiers.states import (
+    FINAL,
+    NATIONAL_CODE,
+    PAUSED,
+    PROCESSING_ENDED,
+    Channel,
+    DeliveryMethod,
+    Status,
+)
 from motcua.org.models import Counter, Unit
 
 
@@ -52,13 +60,14 @@ class CodeSequence(models.Model):
 def overdue(status: str, due_at, now=None) -> bool:
     """``Dossier.is_overdue`` (quá hạn) from the two columns it reads: lists built from column
     values and the public lookup, without a model instance, answer the same."""
-    from motcua.dossiers.states import FINAL, PAUSED, PROCESSING_ENDED
-
-    if due_at is None or status in FINAL or status in PROCESSING_ENDED:
-        return False
-    if status in PAUSED:
+    if due_at is None or status in _NEVER_OVERDUE:
         return False
     return (now or timezone.now()) > due_at
+
+
+# Finished, processing ended or clock stopped: never overdue (a function-level import of these
+# sets cost a list page fifty imports).
+_NEVER_OVERDUE = FINAL | PROCESSING_ENDED | PAUSED
 
 
 # Held by a unit that neither received nor decides the dossier (an inter-agency transfer,
