@@ -247,3 +247,44 @@ def test_a_spooled_line_is_the_compact_json_of_the_entry():
             {"d": 12, "a": 3, "t": AT.isoformat(), "c": "api", "i": ip},
             separators=(",", ":")) + "\n"
         assert spool.decode(spool.encode(entry)) == entry
+
+
+@pytest.mark.django_db
+def test_a_list_page_shares_the_window_of_a_detail_read(settings):
+    """``record_list`` logs what ``record_view`` would log dossier by dossier: the same window
+    (per officer, dossier, channel and address), the same entries, and an already-seen
+    dossier on a page is skipped while the others are logged; the officer's key and the
+    address are worked out once per page."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    settings.MOTCUA_VIEW_LOG_WINDOW_SECONDS = 300
+    cache.clear()
+    actor = UserFactory()
+    spooled: list[dict] = []
+    with mock.patch.object(spool, "append", side_effect=spooled.extend):
+        first = access.record_view(actor=actor, dossier=Stub(8), channel="api",
+                                   ip="::ffff:10.0.0.7", at=AT)
+        with mock.patch.object(access, "normalise_ip", wraps=access.normalise_ip) as ip:
+            assert access.record_list(actor=actor, dossiers=[Stub(7), Stub(8), Stub(9)],
+                                      channel="api", ip="::ffff:10.0.0.7", at=AT) == 2
+        assert ip.call_count == 1
+        # Seen within the window: by the list as by the detail; another channel or address
+        # is another window.
+        assert access.record_list(actor=actor, dossiers=[Stub(9), Stub(7)], channel="api",
+                                  ip="::ffff:10.0.0.7", at=AT) == 0
+        assert access.record_view(actor=actor, dossier=Stub(9), channel="api",
+                                  ip="::ffff:10.0.0.7", at=AT) is None
+        assert access.record_list(actor=actor, dossiers=[Stub(9)], channel="web",
+                                  ip="::ffff:10.0.0.7", at=AT) == 1
+        assert access.record_list(actor=actor, dossiers=[Stub(9)], channel="api", at=AT) == 1
+    assert spooled[0] == first
+    assert spooled[1:3] == [access._entry(actor=actor, dossier_id=pk, channel="api",
+                                          ip="::ffff:10.0.0.7", at=AT) for pk in (7, 9)]
+    assert [(e["dossier_id"], e["channel"], e["ip"]) for e in spooled] == [
+        (8, "api", "10.0.0.7"), (7, "api", "10.0.0.7"), (9, "api", "10.0.0.7"),
+        (9, "web", "10.0.0.7"), (9, "api", None)]
+    assert all(e["actor_id"] == actor.pk and e["at"] == AT for e in spooled)
+    assert set(cache.get_many([f"motcua:viewed:api:{actor.pk}:{pk}:::ffff:10.0.0.7"
+                               for pk in (7, 8, 9)]).values()) == {1}

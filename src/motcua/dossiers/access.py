@@ -65,7 +65,13 @@ WEB = "web"
 
 def _window_key(*, actor, dossier: Dossier | int, channel: str, ip: str | None) -> str:
     pk = dossier if isinstance(dossier, int) else dossier.pk
-    return f"motcua:viewed:{channel}:{actor.pk}:{pk}:{ip or '-'}"
+    return _window_keys(actor=actor, ids=[pk], channel=channel, ip=ip)[0]
+
+
+def _window_keys(*, actor, ids, channel: str, ip: str | None) -> list[str]:
+    """The window key of each dossier id, for one officer, channel and address."""
+    head, tail = f"motcua:viewed:{channel}:{actor.pk}:", f":{ip or '-'}"
+    return [f"{head}{pk}{tail}" for pk in ids]
 
 
 def _seen_recently(key: str) -> bool:
@@ -84,8 +90,14 @@ def _remember(key: str, window: int) -> None:
 
 
 def _entry(*, actor, dossier_id: int, channel: str, ip: str | None, at: dt.datetime) -> dict:
-    return {"dossier_id": dossier_id, "actor_id": actor.pk, "at": at, "channel": channel,
-            "ip": normalise_ip(ip)}
+    return _entries(actor=actor, ids=[dossier_id], channel=channel, ip=ip, at=at)[0]
+
+
+def _entries(*, actor, ids, channel: str, ip: str | None, at: dt.datetime) -> list[dict]:
+    """The log entry of each dossier id read by one officer at ``at``."""
+    actor_id, address = actor.pk, normalise_ip(ip)
+    return [{"dossier_id": pk, "actor_id": actor_id, "at": at, "channel": channel,
+             "ip": address} for pk in ids]
 
 
 def record_view(*, actor, dossier: Dossier | int, channel: str, ip: str | None = None,
@@ -127,20 +139,23 @@ def record_list(*, actor, dossiers, channel: str, ip: str | None = None,
     if not dossiers:
         return 0
     window = int(settings.MOTCUA_VIEW_LOG_WINDOW_SECONDS)
-    keys = {d.pk: _window_key(actor=actor, dossier=d, channel=channel, ip=ip) for d in dossiers}
+    # The officer's part of the keys and the address normalised once for the page, not per
+    # dossier (``_window_keys``, ``_entries``).
+    ids = [d.pk for d in dossiers]
+    keys = _window_keys(actor=actor, ids=ids, channel=channel, ip=ip)
     seen: dict = {}
     if window > 0:
         try:
-            seen = cache.get_many(list(keys.values()))
+            seen = cache.get_many(keys)
         except Exception:  # an unavailable cache must not cost a log row
             log.warning("access log: cache unavailable, logging the reads", exc_info=True)
     when = at or timezone.now()
-    fresh = [d for d in dossiers if keys[d.pk] not in seen]
-    spool.append([_entry(actor=actor, dossier_id=d.pk, channel=channel, ip=ip, at=when)
-                  for d in fresh])
+    fresh = [(pk, key) for pk, key in zip(ids, keys, strict=True) if key not in seen]
+    spool.append(_entries(actor=actor, ids=[pk for pk, _key in fresh], channel=channel, ip=ip,
+                          at=when))
     if window > 0 and fresh:
         try:
-            cache.set_many({keys[d.pk]: 1 for d in fresh}, timeout=window)
+            cache.set_many(dict.fromkeys((key for _pk, key in fresh), 1), timeout=window)
         except Exception:
             log.warning("access log: cache unavailable, window not remembered", exc_info=True)
     return len(fresh)
