@@ -90,3 +90,28 @@ def test_the_worklists_usual_queries_are_read_without_the_form():
     for query in ("unit=17&status=appraising", "overdue=1", "overdue=1&unit=17", "page=2", ""):
         request = Request(RequestFactory().get("/api/v1/dossiers?" + query))
         assert simple(request.query_params) is not None, query
+
+
+def test_the_simple_reading_reads_only_the_parameters_given():
+    """``filters.simple`` asks the query for the filters it holds, not for each of the
+    FilterSet's dozen filters, and checks statuses against a set kept once (``Status.values``
+    rebuilds its list from the enum on every access)."""
+    from unittest import mock
+
+    from django.http import QueryDict
+
+    from motcua.dossiers import filters
+    from motcua.dossiers.states import Status
+
+    asked: list[str] = []
+
+    class Recording(QueryDict):
+        def get(self, key, default=None):
+            asked.append(key)
+            return super().get(key, default)
+
+    params = Recording("unit=17&status=appraising,received&page=2")
+    with mock.patch.object(type(Status), "values", new_callable=mock.PropertyMock) as values:
+        assert filters.simple(params) == {"unit": 17, "status": "appraising,received"}
+    assert sorted(asked) == ["status", "unit"] and not values.called
+    assert filters._STATUSES == set(Status.values)

@@ -196,6 +196,9 @@ class DossierListFilters(django_filters.FilterSet):
 
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _SIMPLE = frozenset({"unit", "status", "overdue"})
+# ``Status.values`` builds its list from the enum on every access (two enum properties a
+# member, ~40 calls).
+_STATUSES = frozenset(Status.values)
 
 
 def simple(params: Any) -> dict[str, Any] | None:
@@ -205,6 +208,9 @@ def simple(params: Any) -> dict[str, Any] | None:
     Tested equal to the FilterSet's answer (tests/dossiers/test_filters.py)."""
     out: dict[str, Any] = {}
     for name in DossierListFilters.base_filters:
+        if name not in params:
+            # Absent (a dict lookup; ``QueryDict.get`` is three calls for each filter).
+            continue
         # QueryDict.get: the last value, as the form's widget reads it.
         raw = params.get(name)
         if raw is None or raw == "":
@@ -219,7 +225,7 @@ def simple(params: Any) -> dict[str, Any] | None:
             if len(raw) > 400:
                 return None
             statuses = [s.strip() for s in raw.split(",") if s.strip()]
-            if any(s not in Status.values for s in statuses):
+            if any(s not in _STATUSES for s in statuses):
                 return None
             if statuses:
                 out[name] = ",".join(statuses)
