@@ -500,3 +500,17 @@ def test_api_list_source_built_once_per_shape_gives_the_same_pages(province):
                         assert (have.count, have.capped) == (want.count, want.capped), (
                             user.username, f, now)
     assert compiled_once
+
+
+def test_a_page_iterates_its_rows_without_indexing_each(province):
+    """``CappedPage`` iterates its list of rows directly (DRF's ``list(page)``), the same rows
+    in the same order as indexing them one by one did."""
+    from unittest import mock
+
+    from django.core.paginator import Page
+
+    user = province.users[0]
+    page = CappedPaginator(selectors.dossier_list(user=user, filters={}, now=NOW), 7).page(1)
+    indexed = [page[i] for i in range(len(page))]
+    with mock.patch.object(Page, "__getitem__", side_effect=AssertionError("indexed")):
+        assert list(page) == indexed and len(indexed) > 1

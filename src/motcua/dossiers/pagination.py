@@ -46,6 +46,13 @@ class CappedPage(Page):
         # Known from the extra row, so a capped count does not end the list early.
         return self.more
 
+    def __iter__(self):
+        # The rows are a list already: ``Sequence.__iter__`` calls ``Page.__getitem__`` (a
+        # type check and a list check) for each of them (DRF's ``list(page)``).
+        if not isinstance(self.object_list, list):
+            self.object_list = list(self.object_list)
+        return iter(self.object_list)
+
 
 class CappedPaginator(Paginator):
     """``django.core.paginator.Paginator`` with a capped, often skipped, count.
