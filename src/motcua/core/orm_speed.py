@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.backends.sqlite3.operations import DatabaseOperations as _SQLiteOperations
 from django.db.models import Model, Q, QuerySet, signals
 from django.db.models.base import ModelState
 from django.utils.dateparse import parse_datetime
@@ -297,9 +296,15 @@ class CompiledQuery:
 
 _VALUES_BY_PK: dict[tuple, tuple] = {}
 
-# SQLite's converter of a datetime column (``DatabaseOperations.convert_datetimefield_value``):
-# ``values_by_pk`` does its work inline (``_sqlite_datetimes``).
-_SQLITE_DATETIME = _SQLiteOperations.convert_datetimefield_value
+def _sqlite_datetime(connection):
+    """SQLite's converter of a datetime column (``convert_datetimefield_value``), which
+    ``_convert`` does inline; None on another database. Imported here, for a SQLite
+    connection only: its operations module imported before its backend is a circular import."""
+    if connection.vendor != "sqlite":
+        return None
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    return DatabaseWrapper.ops_class.convert_datetimefield_value
 
 
 def _converters(compiler) -> tuple[list[int], list[tuple[int, list, Any]]]:
@@ -308,8 +313,10 @@ def _converters(compiler) -> tuple[list[int], list[tuple[int, list, Any]]]:
     converters, expression)``."""
     fields = [s[0] for s in compiler.select[0:compiler.col_count]]
     datetimes, others = [], []
+    inline = _sqlite_datetime(compiler.connection)
     for pos, (convs, expression) in compiler.get_converters(fields).items():
-        if len(convs) == 1 and getattr(convs[0], "__func__", None) is _SQLITE_DATETIME:
+        if (inline is not None and len(convs) == 1
+                and getattr(convs[0], "__func__", None) is inline):
             datetimes.append(pos)
         else:
             others.append((pos, list(convs), expression))
