@@ -106,6 +106,15 @@ def test_list_row_equals_the_list_serializer(world, bring, frozen, status):
     loaded = Dossier.objects.get(pk=d.pk)
     (values,) = selectors.list_page_rows([d.pk], "default")
     assert values.pk == d.pk
+    # A ListRow (made with tuple.__new__), one field per column read.
+    assert type(values) is selectors.ListRow
+    assert selectors.ListRow._fields[1:] == tuple(
+        {"procedure_version__procedure__code": "procedure",
+         "procedure_version__name": "procedure_name", "field__code": "field",
+         "receiving_unit__code": "receiving_unit", "competent_unit__code": "competent_unit",
+         "current_unit__code": "current_unit"}.get(c, c) for c in selectors.LIST_VALUES)
+    assert values == selectors.ListRow(*Dossier.objects.values_list(
+        "pk", *selectors.LIST_VALUES).get(pk=d.pk))
     fields = list(DossierListSerializer().fields)
     assert list(list_row_values(values)) == fields
     for language in ("vi", "en"):
