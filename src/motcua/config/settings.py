@@ -85,7 +85,8 @@ MIDDLEWARE = [
     # First: every later log line of the request carries its id (motcua.ops.requestid).
     "motcua.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy text built once (core/edge.py).
+    "motcua.core.edge.CSPMiddleware",
     "motcua.core.edge.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
