@@ -112,7 +112,8 @@ MOTCUA_METRICS = env_bool("MOTCUA_METRICS", True)
 if MOTCUA_METRICS:
     INSTALLED_APPS.append("django_prometheus")
     MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
-    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+    # django-prometheus's, with the labelled metrics looked up once (ops/request_metrics.py).
+    MIDDLEWARE.append("motcua.ops.request_metrics.PrometheusAfterMiddleware")
 # Who may read /metrics (404 for anyone else): the monitoring network's addresses.
 MOTCUA_METRICS_ALLOWED_CIDRS = env_list("MOTCUA_METRICS_ALLOWED_CIDRS",
                                         ["127.0.0.1/32", "::1/128"])
