@@ -99,7 +99,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "motcua.accounts.middleware.TwoFactorMiddleware",
     "motcua.core.edge.NoStoreForStaffMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the message storage made on first use (core/middleware.py).
+    "motcua.core.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
