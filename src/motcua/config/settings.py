@@ -321,6 +321,8 @@ if MOTCUA_SESSION_IDLE_MINUTES < 1:
 # session outlives it by an hour so the login page can say why the session ended.
 SESSION_COOKIE_AGE = (MOTCUA_SESSION_IDLE_MINUTES + 60) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Django's database sessions, the row read by a compiled query (accounts/sessions.py).
+SESSION_ENGINE = "motcua.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # API tokens (hashed, per device) last this many days.
