@@ -157,3 +157,34 @@ def test_the_account_pages_speak_english_when_chosen(world, settings):
     page = client.get("/tai-khoan/").content.decode()
     assert "API tokens" in page and "Two-factor authentication" in page
     assert "Locked logins" in page
+
+
+def _reversed_prefixes(settings):
+    from django.urls import reverse
+
+    return (reverse("accounts:otp-verify"), reverse("accounts:otp-enrol"), reverse("logout"),
+            reverse("login"), settings.STATIC_URL, "/i18n/")
+
+
+def test_the_pages_open_before_the_code_are_reversed_once_per_script_prefix(settings):
+    from unittest import mock
+
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from motcua.accounts import middleware
+
+    middleware._EXEMPT.clear()
+    assert middleware.exempt_prefixes() == _reversed_prefixes(settings)
+    with mock.patch.object(middleware, "reverse") as reverse:
+        assert middleware.exempt_prefixes() == _reversed_prefixes(settings)
+    reverse.assert_not_called()  # remembered: no reverse per request
+    before = get_script_prefix()
+    set_script_prefix("/motcua/")  # served under a sub-path: the prefixes follow
+    try:
+        assert middleware.exempt_prefixes()[0].startswith("/motcua/")
+        assert middleware.exempt_prefixes() == _reversed_prefixes(settings)
+    finally:
+        set_script_prefix(before)
+    settings.STATIC_URL = "/tinh/static/"
+    assert middleware.exempt_prefixes() == _reversed_prefixes(settings)
+    assert "/tinh/static/" in middleware.exempt_prefixes()

@@ -95,6 +95,29 @@ def test_authentication_is_one_indexed_query(world, django_assert_num_queries):
     assert ApiToken._meta.get_field("key_hash").unique
 
 
+@pytest.mark.parametrize("header", [None, "Token {key}", "Bearer x", "Token"])
+def test_the_token_is_read_without_parsing_every_header(world, header):
+    """The Authorization header from META: ``request.headers`` (all of them) is not built."""
+    from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from motcua.accounts.authentication import HashedTokenAuthentication
+
+    _, key = token_issue(user=world.receptionist, name="quầy", actor=world.receptionist)
+    extra = {} if header is None else {"HTTP_AUTHORIZATION": header.format(key=key)}
+    django_request = APIRequestFactory().get("/api/v1/dossiers", HTTP_X_OTHER="1", **extra)
+    request = Request(django_request)
+    try:
+        found = HashedTokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        found = "refused"
+    expected = {None: None, "Token {key}": world.receptionist, "Bearer x": None,
+                "Token": "refused"}[header]
+    assert (found[0] if isinstance(found, tuple) else found) == expected
+    assert "headers" not in django_request.__dict__
+
+
 def test_the_migration_converts_plain_tokens(world):
     """A plain DRF token left in ``authtoken_token`` becomes a hashed token; the plain row goes."""
     migration = importlib.import_module("motcua.accounts.migrations.0002_hash_plain_tokens")

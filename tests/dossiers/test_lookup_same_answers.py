@@ -1,7 +1,8 @@
 """The staff lookup's shortcuts give the answers of the generic code they replace, byte for
 byte and header for header: every request below is answered twice, once with the shortcuts and
 once with the pieces they stand for put back (Django's ``add_never_cache_headers``, DRF's
-``default_response_headers``, ``finalize_response`` and content negotiation, ``Vary`` patched
+``default_response_headers``, ``finalize_response``, content negotiation and reading the token
+from ``request.headers``, ``Vary`` patched
 by ``patch_vary_headers``, the status label translated each time), from the same state.
 
 Cases: statuses, both shapes (full and the courier's delivery data), languages, ``Accept``
@@ -14,11 +15,13 @@ import pytest
 from django.core.cache import cache
 from django.utils import cache as django_cache
 from django.utils.cache import patch_vary_headers
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from motcua.accounts import tokens
+from motcua.accounts.authentication import DeferredAuthMixin, HashedTokenAuthentication
 from motcua.accounts.models import TokenKind
 from motcua.core import edge
 from motcua.core.negotiation import ContentNegotiation
@@ -57,11 +60,19 @@ def generic(monkeypatch):
             monkeypatch.setattr(detail_body, "status_label", lambda s: str(Status(s).label))
             monkeypatch.setattr(ContentNegotiation, "select_renderer",
                                 DefaultContentNegotiation.select_renderer)
+            monkeypatch.setattr(HashedTokenAuthentication, "authenticate", _drf_authenticate)
 
         def __exit__(self, *exc):
             monkeypatch.undo()
 
     return Generic()
+
+
+def _drf_authenticate(self, request):
+    """HashedTokenAuthentication's flag, then DRF's parsing of the header (request.headers)."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    self.deferred = isinstance(view, DeferredAuthMixin)
+    return TokenAuthentication.authenticate(self, request)
 
 
 def _answer(response) -> tuple:
@@ -137,7 +148,9 @@ def test_refusals_and_misses(world, bring, frozen, generic):
     own = f"Token {api_key_for(world.specialist)}"
     cases = [
         (None, d.code), ("Token", d.code), ("Token a b", d.code), ("Token nope", d.code),
-        ("Bearer x", d.code), (f"Token {citizen_key}", d.code), (f"Token {revoked_key}", d.code),
+        ("Bearer x", d.code), ("token nope", d.code), ("TOKEN  nope ", d.code),
+        ("Token n\xf4pe", d.code), ("Tokenx nope", d.code), ("", d.code),
+        (f"Token {citizen_key}", d.code), (f"Token {revoked_key}", d.code),
         (f"Token {api_key_for(world.foreign_leader)}", d.code), (own, "KHONG-CO"),
         (own, "000.00.01.H15-000000-0000"),
     ]

@@ -85,7 +85,8 @@ MIDDLEWARE = [
     # First: every later log line of the request carries its id (motcua.ops.requestid).
     "motcua.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy text built once (core/edge.py).
+    "motcua.core.edge.CSPMiddleware",
     "motcua.core.edge.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,7 +99,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "motcua.accounts.middleware.TwoFactorMiddleware",
     "motcua.core.edge.NoStoreForStaffMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the message storage made on first use (core/middleware.py).
+    "motcua.core.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -111,7 +113,8 @@ MOTCUA_METRICS = env_bool("MOTCUA_METRICS", True)
 if MOTCUA_METRICS:
     INSTALLED_APPS.append("django_prometheus")
     MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
-    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+    # django-prometheus's, with the labelled metrics looked up once (ops/request_metrics.py).
+    MIDDLEWARE.append("motcua.ops.request_metrics.PrometheusAfterMiddleware")
 # Who may read /metrics (404 for anyone else): the monitoring network's addresses.
 MOTCUA_METRICS_ALLOWED_CIDRS = env_list("MOTCUA_METRICS_ALLOWED_CIDRS",
                                         ["127.0.0.1/32", "::1/128"])
@@ -318,6 +321,8 @@ if MOTCUA_SESSION_IDLE_MINUTES < 1:
 # session outlives it by an hour so the login page can say why the session ended.
 SESSION_COOKIE_AGE = (MOTCUA_SESSION_IDLE_MINUTES + 60) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Django's database sessions, the row read by a compiled query (accounts/sessions.py).
+SESSION_ENGINE = "motcua.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # API tokens (hashed, per device) last this many days.

@@ -9,13 +9,24 @@ and response headers every page of personal data needs.
 * A signed-in user's responses carry ``Cache-Control: no-store``: staff pages and the staff
   API show applicants' personal data, and a shared counter PC or a proxy must not keep a copy
   (browser back button, disk cache). Responses that set their own caching keep it.
+* The Content-Security-Policy header (django-csp's middleware), built once per process for
+  the responses that do not change it.
 """
 
 from __future__ import annotations
 
+import http.client
 import time
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.http import http_date
 
 # What ``django.utils.cache.add_never_cache_headers`` writes on a response without
@@ -57,4 +68,59 @@ class NoStoreForStaffMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
+        return response
+
+
+# What a view or decorator sets on a response to change its policy (django-csp's
+# ``get_policy_parts``); a response with none of them gets the settings' policy.
+_CSP_PARTS = ("_csp_config", "_csp_update", "_csp_replace",
+              "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_CSP_DEBUG_CODES = (http.client.INTERNAL_SERVER_ERROR, http.client.NOT_FOUND)
+# (policy, report-only policy, excluded prefixes of each): from the settings, kept until they
+# change. django-csp rebuilds the same text from them on every response (~330 Python calls).
+_csp_policies: list[tuple[str, str, tuple, tuple]] = []
+
+
+@receiver(setting_changed)
+def _forget_csp_policies(*, setting, **kwargs):
+    if setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+        _csp_policies.clear()
+
+
+def csp_policies() -> tuple[str, str, tuple, tuple]:
+    if not _csp_policies:
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        policy_ro = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {}
+        _csp_policies.append((
+            build_policy(), build_policy(report_only=True),
+            tuple(policy.get("EXCLUDE_URL_PREFIXES", None) or ()),
+            tuple(policy_ro.get("EXCLUDE_URL_PREFIXES", None) or ()),
+        ))
+    return _csp_policies[0]
+
+
+class CSPMiddleware(LibraryCSPMiddleware):
+    """django-csp's middleware; a response without a nonce or a policy of its own gets the
+    settings' policy text built once (the same text: ``build_policy`` with no parts), under
+    django-csp's rules for exempt responses, excluded prefixes and debug pages.
+    tests/core/test_edge_csp.py compares the headers with the library's."""
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, part, None) is not None for part in _CSP_PARTS
+        ):
+            return super().process_response(request, response)
+        if response.status_code in _CSP_DEBUG_CODES and settings.DEBUG:
+            return response
+        csp, csp_ro, excluded, excluded_ro = csp_policies()
+        if (csp and CSP_HEADER not in response
+                and getattr(response, "_csp_exempt", False) is False
+                and not request.path_info.startswith(excluded)):
+            response[CSP_HEADER] = csp
+        if (csp_ro and CSP_HEADER_REPORT_ONLY not in response
+                and getattr(response, "_csp_exempt_ro", False) is False
+                and not request.path_info.startswith(excluded_ro)):
+            response[CSP_HEADER_REPORT_ONLY] = csp_ro
+        # As django-csp: a template reading the nonce after this point is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
