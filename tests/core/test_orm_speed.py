@@ -356,3 +356,41 @@ def test_values_by_pk_converts_as_values_list(use_tz, settings):
         for value in row[4:6]:
             assert value is None or timezone.is_aware(value) is use_tz
     assert ours[1][4] is not None and ours[1][5] is not None and ours[0][4] is None
+
+def test_numbered_placeholders_numbers_each_s_and_keeps_a_percent_sign():
+    assert (orm_speed.numbered_placeholders("SELECT %s, %s FROM t WHERE a LIKE 'x%%' AND b = %s")
+            == "SELECT $1, $2 FROM t WHERE a LIKE 'x%' AND b = $3")
+    assert orm_speed.numbered_placeholders("SELECT 1") == "SELECT 1"
+    for other in ("SELECT %(name)s", "SELECT %d", "SELECT 5 %"):
+        with pytest.raises(ValueError, match="unsupported placeholder"):
+            orm_speed.numbered_placeholders(other)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's RawCursor")
+def test_native_cursor_runs_numbered_statements_as_a_django_cursor(version):
+    """The statement goes to the server as written (``$n``), with Django's wrapping: logged,
+    through execute wrappers, its errors Django's, datetimes as Django's cursors load them."""
+    from django.db import DatabaseError, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    sql, params = orm_speed.queryset_sql(
+        ProcedureVersion.objects.filter(pk=version.pk).values_list("pk", "published_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        expected = cursor.fetchall()
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    native = orm_speed.numbered_placeholders(sql)
+    assert "$1" in native and "%s" not in native
+    with CaptureQueriesContext(connection) as ran, connection.execute_wrapper(wrapper):
+        with orm_speed.native_cursor(connection) as cursor:
+            cursor.execute(native, params)
+            assert cursor.fetchall() == expected
+    assert seen == [native] and ran.captured_queries[-1]["sql"].startswith(native[:40])
+    with pytest.raises(DatabaseError, match="division by zero"), transaction.atomic():
+        with orm_speed.native_cursor(connection) as cursor:
+            cursor.execute("SELECT 1 / ($1::int - $1::int)", [3])

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput, NotAllowed
-from motcua.core.orm_speed import ShapedSQL, queryset_sql, values_by_pk
+from motcua.core.orm_speed import (
+    ShapedSQL,
+    native_cursor,
+    numbered_placeholders,
+    queryset_sql,
+    values_by_pk,
+)
 from motcua.core.text import fold
 from motcua.dossiers import deadlines, permissions
 from motcua.dossiers.models import HELD_BY_THIRD, Apology, Dossier, DossierStep, StatusChange
@@ -312,11 +318,11 @@ def capped_counts(queries: Sequence[tuple[str, tuple] | None], cap: int,
     given = [q for q in queries if q is not None]
     counted: list[int] = []
     if given:
-        parts = ", ".join(f"(SELECT COUNT(*) FROM (SELECT * FROM ({sql}) AS ids LIMIT %s) "
-                          f"AS capped_{i})" for i, (sql, _params) in enumerate(given))
         params = [p for sql, params in given for p in (*params, cap + 1)]
         connection = connections[alias or Dossier.objects.db]
-        with connection.cursor() as cursor:
+        native = connection.vendor == "postgresql"
+        sql = _counts_sql(tuple(sql for sql, _params in given), native)
+        with (native_cursor(connection) if native else connection.cursor()) as cursor:
             generic = _prepared(connection)
             if generic:
                 # A prepared statement of thirty-odd index arms: PostgreSQL kept planning it
@@ -328,7 +334,7 @@ def capped_counts(queries: Sequence[tuple[str, tuple] | None], cap: int,
                 # well change the plan.
                 cursor.execute("SET plan_cache_mode = force_generic_plan")
             try:
-                cursor.execute(f"SELECT {parts}", params)
+                cursor.execute(sql, params)
                 counted = list(cursor.fetchone())
             except Exception:
                 # In a transaction the rollback undoes the SET (and a RESET would fail there).
@@ -339,6 +345,31 @@ def capped_counts(queries: Sequence[tuple[str, tuple] | None], cap: int,
                 cursor.execute("RESET plan_cache_mode")  # the session's default again
     it = iter(counted)
     return [0 if q is None else next(it) for q in queries]
+
+
+# The statement of each list of count queries (the tiles' are the same strings on every
+# request: ``ShapedSQL``), in the form its database's cursor takes.
+_COUNTS_SQL: dict[tuple[bool, tuple[str, ...]], str] = {}
+_COUNTS_SQL_MAX = 2048
+
+
+def _counts_sql(sqls: tuple[str, ...], native: bool) -> str:
+    """``capped_counts``' statement for the queries ``sqls`` (one ``%s`` after each, the cap);
+    ``native``: with PostgreSQL's own placeholders, for ``orm_speed.native_cursor`` (psycopg
+    parsed the 7.5 kB, 177-parameter tiles statement afresh on every request: past the size
+    its parse cache keeps, 0.36–0.39 ms of CPU per home page)."""
+    key = (native, sqls)
+    sql = _COUNTS_SQL.get(key)
+    if sql is None:
+        parts = ", ".join(f"(SELECT COUNT(*) FROM (SELECT * FROM ({q}) AS ids LIMIT %s) "
+                          f"AS capped_{i})" for i, q in enumerate(sqls))
+        sql = f"SELECT {parts}"
+        if native:
+            sql = numbered_placeholders(sql)
+        if len(_COUNTS_SQL) >= _COUNTS_SQL_MAX:
+            _COUNTS_SQL.clear()
+        _COUNTS_SQL[key] = sql
+    return sql
 
 
 def _prepared(connection) -> bool:
