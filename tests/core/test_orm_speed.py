@@ -357,6 +357,7 @@ def test_values_by_pk_converts_as_values_list(use_tz, settings):
             assert value is None or timezone.is_aware(value) is use_tz
     assert ours[1][4] is not None and ours[1][5] is not None and ours[0][4] is None
 
+
 def test_numbered_placeholders_numbers_each_s_and_keeps_a_percent_sign():
     assert (orm_speed.numbered_placeholders("SELECT %s, %s FROM t WHERE a LIKE 'x%%' AND b = %s")
             == "SELECT $1, $2 FROM t WHERE a LIKE 'x%' AND b = $3")
