@@ -77,7 +77,12 @@ def settings_in_a_fresh_process(tmp_path, expression: str, **environ):
     import sys
 
     code = f"import json, motcua.config.settings as s; print(json.dumps({expression}))"
+    import os
+
     env = {"PATH": "/usr/bin:/bin", "MOTCUA_VAR_DIR": str(tmp_path), **environ}
+    if os.environ.get("PYTHONPATH"):
+        # A work tree run against another checkout's environment reads its own settings.
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)
     return json.loads(out.stdout)
@@ -108,6 +113,22 @@ def test_redis_url_gives_a_shared_cache(tmp_path):
         MOTCUA_REDIS_URL="redis://127.0.0.1:6379/3",
     ) == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/3",
           "huey.RedisHuey"]
+
+
+def test_without_redis_each_process_cache_keeps_an_officers_day_of_windows(tmp_path):
+    """Django's default in-memory cache kept 300 entries: eight list pages (400 access-log
+    windows) pushed out every other window, and those reads were logged again."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    config = settings_in_a_fresh_process(tmp_path, "s.CACHES['default']", MOTCUA_REDIS_URL="")
+    assert config["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    cache = LocMemCache("windows-test", config)
+    keys = [f"motcua:viewed:api:7:{pk}:-" for pk in range(5_000)]
+    cache.set_many(dict.fromkeys(keys, 1), timeout=300)
+    assert len(cache.get_many(keys)) == 5_000
+    assert settings_in_a_fresh_process(
+        tmp_path, "s.CACHES['default']['OPTIONS']['MAX_ENTRIES']",
+        MOTCUA_REDIS_URL="", MOTCUA_LOCAL_CACHE_ENTRIES="1000") == 1000
 
 
 def test_connections_persist_only_when_asked(tmp_path):

@@ -594,6 +594,13 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL, "KEY_PREFIX": "motcua"}}
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+    # Each process's own memory. Django's default keeps 300 entries and drops a third when
+    # full: one officer paging through eight lists (400 access-log window keys) pushed out
+    # the others' windows, and their reads were logged again (docs/performance.md,
+    # "Worklists, round five"). An entry is ~200 bytes: 50,000 are ~10 MB a worker.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": env_int("MOTCUA_LOCAL_CACHE_ENTRIES",
+                                                             50_000)}}}
 
 # --- Citizen sign-in (OpenID Connect; docs/citizens.md) ------------------------------------
 # The provider (VNeID through the national portal): its issuer (the discovery document is read
