@@ -118,6 +118,10 @@ def filter_sets(p) -> list[dict]:
         {"overdue": "1"}, {"overdue": "0"}, {"overdue": "1", "unit": a},
         {"overdue": "1", "unit": c}, {"overdue": "1", "status": "appraising"},
         {"status": "supplement_requested", "due_before": NOW},
+        # Read in pieces by status (IndexIds): a status given twice, statuses of which the
+        # overdue filter keeps one, or none.
+        {"unit": a, "status": "appraising,appraising"},
+        {"overdue": "1", "status": "appraising,returned"}, {"overdue": "1", "status": "returned"},
         {"holder": p.specialist_c.pk, "status": ",".join(sorted(OPEN))},
     ]
 
@@ -401,7 +405,9 @@ def test_narrowed_lists_read_indexes_not_the_table(province):
 def test_page_statement_keeps_the_union_a_subquery(province):
     """The page's statement on SQLite (the page, and the total in a subquery of its own)
     reads the arms' covering indexes: flattened into the outer query, SQLite pushed the
-    ORDER BY into each arm and walked a (status, received_at) index through the table."""
+    ORDER BY into each arm and walked a (status, received_at) index through the table. The
+    page reads the receiving and competent arms status by status in list order from their
+    (unit, status, received_at, id …) indexes (migration 0015), and the count once."""
     from django.test.utils import CaptureQueriesContext
 
     unit = province.units[0].pk
@@ -416,7 +422,13 @@ def test_page_statement_keeps_the_union_a_subquery(province):
             plan = " | ".join(row[3] for row in cursor.fetchall())
         assert "SCAN dossiers_dossier" not in plan, plan
         assert "dossier_status_received" not in plan, plan
-        assert "COVERING INDEX dossier_comp_status_due_x" in plan, plan
+        assert "COVERING INDEX dossier_comp_status_at" in plan, plan
+        assert "COVERING INDEX dossier_recv_status_at" in plan, plan
+        # The count, in a subquery of its own, is run once, not once per piece.
+        assert plan.count("SCALAR SUBQUERY") == 1, plan
+        # An ordered piece sorts at most the rows of one received_at (the index gives the
+        # order); only the merged pieces are sorted whole.
+        assert plan.count("USE TEMP B-TREE FOR ORDER BY") == 1, plan
 
 
 def test_the_lists_hold_dossiers_seen_only_through_a_third_unit_holding_them(province):
