@@ -512,3 +512,25 @@ def test_api_list_source_built_once_per_shape_gives_the_same_pages(province):
                         assert (have.count, have.capped) == (want.count, want.capped), (
                             user.username, f, now)
     assert compiled_once
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan cache")
+def test_pieced_page_runs_with_a_generic_plan_on_a_preparing_connection(province, monkeypatch):
+    """A list read in pieces (IndexIds) is one statement of 16-24 subqueries: on a connection
+    that prepares, PostgreSQL planned it afresh on every execution (planning cost more than
+    running it), so it runs between SET plan_cache_mode = force_generic_plan and RESET; same
+    ids and total."""
+    from django.test.utils import CaptureQueriesContext
+
+    f = {"overdue": "1"}
+    plain = selectors.dossier_list(user=province.leader_a, filters=f, now=NOW).index_ids
+    expected = plain.ids(0, 8), plain.total
+    monkeypatch.setattr(selectors, "_prepared", lambda connection: True)
+    source = selectors.dossier_list(user=province.leader_a, filters=f, now=NOW).index_ids
+    assert source.pieces
+    with CaptureQueriesContext(connection) as captured:
+        got = source.ids(0, 8), source.total
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert statements[0] == "SET plan_cache_mode = force_generic_plan", statements
+    assert statements[-1] == "RESET plan_cache_mode", statements
+    assert got == expected
