@@ -518,8 +518,8 @@ def test_api_list_source_built_once_per_shape_gives_the_same_pages(province):
 def test_pieced_page_runs_with_a_generic_plan_on_a_preparing_connection(province, monkeypatch):
     """A list read in pieces (IndexIds) is one statement of 16-24 subqueries: on a connection
     that prepares, PostgreSQL planned it afresh on every execution (planning cost more than
-    running it), so it runs between SET plan_cache_mode = force_generic_plan and RESET; same
-    ids and total."""
+    running it), so it runs with a generic plan and no parallel workers (the generic plan
+    gathered the pieces in parallel), both settings given back after; same ids and total."""
     from django.test.utils import CaptureQueriesContext
 
     f = {"overdue": "1"}
@@ -531,6 +531,13 @@ def test_pieced_page_runs_with_a_generic_plan_on_a_preparing_connection(province
     with CaptureQueriesContext(connection) as captured:
         got = source.ids(0, 8), source.total
     statements = [q["sql"] for q in captured.captured_queries]
-    assert statements[0] == "SET plan_cache_mode = force_generic_plan", statements
-    assert statements[-1] == "RESET plan_cache_mode", statements
+    assert statements[0] == selectors._GENERIC_SERIAL, statements
+    assert statements[-1] == selectors._SETTINGS_RESET, statements
     assert got == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('plan_cache_mode'), "
+                       "current_setting('max_parallel_workers_per_gather'), "
+                       "(SELECT reset_val FROM pg_settings "
+                       " WHERE name = 'max_parallel_workers_per_gather')")
+        mode, workers, default = cursor.fetchone()
+    assert (mode, workers) == ("auto", default)

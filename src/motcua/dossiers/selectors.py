@@ -133,18 +133,25 @@ class IndexIds:
             statement = (f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS ids "
                          f"ORDER BY {order_by} LIMIT %s OFFSET %s")
         with connection.cursor() as cursor:
-            generic = bool(pieces) and _prepared(connection)
+            # On a connection that prepares, PostgreSQL planned the 16-24 pieces afresh on
+            # every execution (planning cost more than running them): a generic plan, as for
+            # the tiles (capped_counts). Without parallel workers: the generic plan gathered
+            # the pieces in parallel, 22 ms of wall time and CPU in worker processes for
+            # 2-3 ms of work (docs/performance.md, "Worklists, round five").
+            # A list of one status (three pieces) plans quickly: the two settings' round
+            # trips cost it more than they saved.
+            generic = len(pieces) > GENERIC_PIECES and _prepared(connection)
             if generic:
-                cursor.execute("SET plan_cache_mode = force_generic_plan")
+                cursor.execute(_GENERIC_SERIAL)
             try:
                 cursor.execute(statement, (*params, limit, offset))
                 rows = cursor.fetchall()
             except Exception:
                 if generic and not connection.in_atomic_block:
-                    cursor.execute("RESET plan_cache_mode")
+                    cursor.execute(_SETTINGS_RESET)
                 raise
             if generic:
-                cursor.execute("RESET plan_cache_mode")
+                cursor.execute(_SETTINGS_RESET)
         if rows:
             self.total = rows[0][-1]
         return [row[0] for row in rows]
@@ -158,6 +165,16 @@ class IndexIds:
             cursor.execute(f"SELECT COUNT(*) FROM (SELECT * FROM ({sql}) AS ids LIMIT %s) AS capped",
                            (*params, limit))
             return cursor.fetchone()[0]
+
+
+# IndexIds.ids: a page read in more pieces than this runs with a generic plan on PostgreSQL.
+GENERIC_PIECES = 4
+# Both settings in one round trip each way; the second gives them back their session defaults
+# (what RESET restores).
+_GENERIC_SERIAL = ("SELECT set_config('plan_cache_mode', 'force_generic_plan', false), "
+                   "set_config('max_parallel_workers_per_gather', '0', false)")
+_SETTINGS_RESET = ("SELECT set_config(name, reset_val, false) FROM pg_settings "
+                   "WHERE name IN ('plan_cache_mode', 'max_parallel_workers_per_gather')")
 
 
 class DossierQuerySet(QuerySet):
