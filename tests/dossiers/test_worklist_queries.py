@@ -118,6 +118,10 @@ def filter_sets(p) -> list[dict]:
         {"overdue": "1"}, {"overdue": "0"}, {"overdue": "1", "unit": a},
         {"overdue": "1", "unit": c}, {"overdue": "1", "status": "appraising"},
         {"status": "supplement_requested", "due_before": NOW},
+        # Read in pieces by status (IndexIds): a status given twice, statuses of which the
+        # overdue filter keeps one, or none.
+        {"unit": a, "status": "appraising,appraising"},
+        {"overdue": "1", "status": "appraising,returned"}, {"overdue": "1", "status": "returned"},
         {"holder": p.specialist_c.pk, "status": ",".join(sorted(OPEN))},
     ]
 
@@ -405,7 +409,9 @@ def test_narrowed_lists_read_indexes_not_the_table(province):
 def test_page_statement_keeps_the_union_a_subquery(province):
     """The page's statement on SQLite (the page, and the total in a subquery of its own)
     reads the arms' covering indexes: flattened into the outer query, SQLite pushed the
-    ORDER BY into each arm and walked a (status, received_at) index through the table."""
+    ORDER BY into each arm and walked a (status, received_at) index through the table. The
+    page reads the receiving and competent arms status by status in list order from their
+    (unit, status, received_at, id …) indexes (migration 0015), and the count once."""
     from django.test.utils import CaptureQueriesContext
 
     unit = province.units[0].pk
@@ -420,7 +426,13 @@ def test_page_statement_keeps_the_union_a_subquery(province):
             plan = " | ".join(row[3] for row in cursor.fetchall())
         assert "SCAN dossiers_dossier" not in plan, plan
         assert "dossier_status_received" not in plan, plan
-        assert "COVERING INDEX dossier_comp_status_due_x" in plan, plan
+        assert "COVERING INDEX dossier_comp_status_at" in plan, plan
+        assert "COVERING INDEX dossier_recv_status_at" in plan, plan
+        # The count, in a subquery of its own, is run once, not once per piece.
+        assert plan.count("SCALAR SUBQUERY") == 1, plan
+        # An ordered piece sorts at most the rows of one received_at (the index gives the
+        # order); only the merged pieces are sorted whole.
+        assert plan.count("USE TEMP B-TREE FOR ORDER BY") == 1, plan
 
 
 def test_the_lists_hold_dossiers_seen_only_through_a_third_unit_holding_them(province):
@@ -518,3 +530,32 @@ def test_a_page_iterates_its_rows_without_indexing_each(province):
     indexed = [page[i] for i in range(len(page))]
     with mock.patch.object(Page, "__getitem__", side_effect=AssertionError("indexed")):
         assert list(page) == indexed and len(indexed) > 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan cache")
+def test_pieced_page_runs_with_a_generic_plan_on_a_preparing_connection(province, monkeypatch):
+    """A list read in pieces (IndexIds) is one statement of 16-24 subqueries: on a connection
+    that prepares, PostgreSQL planned it afresh on every execution (planning cost more than
+    running it), so it runs with a generic plan and no parallel workers (the generic plan
+    gathered the pieces in parallel), both settings given back after; same ids and total."""
+    from django.test.utils import CaptureQueriesContext
+
+    f = {"overdue": "1"}
+    plain = selectors.dossier_list(user=province.leader_a, filters=f, now=NOW).index_ids
+    expected = plain.ids(0, 8), plain.total
+    monkeypatch.setattr(selectors, "_prepared", lambda connection: True)
+    source = selectors.dossier_list(user=province.leader_a, filters=f, now=NOW).index_ids
+    assert source.pieces
+    with CaptureQueriesContext(connection) as captured:
+        got = source.ids(0, 8), source.total
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert statements[0] == selectors._GENERIC_SERIAL, statements
+    assert statements[-1] == selectors._SETTINGS_RESET, statements
+    assert got == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('plan_cache_mode'), "
+                       "current_setting('max_parallel_workers_per_gather'), "
+                       "(SELECT reset_val FROM pg_settings "
+                       " WHERE name = 'max_parallel_workers_per_gather')")
+        mode, workers, default = cursor.fetchone()
+    assert (mode, workers) == ("auto", default)

@@ -89,12 +89,16 @@ class Dossier(models.Model):
     field = models.ForeignKey(
         "catalog.Field", verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="+"
     )
+    # No index of their own: every index starting with the unit column serves the foreign
+    # key (dossier_recv_unit_at, dossier_comp_unit_at), and the two they used were given to
+    # the worklists' received_at-ordered indexes (Meta.indexes, migration 0015).
     receiving_unit = models.ForeignKey(
-        Unit, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="received_dossiers"
+        Unit, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT,
+        related_name="received_dossiers", db_index=False,
     )
     competent_unit = models.ForeignKey(
         Unit, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT,
-        related_name="competent_dossiers",
+        related_name="competent_dossiers", db_index=False,
     )
     current_unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị đang giữ"), on_delete=models.PROTECT, related_name="held_dossiers"
@@ -219,6 +223,20 @@ class Dossier(models.Model):
             models.Index(fields=["competent_unit", "status", "due_at", "received_at",
                                  "receiving_unit"],
                          include=["id"], name="dossier_comp_status_due_x"),
+            # The same arms newest first: a page of a list by status(es), newest first (the
+            # API lists), is an ordered read of each arm and status that stops after the
+            # page (selectors.IndexIds), where the due_at-ordered indexes made the database
+            # sort every match (6,729 for the busiest unit's appraising list). The due_at
+            # ones stay for the due-time ranges (overdue and due-soon counts, due-ordered
+            # worklists). These took the places of the unit foreign keys' own indexes.
+            # The id right after received_at makes each index in the list's whole order
+            # (received_at, id): else SQLite preferred dossier_status_received, in that order
+            # too, and walked it through the table for an arm with no match (30 ms).
+            models.Index(fields=["receiving_unit", "status", "received_at", "id", "due_at"],
+                         name="dossier_recv_status_at"),
+            models.Index(fields=["competent_unit", "status", "received_at", "id", "due_at",
+                                 "receiving_unit"],
+                         name="dossier_comp_status_at"),
             # The current arm again, only for dossiers held by a unit that neither received
             # nor decides them (HELD_BY_THIRD above, which selectors._disjoint adds to every
             # current arm): through the full index that arm read all the entries the

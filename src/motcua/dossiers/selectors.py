@@ -55,15 +55,24 @@ class IndexIds:
     """
 
     def __init__(self, union: QuerySet | None, order: Sequence[str], *,
-                 compiled: tuple[tuple[str, tuple] | None, str] | None = None):
+                 compiled: tuple[tuple[str, tuple] | None, str] | None = None,
+                 pieces: Sequence[tuple[QuerySet, bool]] = (),
+                 compiled_pieces: Sequence[tuple[tuple[str, tuple] | None, bool]] = ()):
         # ``compiled``: ``(queryset_sql(union), alias)`` given already (``list_page_source``:
         # built once per shape), in place of ``union``.
+        # ``pieces`` (or ``compiled_pieces``, their SQL), each with "ordered": the same rows
+        # as ``union`` cut into disjoint parts, most of which have an index in list order (an
+        # arm and one status, read through its ``(unit column, status, received_at …)``
+        # index): a page is then the top rows of each ordered part and all of the others
+        # (few), merged, and only the count reads every match.
         self.union = union
         self.order = list(order)
         self._compiled = compiled
+        self.pieces = list(pieces)
+        self._compiled_pieces = list(compiled_pieces)
         self.db = compiled[1] if compiled is not None else union.db  # type: ignore[union-attr]
         # Set by ids() when it returned rows: the length of the whole list, counted in the
-        # same statement as the page (the union is read whole to be sorted anyway).
+        # same statement as the page.
         self.total: int | None = None
 
     def _sql(self) -> tuple[str, tuple] | None:
@@ -71,6 +80,12 @@ class IndexIds:
         if self._compiled is not None:
             return self._compiled[0]
         return queryset_sql(self.union)  # type: ignore[arg-type]
+
+    def _pieces_sql(self) -> list[tuple[str, tuple, bool]]:
+        # A piece that matches nothing is left out.
+        compiled = self._compiled_pieces or [(queryset_sql(qs), ordered)
+                                             for qs, ordered in self.pieces]
+        return [(*q, ordered) for q, ordered in compiled if q is not None]
 
     def ids(self, offset: int, limit: int) -> list[int]:
         self.total = None
@@ -84,8 +99,31 @@ class IndexIds:
             col = 1 if name in ("id", "pk") else position
             position += col != 1
             keys.append(f"{col} {'DESC' if field.startswith('-') else 'ASC'}")
+        order_by = ", ".join(keys)
         connection = connections[self.db]
-        if connection.vendor == "sqlite":
+        pieces = self._pieces_sql() if (self.pieces or self._compiled_pieces) else []
+        if pieces:
+            # The page is among the first offset + limit rows of each piece, each read in
+            # order from its index and stopping there: for the busiest unit's appraising list
+            # at 1M dossiers, ~50 index entries instead of sorting 6,729 (docs/performance.md,
+            # "Worklists, round five"). The exact count still reads the whole union, from the
+            # indexes, in a subquery of its own (run once).
+            # A piece without an index in list order is read whole: given an ORDER BY and a
+            # LIMIT, SQLite may walk a (status, received_at) index through the table instead.
+            top = offset + limit
+            merged = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT * FROM ({piece}) AS p ORDER BY {order_by} LIMIT %s) "
+                f"AS m{i}" if ordered else f"SELECT * FROM ({piece}) AS m{i}"
+                for i, (piece, _params, ordered) in enumerate(pieces))
+            # SQLite: ``LIMIT -1`` keeps the merged pieces a subquery; flattened, every piece
+            # carried the count subquery, run once per piece.
+            kept = " LIMIT -1" if connection.vendor == "sqlite" else ""
+            statement = (f"SELECT ids.*, (SELECT COUNT(*) FROM ({sql}) AS counted) "
+                         f"FROM (SELECT * FROM ({merged}) AS merged{kept}) AS ids "
+                         f"ORDER BY {order_by} LIMIT %s OFFSET %s")
+            params = (*params, *(p for _piece, piece_params, ordered in pieces
+                                 for p in (*piece_params, *((top,) if ordered else ()))))
+        elif connection.vendor == "sqlite":
             # SQLite materialises a window's whole input and sorts it again; counting the
             # union in a subquery of its own streams it, and the page's sort keeps only the
             # top rows: 6.1 -> 4.3 ms CPU for the busiest unit's overdue list at 1M dossiers
@@ -95,14 +133,31 @@ class IndexIds:
             # window measured the same or cheaper than reading the union twice.
             statement = (f"SELECT ids.*, (SELECT COUNT(*) FROM ({sql}) AS counted) "
                          f"FROM (SELECT * FROM ({sql}) LIMIT -1) AS ids "
-                         f"ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s")
+                         f"ORDER BY {order_by} LIMIT %s OFFSET %s")
             params = (*params, *params)
         else:
             statement = (f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS ids "
-                         f"ORDER BY {', '.join(keys)} LIMIT %s OFFSET %s")
+                         f"ORDER BY {order_by} LIMIT %s OFFSET %s")
         with connection.cursor() as cursor:
-            cursor.execute(statement, (*params, limit, offset))
-            rows = cursor.fetchall()
+            # On a connection that prepares, PostgreSQL planned the 16-24 pieces afresh on
+            # every execution (planning cost more than running them): a generic plan, as for
+            # the tiles (capped_counts). Without parallel workers: the generic plan gathered
+            # the pieces in parallel, 22 ms of wall time and CPU in worker processes for
+            # 2-3 ms of work (docs/performance.md, "Worklists, round five").
+            # A list of one status (three pieces) plans quickly: the two settings' round
+            # trips cost it more than they saved.
+            generic = len(pieces) > GENERIC_PIECES and _prepared(connection)
+            if generic:
+                cursor.execute(_GENERIC_SERIAL)
+            try:
+                cursor.execute(statement, (*params, limit, offset))
+                rows = cursor.fetchall()
+            except Exception:
+                if generic and not connection.in_atomic_block:
+                    cursor.execute(_SETTINGS_RESET)
+                raise
+            if generic:
+                cursor.execute(_SETTINGS_RESET)
         if rows:
             self.total = rows[0][-1]
         return [row[0] for row in rows]
@@ -116,6 +171,16 @@ class IndexIds:
             cursor.execute(f"SELECT COUNT(*) FROM (SELECT * FROM ({sql}) AS ids LIMIT %s) AS capped",
                            (*params, limit))
             return cursor.fetchone()[0]
+
+
+# IndexIds.ids: a page read in more pieces than this runs with a generic plan on PostgreSQL.
+GENERIC_PIECES = 4
+# Both settings in one round trip each way; the second gives them back their session defaults
+# (what RESET restores).
+_GENERIC_SERIAL = ("SELECT set_config('plan_cache_mode', 'force_generic_plan', false), "
+                   "set_config('max_parallel_workers_per_gather', '0', false)")
+_SETTINGS_RESET = ("SELECT set_config(name, reset_val, false) FROM pg_settings "
+                   "WHERE name IN ('plan_cache_mode', 'max_parallel_workers_per_gather')")
 
 
 class DossierQuerySet(QuerySet):
@@ -206,7 +271,9 @@ def list_rows(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
 # The index-served union of an API list, by the time of day; and, per shape, whether the list
 # has one (``dossier_list`` decides from the user and the filters).
 _LIST_SQL = ShapedSQL((dt.datetime,))
-_LIST_INDEXED: dict[tuple, bool] = {}
+# Per shape: None, no index-served union; else whether each piece it is read in is ordered
+# (IndexIds).
+_LIST_INDEXED: dict[tuple, tuple[bool, ...] | None] = {}
 
 
 def list_page_source(*, user, filters: dict, now: dt.datetime | None = None) -> QuerySet:
@@ -226,12 +293,14 @@ def list_page_source(*, user, filters: dict, now: dt.datetime | None = None) -> 
     if "q" not in filters:
         shape = ("dossier_list", tuple(sorted(permissions.staff_units(user))),
                  bool(getattr(user, "is_superuser", False)), tuple(sorted(filters.items())))
-    if shape is None or not _LIST_INDEXED.get(shape, False):
+    if shape is None or _LIST_INDEXED.get(shape) is None:
         qs = dossier_list(user=user, filters=filters, now=now)
         if shape is not None:
             if len(_LIST_INDEXED) >= ShapedSQL.SHAPES_MAX:
                 _LIST_INDEXED.clear()
-            _LIST_INDEXED[shape] = getattr(qs, "index_ids", None) is not None
+            source = getattr(qs, "index_ids", None)
+            _LIST_INDEXED[shape] = (None if source is None
+                                    else tuple(ordered for _qs, ordered in source.pieces))
         return list_rows(qs)
     order = ("-received_at", "-id")
 
@@ -239,10 +308,18 @@ def list_page_source(*, user, filters: dict, now: dt.datetime | None = None) -> 
         listed = dossier_list(user=user, filters=filters, now=moment, order=order)
         return cast(IndexIds, getattr(listed, "index_ids", None)).union
 
+    def build_piece(i: int) -> Callable[[dt.datetime], QuerySet | None]:
+        def build(moment: dt.datetime) -> QuerySet | None:
+            listed = dossier_list(user=user, filters=filters, now=moment, order=order)
+            return cast(IndexIds, getattr(listed, "index_ids", None)).pieces[i][0]
+        return build
+
     alias = Dossier.objects.db
     compiled = _LIST_SQL.sql(alias, shape, build, now)
+    pieces = [(_LIST_SQL.sql(alias, (*shape, "piece", i), build_piece(i), now), ordered)
+              for i, ordered in enumerate(cast(tuple, _LIST_INDEXED[shape]))]
     qs = DossierQuerySet(model=Dossier).none()
-    qs.index_ids = IndexIds(None, order, compiled=(compiled, alias))
+    qs.index_ids = IndexIds(None, order, compiled=(compiled, alias), compiled_pieces=pieces)
     setattr(qs, "page_rows", list_page_rows)  # noqa: B010
     return qs
 
@@ -412,18 +489,30 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     conds: list[Q] = list(where)
     narrowed = bool(conds)
+    # The statuses the list is limited to, when a filter says, and the conditions saying it:
+    # IndexIds' pieces take one status each in their place (given both, SQLite's planner
+    # walked the (status, received_at) index through the table for an empty arm: 65 ms).
+    only: list[str] | None = None
+    by_status: list[Q] = []
     if "status" in filters:
         statuses = [s.strip() for s in str(filters["status"]).split(",") if s.strip()]
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:
             raise InvalidInput("filter_invalid", _('Trạng thái lọc không hợp lệ.'), field="status")
-        conds.append(Q(status__in=statuses))
+        by_status.append(Q(status__in=statuses))
         narrowed = True
+        only = sorted(set(statuses))
     if "national_status" in filters:
         conds.append(Q(national_status=filters["national_status"]))
     if "overdue" in filters:
         flag = str(filters["overdue"]).lower() in ("1", "true", "yes", "on")
-        conds.append(overdue_q(now) if flag else ~overdue_q(now))
+        if flag:
+            # overdue_q(now), in its two parts.
+            conds.append(Q(due_at__lt=now or timezone.now()))
+            by_status.append(Q(status__in=RUNNING))
+            only = RUNNING if only is None else [s for s in only if s in RUNNING]
+        else:
+            conds.append(~overdue_q(now))
         narrowed = narrowed or flag
     if "due_before" in filters:
         conds.append(Q(due_at__lt=_dt(filters["due_before"], "due_before")))
@@ -443,6 +532,7 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
         conds.append(Q(holder_id=filters["holder"]))
     if "q" in filters:
         conds.append(search_q(str(filters["q"])))
+    without_status, conds = conds, [*conds, *by_status]
     unit = _unit_id(filters.get("unit"))
     if candidates is not None:
         return _from_candidates(user, unit, candidates, candidates_visible, conds, order,
@@ -468,7 +558,8 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
         qs = _base().filter(reduce(operator.or_, (a for a, _t, _x in arms)), *conds).order_by(*order)
         setattr(qs, "count_ids", count_ids)  # noqa: B010
         return qs
-    per_arm = [Dossier.objects.filter(arm, *conds).order_by() for arm in _disjoint(arms)]
+    disjoint = _disjoint(arms)
+    per_arm = [Dossier.objects.filter(arm, *conds).order_by() for arm in disjoint]
     if counting:
         counted = [a.values_list("id") for a in per_arm]
         return IndexIds(counted[0].union(*counted[1:], all=True),  # type: ignore[return-value]
@@ -476,8 +567,37 @@ def dossier_list(*, user, filters: dict | None = None, now: dt.datetime | None =
     ids = [a.values("id") for a in per_arm]
     qs = _base().filter(pk__in=ids[0].union(*ids[1:], all=True)).order_by(*order)
     rows = [a.values_list("id", *_ordering_columns(order)) for a in per_arm]
-    qs.index_ids = IndexIds(rows[0].union(*rows[1:], all=True), order)
+    qs.index_ids = IndexIds(rows[0].union(*rows[1:], all=True), order,
+                            pieces=_pieces(disjoint, without_status, order, only))
     return qs
+
+
+# A status list longer than this is read arm by arm (each arm's matches sorted), not status by
+# status: every piece is a subquery to plan. RUNNING (overdue) is 8.
+PIECES_STATUSES_MAX = len(RUNNING)
+
+
+def _pieces(disjoint: list[Q], conds: list[Q], order: Sequence[str],
+            statuses: list[str] | None) -> list[tuple[QuerySet, bool]]:
+    """The disjoint arms of a list (``conds``: its conditions but the status ones) cut by
+    status, as ``(piece, ordered)`` for ``IndexIds``: the receiving and competent arms by
+    status, each in list order from its ``(unit column, status, received_at, id …)`` index
+    (``dossier_recv_status_at``, ``dossier_comp_status_at``); the current arm (its partial
+    index of dossiers held by a third unit: few) and the steps arm are read whole. None
+    (``[]``) unless the list is newest (or oldest) first and limited to a few known statuses."""
+    if (not statuses or len(statuses) > PIECES_STATUSES_MAX
+            or order[0].lstrip("-") != "received_at"):
+        return []
+    columns = ("id", *_ordering_columns(order))
+    out: list[tuple[QuerySet, bool]] = []
+    for i, arm in enumerate(disjoint):
+        rows = Dossier.objects.filter(arm, *conds).order_by()
+        if i < 2:
+            out.extend((rows.filter(status=status).values_list(*columns), True)
+                       for status in statuses)
+        else:
+            out.append((rows.filter(status__in=statuses).values_list(*columns), False))
+    return out
 
 
 def _disjoint(arms: list[Arm]) -> list[Q]:
