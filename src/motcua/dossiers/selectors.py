@@ -304,14 +304,25 @@ def list_page_source(*, user, filters: dict, now: dt.datetime | None = None) -> 
         return list_rows(qs)
     order = ("-received_at", "-id")
 
+    # The list built once per placeholder time for the union and all its pieces: built again
+    # for each of an overdue list's 18 pieces, a new shape cost its worker ~340 ms, and at 8
+    # connections each worker's first request of each shape made the p95 (docs/performance.md,
+    # "Round two, fourth session").
+    listed_at: dict[dt.datetime, IndexIds] = {}
+
+    def listed(moment: dt.datetime) -> IndexIds:
+        if moment not in listed_at:
+            listed_at[moment] = cast(IndexIds, getattr(
+                dossier_list(user=user, filters=filters, now=moment, order=order), "index_ids",
+                None))
+        return listed_at[moment]
+
     def build(moment: dt.datetime) -> QuerySet | None:
-        listed = dossier_list(user=user, filters=filters, now=moment, order=order)
-        return cast(IndexIds, getattr(listed, "index_ids", None)).union
+        return listed(moment).union
 
     def build_piece(i: int) -> Callable[[dt.datetime], QuerySet | None]:
         def build(moment: dt.datetime) -> QuerySet | None:
-            listed = dossier_list(user=user, filters=filters, now=moment, order=order)
-            return cast(IndexIds, getattr(listed, "index_ids", None)).pieces[i][0]
+            return listed(moment).pieces[i][0]
         return build
 
     alias = Dossier.objects.db
