@@ -33,7 +33,7 @@ _LIVE_SESSION = CompiledQuery(
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         if self.get_model_class() is not Session:  # a subclass with its own model: Django's
-            return super()._get_session_from_db()
+            return super()._get_session_from_db()  # type: ignore[misc]  # not in django-stubs
         found = _LIVE_SESSION.objects(router.db_for_read(Session), self.session_key,
                                       timezone.now())
         if not found:

@@ -586,6 +586,7 @@ HUEY = {
     "name": "motcua",
     "immediate": env_bool("MOTCUA_HUEY_IMMEDIATE", False),
 }
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
     # One cache for every worker and server: the access log's "once per window" then holds
